@@ -1,0 +1,3 @@
+"""Constants of the LwM2M integration."""
+
+DOMAIN = "lwm2m"

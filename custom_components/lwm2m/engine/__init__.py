@@ -1,0 +1,1 @@
+"""LwM2M protocol engine. It never imports Home Assistant."""

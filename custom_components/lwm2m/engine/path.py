@@ -1,0 +1,132 @@
+"""LwM2M paths: /object/instance/resource/resource-instance."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import total_ordering
+from typing import Self
+
+MAX_ID = 65535
+_LEVELS = ("object", "instance", "resource", "resource instance")
+
+
+@total_ordering
+@dataclass(frozen=True, slots=True)
+class Path:
+    """An LwM2M path of zero to four 16-bit ids; the root path has none."""
+
+    ids: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        if len(self.ids) > len(_LEVELS):
+            raise ValueError(f"an LwM2M path has at most 4 levels, got {len(self.ids)}")
+        for level, value in zip(_LEVELS, self.ids, strict=False):
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise ValueError(f"{level} id must be an integer, got {value!r}")
+            if not 0 <= value <= MAX_ID:
+                raise ValueError(f"{level} id {value} is outside 0..{MAX_ID}")
+
+    @classmethod
+    def of(cls, *ids: int) -> Self:
+        """Build a path from its ids: ``Path.of(3, 0, 1)``."""
+        return cls(tuple(ids))
+
+    @classmethod
+    def parse(cls, text: str) -> Self:
+        """Parse ``/3/0/1`` (a trailing slash is tolerated; ``/`` is the root)."""
+        if not isinstance(text, str):
+            raise ValueError(f"path must be a string, got {type(text).__name__}")
+        if not text.startswith("/"):
+            raise ValueError(f"path {text!r} must start with '/'")
+        body = text[1:]
+        if body.endswith("/"):
+            body = body[:-1]
+        if not body:
+            return cls(())
+        ids: list[int] = []
+        for part in body.split("/"):
+            if not part.isascii() or not part.isdigit():
+                raise ValueError(f"path {text!r} has a non-numeric segment {part!r}")
+            if len(part) > 1 and part.startswith("0"):
+                raise ValueError(f"path {text!r} has a segment with a leading zero")
+            ids.append(int(part))
+        return cls(tuple(ids))
+
+    def __str__(self) -> str:
+        return "/" + "/".join(str(i) for i in self.ids)
+
+    def __repr__(self) -> str:
+        return f"Path({str(self)!r})"
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Path):
+            return NotImplemented
+        return self.ids < other.ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.ids)
+
+    @property
+    def is_root(self) -> bool:
+        return not self.ids
+
+    @property
+    def is_object(self) -> bool:
+        return len(self.ids) == 1
+
+    @property
+    def is_instance(self) -> bool:
+        return len(self.ids) == 2
+
+    @property
+    def is_resource(self) -> bool:
+        return len(self.ids) == 3
+
+    @property
+    def is_resource_instance(self) -> bool:
+        return len(self.ids) == 4
+
+    def _level(self, index: int) -> int | None:
+        return self.ids[index] if len(self.ids) > index else None
+
+    @property
+    def object_id(self) -> int | None:
+        return self._level(0)
+
+    @property
+    def instance_id(self) -> int | None:
+        return self._level(1)
+
+    @property
+    def resource_id(self) -> int | None:
+        return self._level(2)
+
+    @property
+    def resource_instance_id(self) -> int | None:
+        return self._level(3)
+
+    @property
+    def parent(self) -> Path:
+        if not self.ids:
+            raise ValueError("the root path has no parent")
+        return Path(self.ids[:-1])
+
+    def child(self, child_id: int) -> Path:
+        return Path((*self.ids, child_id))
+
+    def startswith(self, prefix: Path) -> bool:
+        """True when ``prefix`` is this path or one of its ancestors."""
+        return self.ids[: len(prefix.ids)] == prefix.ids
+
+    def is_prefix_of(self, other: Path) -> bool:
+        return other.startswith(self)
+
+    def resource_path(self) -> Path:
+        """This path cut to its resource level (``/3/0/7/1`` -> ``/3/0/7``)."""
+        if len(self.ids) < 3:
+            raise ValueError(f"{self} does not name a resource")
+        return Path(self.ids[:3])

@@ -1,0 +1,18 @@
+"""Shared fixtures."""
+
+from __future__ import annotations
+
+from pathlib import Path as FsPath
+
+import pytest
+
+REPO_ROOT = FsPath(__file__).resolve().parent.parent
+SHARED_REGISTRY = REPO_ROOT.parent / "shared" / "lwm2m-registry"
+
+
+@pytest.fixture
+def registry_dir() -> FsPath:
+    """The OMA registry's DDF files beside the checkout; skips (loudly) when absent."""
+    if not SHARED_REGISTRY.is_dir():
+        pytest.skip(f"OMA registry DDFs not found at {SHARED_REGISTRY} (../shared is absent)")
+    return SHARED_REGISTRY
