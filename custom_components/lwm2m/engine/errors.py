@@ -1,0 +1,59 @@
+"""Errors raised by the engine's device-management API."""
+
+from __future__ import annotations
+
+from .path import Path
+
+
+class LwM2MError(Exception):
+    """Base of every error the engine raises to its users."""
+
+
+class DeviceNotRegistered(LwM2MError):
+    """The endpoint has no live registration."""
+
+    def __init__(self, endpoint: str) -> None:
+        super().__init__(f"device {endpoint!r} is not registered")
+        self.endpoint = endpoint
+
+
+class RequestFailed(LwM2MError):
+    """The device answered a request with an error response code (4.xx/5.xx)."""
+
+    def __init__(self, endpoint: str, path: Path, code: str, detail: str = "") -> None:
+        message = f"{endpoint}: {path} failed with {code}"
+        if detail:
+            message += f" ({detail})"
+        super().__init__(message)
+        self.endpoint = endpoint
+        self.path = path
+        self.code = code  # dotted CoAP code, e.g. "4.04"
+        self.detail = detail
+
+
+class RequestTimeout(LwM2MError):
+    """The device did not answer in time."""
+
+    def __init__(self, endpoint: str, path: Path) -> None:
+        super().__init__(f"{endpoint}: {path} timed out")
+        self.endpoint = endpoint
+        self.path = path
+
+
+class QueueFull(LwM2MError):
+    """A sleeping queue-mode device has too many requests waiting."""
+
+    def __init__(self, endpoint: str, limit: int) -> None:
+        super().__init__(f"{endpoint}: request queue is full ({limit} requests)")
+        self.endpoint = endpoint
+        self.limit = limit
+
+
+class InvalidResponse(LwM2MError):
+    """The device answered with a payload that could not be decoded."""
+
+    def __init__(self, endpoint: str, path: Path, detail: str) -> None:
+        super().__init__(f"{endpoint}: {path} answered with an undecodable payload: {detail}")
+        self.endpoint = endpoint
+        self.path = path
+        self.detail = detail
