@@ -60,6 +60,7 @@ from .credentials_columns import (
     Column,
     match_column,
 )
+from .credentials_merge import ImportSummary, merge_credentials
 
 if TYPE_CHECKING:
     from _csv import _reader
@@ -69,7 +70,9 @@ __all__ = [
     "CredentialsCSVError",
     "CredentialsProblem",
     "DeviceCredentials",
+    "ImportSummary",
     "SecurityMode",
+    "merge_credentials",
     "parse_credentials_csv",
 ]
 
