@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import NamedTuple
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from custom_components.lwm2m.engine.credentials_cells import DEFAULT_DISABLE_TIMEOUT
 from custom_components.lwm2m.engine.credentials_columns import Column, header_key, match_column
@@ -633,3 +636,46 @@ def test_ten_thousand_psk_rows() -> None:
     assert records[-1].endpoint == "dev-9999"
     assert records[-1].lwm2m_psk_key == (9999).to_bytes(16, "big")
     assert records[-1].bootstrap_psk_key == (9999).to_bytes(8, "big")
+
+
+# --- written by a CSV writer, read back the same -------------------------------------------
+
+
+class GeneratedRow(NamedTuple):
+    name: str
+    lwm2m_key: bytes
+    bootstrap_key: bytes
+    lifetime: int
+    binding: str
+
+
+_generated_rows = st.builds(
+    GeneratedRow,
+    name=st.text(min_size=1, max_size=20).map(str.strip).filter(bool),
+    lwm2m_key=st.binary(min_size=1, max_size=32),
+    bootstrap_key=st.binary(min_size=1, max_size=32),
+    lifetime=st.integers(1, 2**32 - 1),
+    binding=st.sampled_from(["U", "UQ"]),
+)
+
+
+@given(rows=st.lists(_generated_rows, min_size=1, max_size=8), delimiter=st.sampled_from(",;"))
+def test_whatever_a_csv_writer_quotes_reads_back(rows: list[GeneratedRow], delimiter: str) -> None:
+    cells = [
+        numbered(PSK_BASE, n)
+        | {
+            "NAME": row.name,
+            "lwm2m psk_key": row.lwm2m_key.hex(),
+            "bootstrap psk_key": row.bootstrap_key.hex(),
+            "registrationLifetime": str(row.lifetime),
+            "bindingMode": row.binding,
+        }
+        for n, row in enumerate(rows)
+    ]
+    records = parse_credentials_csv(to_csv(cells, delimiter=delimiter))
+    assert [
+        (record.name, record.lwm2m_psk_key, record.bootstrap_psk_key) for record in records
+    ] == [(row.name, row.lwm2m_key, row.bootstrap_key) for row in rows]
+    assert [(record.registration_lifetime, record.binding_mode) for record in records] == [
+        (row.lifetime, row.binding) for row in rows
+    ]

@@ -13,6 +13,9 @@ The file:
 * Blank lines are skipped; cells are stripped; an empty cell means "not given".
 * Booleans are ``true``/``false``, ``yes``/``no`` or ``1``/``0`` in any case.
 * PSK keys are hex (``credentials_cells.parse_hex_key``); PSK identities are text.
+* ``disableTimeout`` is in seconds, as the Server object resource it configures;
+  for files that follow its ``(true/false)`` label, ``true`` stands for the LwM2M
+  default of 86400 s and ``false`` for "not set".
 * ``TYPE`` is kept as written whatever it says; this integration does not use it.
 
 A row must give an endpoint and a security mode. PSK rows must give the LwM2M
@@ -95,8 +98,8 @@ def parse_credentials_csv(text: str) -> list[DeviceCredentials]:
                 header = _read_header(line, cells, problems)
                 continue
             row = _Row(line, header, cells, problems)
-            record = _read_record(row)
             unique.check(row)
+            record = _read_record(row)
             if record is not None:
                 records.append(record)
     except _MalformedRowError as exc:
@@ -238,13 +241,13 @@ def _read_record(row: _Row) -> DeviceCredentials | None:
         server_url=row.parsed(Column.SERVER_URL, lambda text: parse_server_url(text, mode)),
         server_public_key=row.text(Column.SERVER_PUBLIC_KEY),
         generate_bootstrap_server_config=row.flag(Column.GENERATE_BOOTSTRAP_SERVER_CONFIG),
-        security_instance_offset=_or(
+        security_instance_offset=_or_default(
             row.integer(Column.SECURITY_INSTANCE_OFFSET, 0, MAX_INSTANCE_ID), 0
         ),
-        bootstrap_short_server_id=_or(
+        bootstrap_short_server_id=_or_default(
             row.integer(Column.BOOTSTRAP_SHORT_SERVER_ID, 0, MAX_SHORT_SERVER_ID), 0
         ),
-        lwm2m_short_server_id=_or(
+        lwm2m_short_server_id=_or_default(
             row.integer(Column.LWM2M_SHORT_SERVER_ID, 1, MAX_SHORT_SERVER_ID), 1
         ),
         registration_lifetime=row.integer(Column.REGISTRATION_LIFETIME, 1, UINT32_MAX),
@@ -264,7 +267,7 @@ def _read_record(row: _Row) -> DeviceCredentials | None:
     return None if row.has_problems else record
 
 
-def _or(value: int | None, default: int) -> int:
+def _or_default(value: int | None, default: int) -> int:
     return default if value is None else value
 
 
