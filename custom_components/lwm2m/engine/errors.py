@@ -9,7 +9,7 @@ class LwM2MError(Exception):
     """Base of every error the engine raises to its users."""
 
 
-class DeviceNotRegistered(LwM2MError):
+class DeviceNotRegisteredError(LwM2MError):
     """The endpoint has no live registration."""
 
     def __init__(self, endpoint: str) -> None:
@@ -17,7 +17,7 @@ class DeviceNotRegistered(LwM2MError):
         self.endpoint = endpoint
 
 
-class RequestFailed(LwM2MError):
+class RequestFailedError(LwM2MError):
     """The device answered a request with an error response code (4.xx/5.xx)."""
 
     def __init__(self, endpoint: str, path: Path, code: str, detail: str = "") -> None:
@@ -31,7 +31,7 @@ class RequestFailed(LwM2MError):
         self.detail = detail
 
 
-class RequestTimeout(LwM2MError):
+class RequestTimeoutError(LwM2MError):
     """The device did not answer in time."""
 
     def __init__(self, endpoint: str, path: Path) -> None:
@@ -40,7 +40,7 @@ class RequestTimeout(LwM2MError):
         self.path = path
 
 
-class QueueFull(LwM2MError):
+class QueueFullError(LwM2MError):
     """A sleeping queue-mode device has too many requests waiting."""
 
     def __init__(self, endpoint: str, limit: int) -> None:
@@ -49,7 +49,7 @@ class QueueFull(LwM2MError):
         self.limit = limit
 
 
-class InvalidResponse(LwM2MError):
+class InvalidResponseError(LwM2MError):
     """The device answered with a payload that could not be decoded."""
 
     def __init__(self, endpoint: str, path: Path, detail: str) -> None:
