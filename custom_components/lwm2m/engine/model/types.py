@@ -27,9 +27,7 @@ class ResourceType(StrEnum):
         return self in _NUMERIC
 
 
-_NUMERIC = frozenset(
-    {ResourceType.INTEGER, ResourceType.UNSIGNED_INTEGER, ResourceType.FLOAT}
-)
+_NUMERIC = frozenset({ResourceType.INTEGER, ResourceType.UNSIGNED_INTEGER, ResourceType.FLOAT})
 
 
 class Operations(Flag):
@@ -51,7 +49,9 @@ class Operations(Flag):
         return result
 
     def __str__(self) -> str:
-        return "".join(op.name or "" for op in (Operations.R, Operations.W, Operations.E) if op in self)
+        return "".join(
+            op.name or "" for op in (Operations.R, Operations.W, Operations.E) if op in self
+        )
 
     @property
     def readable(self) -> bool:
