@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 import pytest
 
-from custom_components.lwm2m.engine.model import ObjectDef, parse_ddf
-from custom_components.lwm2m.engine.model.bundle import BUNDLE_FILE, load_bundle
+from custom_components.lwm2m.engine.model import ObjectRegistry, parse_ddf
 from tests.conftest import SHARED_REGISTRY
 from tests.engine.test_generate_model import generate_model
 
@@ -19,11 +17,6 @@ def _registry_files() -> list[str]:
     if not SHARED_REGISTRY.is_dir():
         return [ABSENT]
     return sorted(path.name for path in SHARED_REGISTRY.glob("*.xml"))
-
-
-@cache
-def _bundled() -> dict[tuple[int, str], ObjectDef]:
-    return {(obj.id, obj.version): obj for obj in load_bundle(BUNDLE_FILE.read_bytes())}
 
 
 @pytest.mark.parametrize("file_name", _registry_files())
@@ -37,9 +30,9 @@ def test_registry_file_parses(registry_dir: Path, file_name: str) -> None:
 
 @pytest.mark.parametrize("file_name", _registry_files())
 def test_bundled_model_agrees_with_registry_file(registry_dir: Path, file_name: str) -> None:
-    bundled = _bundled()
+    bundled = ObjectRegistry.default()
     for obj in parse_ddf((registry_dir / file_name).read_bytes()):
-        assert bundled.get((obj.id, obj.version)) == obj
+        assert bundled.get(obj.id, obj.version) == obj
 
 
 def test_bundled_model_holds_nothing_else(registry_dir: Path) -> None:
@@ -48,7 +41,8 @@ def test_bundled_model_holds_nothing_else(registry_dir: Path) -> None:
         for path in registry_dir.glob("*.xml")
         for obj in parse_ddf(path.read_bytes())
     }
-    assert set(_bundled()) == in_files
+    bundled = [(obj.id, obj.version) for obj in ObjectRegistry.default().objects()]
+    assert sorted(bundled) == sorted(in_files)
 
 
 def test_committed_bundle_is_up_to_date(registry_dir: Path) -> None:
