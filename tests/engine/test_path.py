@@ -36,6 +36,7 @@ def test_parse(text: str, expected: tuple[int, ...]) -> None:
         ("3/0", "must start with '/'"),
         ("/a", "non-numeric segment"),
         ("/3//0", "non-numeric segment"),
+        ("//", "non-numeric segment"),
         ("/3//", "non-numeric segment"),
         ("/65536", "outside 0..65535"),
         ("/1/2/3/4/5", "at most 4 levels"),
