@@ -36,10 +36,7 @@ Children = Mapping[str, etree._Element]
 def parse_ddf(data: bytes) -> list[ObjectDef]:
     """Every ``<Object>`` of a DDF document, in document order. Raises DDFError."""
     root = parse_untrusted_xml(data)
-    if local_name(root) == "Object":
-        elements = [root]
-    else:
-        elements = [child for child in root if _is_element(child, "Object")]
+    elements = [root] if local_name(root) == "Object" else _named(root, "Object")
     if not elements:
         raise DDFError(local_name(root), "no <Object> element")
     objects: list[ObjectDef] = []
@@ -53,16 +50,19 @@ def parse_ddf(data: bytes) -> list[ObjectDef]:
     return objects
 
 
-def _is_element(node: etree._Element, name: str) -> bool:
-    return isinstance(node.tag, str) and local_name(node) == name
+def _named(parent: etree._Element, name: str) -> list[etree._Element]:
+    return [child for child in parent if local_name(child) == name]
 
 
 def _children(element: etree._Element) -> Children:
-    """Child elements by local name; when a name repeats, the first one counts."""
+    """Child elements by local name; when a name repeats, the first one counts.
+
+    Every child node is an element: the parser drops comments and processing
+    instructions, and entity references cannot occur without a DOCTYPE.
+    """
     found: dict[str, etree._Element] = {}
     for child in element:
-        if isinstance(child.tag, str):
-            found.setdefault(local_name(child), child)
+        found.setdefault(local_name(child), child)
     return found
 
 
@@ -132,7 +132,7 @@ def _parse_object(element: etree._Element, position: int) -> ObjectDef:
 
 def _parse_resources(element: etree._Element | None, where: str) -> Mapping[int, ResourceDef]:
     resources: dict[int, ResourceDef] = {}
-    items = [] if element is None else [child for child in element if _is_element(child, "Item")]
+    items = [] if element is None else _named(element, "Item")
     for position, item in enumerate(items, start=1):
         resource = _parse_item(item, position, where)
         if resource.id in resources:
