@@ -1,6 +1,6 @@
 """What a DDF ``RangeEnumeration`` text says about a resource's values.
 
-The text is free-form in practice. This module recognises three shapes and leaves
+The text is free-form in practice. This module recognises two shapes and leaves
 everything else alone (the text itself is always kept in ``ResourceDef.range_enumeration``):
 
 * a range, ``0..100``, ``-1..1``, ``0.0..86400.0`` (``...`` is accepted as a separator).
@@ -10,12 +10,14 @@ everything else alone (the text itself is always kept in ``ResourceDef.range_enu
 * a list of values separated by commas or semicolons, ``5, 10, 15, 20`` or ``"on","off"``,
   or one ``value: label`` pair per line. It becomes ``enumeration``, the values as written.
   Numeric resources only take lists of numbers; String resources take quoted or bare words.
-* On String and Opaque resources, numbers describe lengths, not values (``0..255``,
-  ``10,26``, ``12``), so they never become ``value_range`` or ``enumeration``.
 
-A trailing ``byte``/``bytes`` unit (any case), as in ``0..255 bytes``, marks a length in
-bytes. Lengths never become ``value_range``, so on numeric resources such a text is left as
-it is. Any other trailing word (``2 Instances``) makes the text unrecognised.
+On String and Opaque resources numbers describe lengths, not values (``0..255``,
+``10,26``), so they never become ``value_range`` or ``enumeration`` there.
+
+A unit after a range, as in ``0..255 bytes`` or ``1..64 Bytes``, says the numbers measure
+something other than the value (the length in bytes of a string or opaque value), so such
+a text never becomes ``value_range``, whatever the resource type. A lone number (``255``,
+``12``) is ambiguous (a maximum, a fixed length, the only value) and is left alone too.
 """
 
 from __future__ import annotations
@@ -32,7 +34,6 @@ _NUMBER_ONLY = re.compile(_NUMBER, re.ASCII)
 _QUOTED = re.compile(r"\"([^\"]*)\"|'([^']*)'")
 _WORD = re.compile(r"[^\s\"',;]+(?: [^\s\"',;]+)*")
 _LABELLED = re.compile(rf"\s*(?P<value>{_NUMBER})\s*:\s*\S.*", re.ASCII)
-_LENGTH_UNITS = frozenset({"byte", "bytes"})
 _NO_CONSTRAINTS: tuple[ValueRange | None, tuple[str, ...]] = (None, ())
 
 
