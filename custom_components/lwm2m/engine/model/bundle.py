@@ -71,6 +71,7 @@ def _object_block(obj: ObjectDef) -> str:
         "mandatory": obj.mandatory,
     }
     rows = (_json(_resource_row(obj.resources[key])) for key in sorted(obj.resources))
+    # The header object stays open so its resource rows can follow, one per line.
     return _json(header)[:-1] + ',"resources":[\n' + ",\n".join(rows) + "\n]}"
 
 
