@@ -40,7 +40,7 @@ class Path:
         if not text.startswith("/"):
             raise ValueError(f"path {text!r} must start with '/'")
         body = text[1:]
-        if body.endswith("/"):
+        if body.endswith("/") and body != "/":
             body = body[:-1]
         if not body:
             return cls(())
