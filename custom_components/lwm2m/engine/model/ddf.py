@@ -16,6 +16,7 @@ from types import MappingProxyType
 
 from lxml import etree
 
+from ..path import MAX_ID
 from .errors import DDFError
 from .range_enumeration import parse_range_enumeration, tidy_range_text
 from .safe_xml import local_name, parse_untrusted_xml
@@ -24,7 +25,7 @@ from .urn import default_urn
 from .versions import DEFAULT_VERSION, normalize_version
 
 _ID = re.compile(r"\d+", re.ASCII)
-_MAX_ID = 0xFFFF  # object and resource ids are 16-bit
+_MAX_ID = MAX_ID
 _OPERATIONS = frozenset({"", "R", "W", "RW", "E"})
 _TYPES = {kind.value.lower(): kind for kind in ResourceType if kind is not ResourceType.NONE}
 _MULTIPLE = {"multiple": True, "single": False}
