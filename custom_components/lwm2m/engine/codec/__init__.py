@@ -18,9 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple
 
-from custom_components.lwm2m.engine.model.types import ObjectLookup
-from custom_components.lwm2m.engine.path import Path
-
+from ..model.types import ObjectLookup
+from ..path import Path
 from . import link_format as link_format_codec
 from . import lwm2m_cbor, lwm2m_json, opaque, senml_cbor, senml_json, text, tlv
 from .base import CodecError, ContentFormat

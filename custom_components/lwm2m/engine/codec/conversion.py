@@ -17,10 +17,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from custom_components.lwm2m.engine.model.types import ObjectLookup, ResourceDef, ResourceType
-from custom_components.lwm2m.engine.path import MAX_ID, Path
-from custom_components.lwm2m.engine.values import ObjectLink
-
+from ..model.types import ObjectLookup, ResourceDef, ResourceType
+from ..path import MAX_ID, Path
+from ..values import ObjectLink
 from .base import CodecError
 
 Primitive = int | float | bool | str | bytes | ObjectLink

@@ -17,9 +17,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from custom_components.lwm2m.engine.model.types import ObjectLookup, ResourceType
-from custom_components.lwm2m.engine.path import Path
-
+from ..model.types import ObjectLookup, ResourceType
+from ..path import Path
 from .base import CodecError
 from .conversion import Primitive, encode_value, resource_definition, type_name
 

@@ -20,9 +20,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from custom_components.lwm2m.engine.model.types import ObjectLookup
-from custom_components.lwm2m.engine.path import Path
-
+from ..model.types import ObjectLookup
+from ..path import Path
 from .base import CodecError
 from .conversion import short_repr, type_name
 

@@ -19,9 +19,8 @@ from typing import Any
 
 from cbor2 import CBORTag
 
-from custom_components.lwm2m.engine.model.types import ObjectLookup, ResourceType
-from custom_components.lwm2m.engine.path import MAX_ID, Path
-
+from ..model.types import ObjectLookup, ResourceType
+from ..path import MAX_ID, Path
 from .base import CodecError
 from .conversion import decode_value, type_name, value_type
 from .documents import dump_cbor, load_cbor

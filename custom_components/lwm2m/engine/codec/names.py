@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from custom_components.lwm2m.engine.path import Path
-
+from ..path import Path
 from .base import CodecError
 from .conversion import short_repr
 

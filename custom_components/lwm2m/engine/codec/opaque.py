@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from custom_components.lwm2m.engine.model.types import ObjectLookup, ResourceType
-from custom_components.lwm2m.engine.path import Path
-
+from ..model.types import ObjectLookup, ResourceType
+from ..path import Path
 from .base import CodecError
 from .conversion import value_type
 from .entries import entries_of, prepare

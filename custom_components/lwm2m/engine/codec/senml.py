@@ -21,10 +21,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from custom_components.lwm2m.engine.model.types import ObjectLookup, ResourceType
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.values import ObjectLink
-
+from ..model.types import ObjectLookup, ResourceType
+from ..path import Path
+from ..values import ObjectLink
 from .base import CodecError
 from .conversion import decode_value, parse_object_link, type_name, value_type
 from .documents import decode_base64

@@ -12,9 +12,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from custom_components.lwm2m.engine.model.types import ObjectLookup, ResourceType
-from custom_components.lwm2m.engine.path import Path
-
+from ..model.types import ObjectLookup, ResourceType
+from ..path import Path
 from .base import CodecError
 from .conversion import (
     decode_utf8,

@@ -24,10 +24,9 @@ from enum import IntEnum
 from itertools import groupby
 from typing import Any
 
-from custom_components.lwm2m.engine.model.types import ObjectLookup, ResourceType
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.values import ObjectLink
-
+from ..model.types import ObjectLookup, ResourceType
+from ..path import Path
+from ..values import ObjectLink
 from .base import CodecError
 from .conversion import decode_utf8, decode_value, encode_utf8, value_type
 from .entries import Entry, Resource, prepare
