@@ -1,0 +1,557 @@
+"""Which entity a resource becomes: one declarative table, read top to bottom.
+
+Every resource of every object instance a device registers is matched against ``RULES``;
+the first rule that matches decides the platform and the entity description, and a rule
+with ``platform=None`` means "no entity". Specific rules (well-known objects and
+resources) come first, generic ones (by type and operations) last.
+
+Naming: a rule's ``translation_key`` names well-known resources of single-instance objects
+(/1, /3, /4, /5, /6). A ``primary`` resource (the object's main value) is named after its
+object: by its device class on instance 0 when it has one ("Temperature"), else by the
+object name ("Light Control", "Light Control 1"). Everything else is named
+"<object> [<instance>] <resource>" from the DDF ("Temperature Min Measured Value").
+
+Multiple-instance resources become one read-only sensor per resource: its state is the
+lowest resource instance's value and ``values`` holds every instance by id.
+
+The user's device protocol for an object (see ``protocols.py``) replaces the defaults: it
+shows exactly the resources it lists and observes the ones it marks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from homeassistant.components.binary_sensor import BinarySensorDeviceClass
+from homeassistant.components.button import ButtonDeviceClass
+from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
+from homeassistant.const import (
+    CONCENTRATION_PARTS_PER_MILLION,
+    DEGREE,
+    LIGHT_LUX,
+    PERCENTAGE,
+    EntityCategory,
+    Platform,
+    UnitOfElectricCurrent,
+    UnitOfElectricPotential,
+    UnitOfEnergy,
+    UnitOfFrequency,
+    UnitOfInformation,
+    UnitOfLength,
+    UnitOfPower,
+    UnitOfPressure,
+    UnitOfSoundPressure,
+    UnitOfTemperature,
+    UnitOfTime,
+)
+
+from .engine.model import ObjectDef, Operations, ResourceDef, ResourceType
+from .protocols import ObjectProtocol
+from .units import ha_unit
+
+R = Operations.R
+RW = Operations.R | Operations.W
+E = Operations.E
+READABLE = frozenset({R, RW})
+
+NUMERIC = frozenset({ResourceType.INTEGER, ResourceType.UNSIGNED_INTEGER, ResourceType.FLOAT})
+BOOLEAN = frozenset({ResourceType.BOOLEAN})
+TEXT = frozenset({ResourceType.STRING})
+TEXTUAL = frozenset({ResourceType.STRING, ResourceType.CORELNK})
+TIME = frozenset({ResourceType.TIME})
+LINK = frozenset({ResourceType.OBJLNK})
+OPAQUE = frozenset({ResourceType.OPAQUE})
+
+_DIAGNOSTIC = EntityCategory.DIAGNOSTIC
+_CONFIG = EntityCategory.CONFIG
+_MEASUREMENT = SensorStateClass.MEASUREMENT
+_TOTAL_INCREASING = SensorStateClass.TOTAL_INCREASING
+
+# IPSO resources shared by many objects.
+SENSOR_VALUE = 5700
+MIN_MEASURED = frozenset({5601})
+MAX_MEASURED = frozenset({5602})
+RANGE_LIMITS = frozenset({5603, 5604})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Rule:
+    """One row of the table: what to match, and the entity a match gets."""
+
+    platform: Platform | None
+    objects: frozenset[int] | None = None
+    resources: frozenset[int] | None = None
+    types: frozenset[ResourceType] | None = None
+    operations: frozenset[Operations] | None = None
+    multiple: bool | None = None
+    translation_key: str | None = None
+    primary: bool = False
+    device_class: str | None = None
+    state_class: SensorStateClass | None = None
+    unit: str | None = None
+    units_decide: bool = False  # device/state class and unit from the DDF's Units
+    category: EntityCategory | None = None
+    enabled: bool = True
+    observe: bool = False
+
+    def matches(self, object_id: int, resource: ResourceDef) -> bool:
+        return (
+            (self.objects is None or object_id in self.objects)
+            and (self.resources is None or resource.id in self.resources)
+            and (self.types is None or resource.type in self.types)
+            and (self.operations is None or resource.operations in self.operations)
+            and (self.multiple is None or resource.multiple == self.multiple)
+        )
+
+
+def _ids(*ids: int) -> frozenset[int]:
+    return frozenset(ids)
+
+
+def _ops(*operations: Operations) -> frozenset[Operations]:
+    return frozenset(operations)
+
+
+SENSOR = Platform.SENSOR
+BINARY_SENSOR = Platform.BINARY_SENSOR
+SWITCH = Platform.SWITCH
+NUMBER = Platform.NUMBER
+TEXT_PLATFORM = Platform.TEXT
+BUTTON = Platform.BUTTON
+
+
+def _device(resource_id: int, key: str, platform: Platform = SENSOR, **overrides: Any) -> Rule:
+    """A resource of the Device object (/3)."""
+    rule = Rule(platform=platform, objects=_ids(3), resources=_ids(resource_id))
+    return replace(rule, translation_key=key, **overrides)
+
+
+def _connectivity(resource_id: int, key: str, **overrides: Any) -> Rule:
+    """A resource of the Connectivity Monitoring object (/4): all diagnostic."""
+    rule = Rule(platform=SENSOR, objects=_ids(4), resources=_ids(resource_id))
+    return replace(rule, translation_key=key, category=_DIAGNOSTIC, **overrides)
+
+
+def _measuring(
+    object_id: int,
+    device_class: str | None,
+    unit: str | None,
+    state_class: SensorStateClass = _MEASUREMENT,
+) -> tuple[Rule, ...]:
+    """An IPSO sensor object: its Sensor Value, measured extremes and range limits."""
+    base = Rule(platform=SENSOR, objects=_ids(object_id), device_class=device_class, unit=unit)
+    return (
+        replace(
+            base,
+            resources=_ids(SENSOR_VALUE),
+            types=NUMERIC,
+            primary=True,
+            state_class=state_class,
+            observe=True,
+        ),
+        replace(base, resources=MIN_MEASURED | MAX_MEASURED),
+        replace(base, resources=RANGE_LIMITS, category=_DIAGNOSTIC, enabled=False),
+    )
+
+
+def _primary(
+    platform: Platform,
+    objects: Iterable[int],
+    resource_id: int,
+    types: frozenset[ResourceType],
+    **overrides: Any,
+) -> Rule:
+    """The main value of an actuator or input object: named after it and observed."""
+    rule = Rule(platform=platform, objects=frozenset(objects), resources=_ids(resource_id))
+    return replace(rule, types=types, primary=True, observe=True, **overrides)
+
+
+_D = SensorDeviceClass
+
+RULES: tuple[Rule, ...] = (
+    # Never entities: secrets, access control, binary blobs.
+    Rule(platform=None, objects=_ids(0, 2, 21)),
+    Rule(platform=None, types=OPAQUE),
+    # LwM2M Server (/1): the timing the device was given.
+    Rule(
+        platform=NUMBER,
+        objects=_ids(1),
+        resources=_ids(1),
+        translation_key="lifetime",
+        unit=UnitOfTime.SECONDS,
+        category=_CONFIG,
+        enabled=False,
+    ),
+    Rule(
+        platform=NUMBER,
+        objects=_ids(1),
+        resources=_ids(2),
+        translation_key="default_pmin",
+        unit=UnitOfTime.SECONDS,
+        category=_CONFIG,
+        enabled=False,
+    ),
+    Rule(
+        platform=NUMBER,
+        objects=_ids(1),
+        resources=_ids(3),
+        translation_key="default_pmax",
+        unit=UnitOfTime.SECONDS,
+        category=_CONFIG,
+        enabled=False,
+    ),
+    Rule(platform=None, objects=_ids(1)),
+    # Device (/3). Identity strings also land in the device registry, so they start disabled.
+    _device(0, "manufacturer", category=_DIAGNOSTIC, enabled=False),
+    _device(1, "model_number", category=_DIAGNOSTIC, enabled=False),
+    _device(2, "serial_number", category=_DIAGNOSTIC, enabled=False),
+    _device(3, "firmware_version", category=_DIAGNOSTIC),
+    _device(4, "reboot", BUTTON, device_class=ButtonDeviceClass.RESTART, category=_CONFIG),
+    _device(5, "factory_reset", BUTTON, category=_CONFIG, enabled=False),
+    _device(6, "available_power_sources", category=_DIAGNOSTIC, enabled=False),
+    _device(
+        7,
+        "power_source_voltage",
+        device_class=_D.VOLTAGE,
+        unit=UnitOfElectricPotential.MILLIVOLT,
+        state_class=_MEASUREMENT,
+        category=_DIAGNOSTIC,
+        enabled=False,
+    ),
+    _device(
+        8,
+        "power_source_current",
+        device_class=_D.CURRENT,
+        unit=UnitOfElectricCurrent.MILLIAMPERE,
+        state_class=_MEASUREMENT,
+        category=_DIAGNOSTIC,
+        enabled=False,
+    ),
+    _device(
+        9,
+        "battery_level",
+        device_class=_D.BATTERY,
+        unit=PERCENTAGE,
+        state_class=_MEASUREMENT,
+        category=_DIAGNOSTIC,
+    ),
+    _device(
+        10,
+        "memory_free",
+        device_class=_D.DATA_SIZE,
+        unit=UnitOfInformation.KIBIBYTES,
+        state_class=_MEASUREMENT,
+        category=_DIAGNOSTIC,
+        enabled=False,
+    ),
+    _device(11, "error_code", category=_DIAGNOSTIC),
+    _device(12, "reset_error_code", BUTTON, category=_CONFIG, enabled=False),
+    _device(13, "current_time", device_class=_D.TIMESTAMP, category=_DIAGNOSTIC, enabled=False),
+    _device(14, "utc_offset", TEXT_PLATFORM, category=_CONFIG, enabled=False),
+    _device(15, "timezone", TEXT_PLATFORM, category=_CONFIG, enabled=False),
+    _device(16, "supported_binding", category=_DIAGNOSTIC, enabled=False),
+    _device(17, "device_type", category=_DIAGNOSTIC, enabled=False),
+    _device(18, "hardware_version", category=_DIAGNOSTIC, enabled=False),
+    _device(19, "software_version", category=_DIAGNOSTIC, enabled=False),
+    _device(20, "battery_status", category=_DIAGNOSTIC),
+    _device(
+        21,
+        "memory_total",
+        device_class=_D.DATA_SIZE,
+        unit=UnitOfInformation.KIBIBYTES,
+        category=_DIAGNOSTIC,
+        enabled=False,
+    ),
+    Rule(platform=None, objects=_ids(3)),
+    # Connectivity Monitoring (/4).
+    _connectivity(0, "network_bearer", enabled=False),
+    _connectivity(1, "available_network_bearer", enabled=False),
+    _connectivity(2, "radio_signal_strength", units_decide=True),
+    _connectivity(3, "link_quality", state_class=_MEASUREMENT, enabled=False),
+    _connectivity(4, "ip_addresses"),
+    _connectivity(5, "router_ip_addresses", enabled=False),
+    _connectivity(6, "link_utilization", unit=PERCENTAGE, state_class=_MEASUREMENT, enabled=False),
+    _connectivity(7, "apn", enabled=False),
+    _connectivity(8, "cell_id", enabled=False),
+    _connectivity(9, "smnc", enabled=False),
+    _connectivity(10, "smcc", enabled=False),
+    _connectivity(11, "signal_snr", units_decide=True, enabled=False),
+    _connectivity(12, "lac", enabled=False),
+    _connectivity(13, "coverage_enhancement_level", enabled=False),
+    Rule(platform=None, objects=_ids(4)),
+    # Firmware Update (/5): its state for now; an update entity will take it over.
+    Rule(
+        platform=SENSOR,
+        objects=_ids(5),
+        resources=_ids(3),
+        translation_key="firmware_state",
+        category=_DIAGNOSTIC,
+    ),
+    Rule(
+        platform=SENSOR,
+        objects=_ids(5),
+        resources=_ids(5),
+        translation_key="firmware_update_result",
+        category=_DIAGNOSTIC,
+    ),
+    Rule(platform=None, objects=_ids(5)),
+    # Location (/6).
+    Rule(
+        platform=SENSOR,
+        objects=_ids(6),
+        resources=_ids(0),
+        translation_key="latitude",
+        unit=DEGREE,
+        observe=True,
+    ),
+    Rule(
+        platform=SENSOR,
+        objects=_ids(6),
+        resources=_ids(1),
+        translation_key="longitude",
+        unit=DEGREE,
+        observe=True,
+    ),
+    Rule(
+        platform=SENSOR,
+        objects=_ids(6),
+        resources=_ids(2),
+        translation_key="altitude",
+        units_decide=True,
+    ),
+    Rule(
+        platform=SENSOR,
+        objects=_ids(6),
+        resources=_ids(3),
+        translation_key="radius",
+        units_decide=True,
+        category=_DIAGNOSTIC,
+        enabled=False,
+    ),
+    Rule(
+        platform=SENSOR,
+        objects=_ids(6),
+        resources=_ids(5),
+        translation_key="location_timestamp",
+        device_class=_D.TIMESTAMP,
+        category=_DIAGNOSTIC,
+        enabled=False,
+    ),
+    Rule(
+        platform=SENSOR,
+        objects=_ids(6),
+        resources=_ids(6),
+        translation_key="speed",
+        units_decide=True,
+    ),
+    Rule(platform=None, objects=_ids(6)),
+    # IPSO sensors: the object says what the Sensor Value measures.
+    *_measuring(3301, _D.ILLUMINANCE, LIGHT_LUX),
+    *_measuring(3303, _D.TEMPERATURE, UnitOfTemperature.CELSIUS),
+    *_measuring(3304, _D.HUMIDITY, PERCENTAGE),
+    *_measuring(3315, _D.ATMOSPHERIC_PRESSURE, UnitOfPressure.HPA),
+    *_measuring(3316, _D.VOLTAGE, UnitOfElectricPotential.VOLT),
+    *_measuring(3317, _D.CURRENT, UnitOfElectricCurrent.AMPERE),
+    *_measuring(3318, _D.FREQUENCY, UnitOfFrequency.HERTZ),
+    *_measuring(3320, None, PERCENTAGE),
+    *_measuring(3321, _D.DISTANCE, UnitOfLength.METERS),
+    *_measuring(3324, _D.SOUND_PRESSURE, UnitOfSoundPressure.DECIBEL),
+    *_measuring(3325, None, CONCENTRATION_PARTS_PER_MILLION),
+    *_measuring(3328, _D.POWER, UnitOfPower.WATT),
+    *_measuring(3329, _D.POWER_FACTOR, None),
+    *_measuring(3330, _D.DISTANCE, UnitOfLength.METERS),
+    *_measuring(3331, _D.ENERGY, UnitOfEnergy.KILO_WATT_HOUR, _TOTAL_INCREASING),
+    *_measuring(3300, None, None),
+    # Inputs and actuators: their main value, observed.
+    _primary(SENSOR, (3202,), 5600, NUMERIC, state_class=_MEASUREMENT),
+    _primary(SENSOR, (3305,), 5800, NUMERIC, units_decide=True),
+    _primary(BINARY_SENSOR, (3302,), 5500, BOOLEAN, device_class=BinarySensorDeviceClass.OCCUPANCY),
+    _primary(BINARY_SENSOR, (3200, 3342, 3347), 5500, BOOLEAN),
+    _primary(SWITCH, (3201,), 5550, BOOLEAN),
+    _primary(SWITCH, (3306, 3311, 3312), 5850, BOOLEAN),
+    Rule(
+        platform=NUMBER,
+        objects=_ids(3306, 3311),
+        resources=_ids(5851),
+        types=NUMERIC,
+        unit=PERCENTAGE,
+        observe=True,
+    ),
+    _primary(NUMBER, (3343,), 5851, NUMERIC, unit=PERCENTAGE),
+    _primary(NUMBER, (3203,), 5650, NUMERIC),
+    _primary(NUMBER, (3308,), 5900, NUMERIC),
+    # IPSO resources many objects share.
+    Rule(platform=SENSOR, resources=_ids(5501), types=NUMERIC, state_class=_TOTAL_INCREASING),
+    Rule(
+        platform=SENSOR,
+        resources=_ids(5518),
+        types=TIME,
+        device_class=_D.TIMESTAMP,
+        category=_DIAGNOSTIC,
+        enabled=False,
+    ),
+    Rule(platform=None, resources=_ids(6050)),
+    Rule(
+        platform=SENSOR, resources=_ids(5701, 5751, 6042, 6049), category=_DIAGNOSTIC, enabled=False
+    ),
+    Rule(
+        platform=TEXT_PLATFORM,
+        resources=_ids(5750),
+        operations=_ops(RW),
+        types=TEXT,
+        category=_CONFIG,
+        enabled=False,
+    ),
+    Rule(
+        platform=NUMBER,
+        resources=_ids(5821),
+        operations=_ops(RW),
+        types=NUMERIC,
+        category=_CONFIG,
+        enabled=False,
+    ),
+    Rule(
+        platform=SENSOR,
+        resources=RANGE_LIMITS,
+        types=NUMERIC,
+        units_decide=True,
+        category=_DIAGNOSTIC,
+        enabled=False,
+    ),
+    Rule(platform=BUTTON, resources=_ids(5605), operations=_ops(E), category=_CONFIG),
+    # Anything else, by type and operations.
+    Rule(platform=SENSOR, multiple=True, operations=READABLE, units_decide=True),
+    Rule(platform=BINARY_SENSOR, types=BOOLEAN, operations=_ops(R)),
+    Rule(platform=SWITCH, types=BOOLEAN, operations=_ops(RW)),
+    Rule(platform=SENSOR, types=NUMERIC, operations=_ops(R), units_decide=True),
+    Rule(platform=NUMBER, types=NUMERIC, operations=_ops(RW)),
+    Rule(platform=SENSOR, types=TEXTUAL, operations=_ops(R)),
+    Rule(platform=TEXT_PLATFORM, types=TEXT, operations=_ops(RW)),
+    Rule(platform=SENSOR, types=TIME, operations=READABLE, device_class=_D.TIMESTAMP),
+    Rule(platform=SENSOR, types=LINK, operations=READABLE, category=_DIAGNOSTIC, enabled=False),
+    Rule(platform=BUTTON, operations=_ops(E)),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class EntitySpec:
+    """What one resource of an object becomes, for every instance of that object."""
+
+    platform: Platform
+    object_id: int
+    resource_id: int
+    object_name: str
+    resource_name: str
+    resource_type: ResourceType
+    multiple: bool
+    translation_key: str | None
+    primary: bool
+    device_class: str | None
+    state_class: SensorStateClass | None
+    unit: str | None
+    category: EntityCategory | None
+    enabled: bool
+    minimum: float | None
+    maximum: float | None
+
+    def name(self, instance_id: int) -> str | None:
+        """The entity name, or None when the translation key or device class names it."""
+        if self.translation_key is not None and instance_id == 0:
+            return None
+        if self.primary:
+            if self.device_class is not None and instance_id == 0:
+                return None
+            return self.object_name if instance_id == 0 else f"{self.object_name} {instance_id}"
+        if self.translation_key is not None:
+            return f"{self.resource_name} {instance_id}"
+        if instance_id == 0:
+            return f"{self.object_name} {self.resource_name}"
+        return f"{self.object_name} {instance_id} {self.resource_name}"
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """A resource to observe right after registration, with its notification periods."""
+
+    resource_id: int
+    pmin: int | None = None
+    pmax: int | None = None
+
+
+def find_rule(object_id: int, resource: ResourceDef) -> Rule | None:
+    """The first rule that matches, or None when none does."""
+    return next((rule for rule in RULES if rule.matches(object_id, resource)), None)
+
+
+def describe(
+    obj: ObjectDef, resource: ResourceDef, protocol: ObjectProtocol | None = None
+) -> EntitySpec | None:
+    """The entity ``resource`` of ``obj`` gets, or None when it gets none."""
+    rule = find_rule(obj.id, resource)
+    if rule is None or rule.platform is None:
+        return None
+    enabled = rule.enabled
+    if protocol is not None:
+        if not protocol.shown(resource.id):
+            return None
+        enabled = True
+    unit, device_class, state_class = _units_and_classes(rule, resource)
+    value_range = resource.value_range
+    return EntitySpec(
+        platform=rule.platform,
+        object_id=obj.id,
+        resource_id=resource.id,
+        object_name=obj.name,
+        resource_name=resource.name,
+        resource_type=resource.type,
+        multiple=resource.multiple,
+        translation_key=rule.translation_key,
+        primary=rule.primary,
+        device_class=device_class,
+        state_class=state_class,
+        unit=unit,
+        category=rule.category,
+        enabled=enabled,
+        minimum=value_range.minimum if value_range else None,
+        maximum=value_range.maximum if value_range else None,
+    )
+
+
+def _units_and_classes(
+    rule: Rule, resource: ResourceDef
+) -> tuple[str | None, str | None, SensorStateClass | None]:
+    """The rule's unit and classes; what it leaves open comes from the DDF's Units."""
+    derived = ha_unit(resource.units) if resource.type in NUMERIC else None
+    if derived is None:
+        return rule.unit, rule.device_class, rule.state_class
+    if not rule.units_decide:
+        return rule.unit or derived.native, rule.device_class, rule.state_class
+    return (
+        rule.unit or derived.native,
+        rule.device_class or derived.device_class,
+        rule.state_class or derived.state_class,
+    )
+
+
+def describe_object(obj: ObjectDef, protocol: ObjectProtocol | None = None) -> list[EntitySpec]:
+    """The entities of one instance of ``obj``, by resource id."""
+    specs = (describe(obj, obj.resources[rid], protocol) for rid in sorted(obj.resources))
+    return [spec for spec in specs if spec is not None]
+
+
+def observations(obj: ObjectDef, protocol: ObjectProtocol | None = None) -> list[Observation]:
+    """The resources of ``obj`` to observe after registration."""
+    if protocol is not None:
+        return [
+            Observation(rid, settings.pmin, settings.pmax)
+            for rid, settings in sorted(protocol.resources.items())
+            if settings.observe and rid in obj.resources
+        ]
+    result = []
+    for rid in sorted(obj.resources):
+        rule = find_rule(obj.id, obj.resources[rid])
+        if rule is not None and rule.platform is not None and rule.observe:
+            result.append(Observation(rid))
+    return result
