@@ -1,0 +1,33 @@
+"""Buttons: executable resources."""
+
+from __future__ import annotations
+
+from homeassistant.components.button import ButtonEntity
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddEntitiesCallback
+
+from . import device_requests
+from .data import LwM2MConfigEntry
+from .entity import LwM2MEntity, async_setup_platform_entities
+from .hub import LwM2MHub
+from .targets import EntityTarget
+
+PARALLEL_UPDATES = 1
+
+
+async def async_setup_entry(
+    hass: HomeAssistant, entry: LwM2MConfigEntry, async_add_entities: AddEntitiesCallback
+) -> None:
+    async_setup_platform_entities(hass, entry, Platform.BUTTON, async_add_entities, LwM2MButton)
+
+
+class LwM2MButton(LwM2MEntity, ButtonEntity):
+    """Pressing it executes the resource."""
+
+    def __init__(self, hub: LwM2MHub, target: EntityTarget) -> None:
+        super().__init__(hub, target)
+        self._attr_device_class = target.spec.device_class  # type: ignore[assignment]
+
+    async def async_press(self) -> None:
+        await device_requests.async_execute(self.hub, self.endpoint, self.path, None)

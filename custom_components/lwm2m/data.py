@@ -1,0 +1,23 @@
+"""Runtime data of the config entry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from homeassistant.config_entries import ConfigEntry
+
+from .engine.model import ObjectRegistry
+from .hub import LwM2MHub
+from .storage import LwM2MStorage
+
+
+@dataclass(slots=True)
+class LwM2MData:
+    """What a loaded entry holds: the hub, its stores and the object registry."""
+
+    hub: LwM2MHub
+    storage: LwM2MStorage
+    registry: ObjectRegistry
+
+
+type LwM2MConfigEntry = ConfigEntry[LwM2MData]

@@ -1,0 +1,106 @@
+"""Base of every LwM2M entity: one resource of one object instance of one device."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_platform import AddEntitiesCallback
+
+from . import device_requests
+from .const import DOMAIN
+from .data import LwM2MConfigEntry
+from .engine.path import Path
+from .hub import LwM2MHub
+from .signals import signal_availability, signal_new_entities, signal_remove, signal_values
+from .targets import EntityTarget
+
+
+class LwM2MEntity(Entity):
+    """State from the hub's values of ``target.path``, availability from registration."""
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+
+    def __init__(self, hub: LwM2MHub, target: EntityTarget) -> None:
+        self.hub = hub
+        self.target = target
+        self.endpoint = target.endpoint
+        self.path: Path = target.path
+        spec = target.spec
+        self._attr_unique_id = target.unique_id
+        self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, target.endpoint)})
+        self._attr_entity_category = spec.category
+        self._attr_entity_registry_enabled_default = spec.enabled
+        if spec.translation_key is not None:
+            self._attr_translation_key = spec.translation_key
+        name = spec.name(target.instance_id)
+        if name is not None:
+            self._attr_name = name
+
+    @property
+    def available(self) -> bool:
+        return self.hub.is_available(self.endpoint)
+
+    @property
+    def resource_value(self) -> Any:
+        """The resource's value; for a multiple resource, its lowest instance's."""
+        if self.target.spec.multiple:
+            instances = self.hub.resource_instances(self.endpoint, self.path)
+            return instances[min(instances)] if instances else None
+        return self.hub.value(self.endpoint, self.path)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        if not self.target.spec.multiple:
+            return None
+        return {"values": self.hub.resource_instances(self.endpoint, self.path)}
+
+    async def async_added_to_hass(self) -> None:
+        entry_id = self.hub.entry.entry_id
+        for signal, handler in (
+            (signal_values(entry_id, self.endpoint), self._values_changed),
+            (signal_availability(entry_id, self.endpoint), self._availability_changed),
+            (signal_remove(entry_id, self.target.unique_id), self._resource_gone),
+        ):
+            self.async_on_remove(async_dispatcher_connect(self.hass, signal, handler))
+
+    @callback
+    def _values_changed(self, changed: set[Path]) -> None:
+        if self.path in changed:
+            self.async_write_ha_state()
+
+    @callback
+    def _availability_changed(self) -> None:
+        self.async_write_ha_state()
+
+    async def _resource_gone(self) -> None:
+        await self.async_remove()
+
+    async def async_write_value(self, value: Any) -> None:
+        await device_requests.async_write(self.hub, self.endpoint, self.path, value)
+
+
+def async_setup_platform_entities(
+    hass: HomeAssistant,
+    entry: LwM2MConfigEntry,
+    platform: Platform,
+    async_add_entities: AddEntitiesCallback,
+    entity_class: Callable[[LwM2MHub, EntityTarget], Entity],
+) -> None:
+    """Add the platform's entities now and whenever the hub finds new ones."""
+    hub = entry.runtime_data.hub
+
+    @callback
+    def _add(targets: list[EntityTarget]) -> None:
+        async_add_entities(entity_class(hub, target) for target in targets)
+
+    entry.async_on_unload(
+        async_dispatcher_connect(hass, signal_new_entities(entry.entry_id, platform), _add)
+    )
+    _add(hub.targets_for(platform))

@@ -1,0 +1,434 @@
+"""The bridge: engine events to devices, entities and states; entity and action requests to
+the engine."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.const import Platform
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.dispatcher import async_dispatcher_send
+from homeassistant.helpers.event import async_track_point_in_utc_time
+
+from .const import (
+    ATTR_DEVICE_ID,
+    ATTR_ENDPOINT,
+    ATTR_REASON,
+    DOMAIN,
+    EVENT_DEREGISTERED,
+    EVENT_REGISTERED,
+    LOGGER,
+)
+from .device_info import IDENTITY_PATHS, registry_fields
+from .device_state import DeviceState, registration_summary
+from .engine.credentials_csv import DeviceCredentials, SecurityMode
+from .engine.errors import LwM2MError
+from .engine.events import (
+    Asleep,
+    Awake,
+    Deregistered,
+    Expired,
+    LwM2MEvent,
+    NotificationReceived,
+    Registered,
+    SendReceived,
+    Updated,
+)
+from .engine.model import ObjectRegistry
+from .engine.path import Path
+from .engine.registration import Registration
+from .engine_link import Engine, ServerAPI
+from .mapping import Observation
+from .signals import signal_availability, signal_new_entities, signal_remove, signal_values
+from .storage import LwM2MStorage
+from .targets import EntityTarget, device_observations, device_targets, instance_paths
+
+if TYPE_CHECKING:
+    from homeassistant.config_entries import ConfigEntry
+
+DEVICE_OBJECT = Path.of(3, 0)
+
+
+class LwM2MHub:
+    """Keeps Home Assistant's view of every LwM2M device in step with the engine."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry[Any],
+        storage: LwM2MStorage,
+        registry: ObjectRegistry,
+        engine: Engine,
+    ) -> None:
+        self.hass = hass
+        self.entry = entry
+        self.storage = storage
+        self.registry = registry
+        self.engine = engine
+        self.devices: dict[str, DeviceState] = {}
+        self.targets: dict[str, dict[str, EntityTarget]] = {}
+        self.observed: dict[str, dict[Path, Observation]] = defaultdict(dict)
+        self._sync_tasks: dict[str, asyncio.Task[None]] = {}
+        self._presumption_timers: dict[str, CALLBACK_TYPE] = {}
+        self._pending_logged: set[str] = set()
+
+    @property
+    def server(self) -> ServerAPI:
+        return self.engine.server
+
+    # Lifecycle
+
+    @callback
+    def restore_known_devices(self) -> None:
+        """Devices and entities from the last run, before any device speaks.
+
+        A device whose registration lifetime had not run out yet is presumed registered
+        (its entities show their last values) until that lifetime ends without news.
+        """
+        now = time.time()
+        for endpoint, known in self.storage.devices.items():
+            state = DeviceState.from_known(known)
+            self.devices[endpoint] = state
+            self._ensure_device(state)
+            self._refresh_targets(endpoint)
+            expires_at = _expiry(state.summary)
+            if expires_at is not None and expires_at > now:
+                state.available = True
+                state.expires_at = expires_at
+                self._presumption_timers[endpoint] = async_track_point_in_utc_time(
+                    self.hass,
+                    self._presumption_ended_callback(endpoint),
+                    datetime.fromtimestamp(expires_at, UTC),
+                )
+
+    async def async_start(self) -> None:
+        """Listen to the engine and start its server (after the platforms are set up)."""
+        self.entry.async_on_unload(self.server.add_listener(self.handle_event))
+        if self.storage.queue:
+            self.server.import_queue(self.storage.queue)
+        await self.server.start()
+
+    async def async_stop(self) -> None:
+        """Stop the server; keep queued requests and the devices' last values."""
+        for cancel in self._presumption_timers.values():
+            cancel()
+        self._presumption_timers.clear()
+        for task in self._sync_tasks.values():
+            task.cancel()
+        self._sync_tasks.clear()
+        await self.storage.async_save_queue(self.server.export_queue())
+        await self.server.stop()
+        for endpoint, state in self.devices.items():
+            self.storage.devices[endpoint] = state.to_known()
+        await self.storage.async_save_devices()
+
+    # Queries for entities and actions
+
+    def is_available(self, endpoint: str) -> bool:
+        state = self.devices.get(endpoint)
+        return state is not None and state.available
+
+    def value(self, endpoint: str, path: Path) -> Any:
+        state = self.devices.get(endpoint)
+        return None if state is None else state.value(path)
+
+    def resource_instances(self, endpoint: str, path: Path) -> dict[int, Any]:
+        state = self.devices.get(endpoint)
+        return {} if state is None else state.resource_instances(path)
+
+    def targets_for(self, platform: str) -> list[EntityTarget]:
+        return [
+            target
+            for targets in self.targets.values()
+            for target in targets.values()
+            if target.spec.platform == platform
+        ]
+
+    def device_id(self, endpoint: str) -> str | None:
+        device = dr.async_get(self.hass).async_get_device(identifiers={(DOMAIN, endpoint)})
+        return None if device is None else device.id
+
+    def pending_endpoints(self) -> list[str]:
+        return sorted(
+            endpoint
+            for endpoint, registration in self.server.registrations.items()
+            if registration.pending
+        )
+
+    # Engine events
+
+    @callback
+    def handle_event(self, event: LwM2MEvent) -> None:
+        match event:
+            case Registered(registration=registration):
+                self._on_registered(registration)
+            case Updated(registration=registration, changed=changed):
+                self._on_updated(registration, changed)
+            case Deregistered():
+                self._on_gone(event.endpoint, "deregistered")
+            case Expired():
+                self._on_gone(event.endpoint, "expired")
+            case NotificationReceived(values=values) | SendReceived(values=values):
+                self.apply_values(event.endpoint, values)
+            case Asleep() | Awake():
+                LOGGER.debug("%s is %s", event.endpoint, type(event).__name__.lower())
+
+    @callback
+    def _on_registered(self, registration: Registration) -> None:
+        endpoint = registration.endpoint
+        if registration.pending:
+            if endpoint not in self._pending_logged:
+                self._pending_logged.add(endpoint)
+                LOGGER.info(
+                    "Unknown device %s waits to be accepted (integration options)", endpoint
+                )
+            return
+        self._pending_logged.discard(endpoint)
+        state = self.devices.setdefault(endpoint, DeviceState(endpoint))
+        self._stop_presuming(endpoint)
+        if state.away_logged:
+            LOGGER.info("%s is back", endpoint)
+        state.away_logged = False
+        state.registration = registration
+        state.available = True
+        self._take_registration(state, registration)
+        device_id = self._ensure_device(state)
+        self._refresh_targets(endpoint)
+        async_dispatcher_send(self.hass, signal_availability(self.entry.entry_id, endpoint))
+        self.hass.bus.async_fire(
+            EVENT_REGISTERED, {ATTR_DEVICE_ID: device_id, ATTR_ENDPOINT: endpoint}
+        )
+        self._start_sync(endpoint)
+
+    @callback
+    def _on_updated(self, registration: Registration, changed: frozenset[str]) -> None:
+        state = self.devices.get(registration.endpoint)
+        if state is None or registration.pending:
+            return
+        state.registration = registration
+        self._take_registration(state, registration)
+        if "objects" in changed:
+            self._refresh_targets(registration.endpoint)
+            self._start_sync(registration.endpoint)
+
+    @callback
+    def _on_gone(self, endpoint: str, reason: str) -> None:
+        self._pending_logged.discard(endpoint)
+        state = self.devices.get(endpoint)
+        if state is None or (state.registration is None and not state.available):
+            return
+        state.registration = None
+        state.available = False
+        self._stop_presuming(endpoint)
+        if not state.away_logged:
+            LOGGER.info("%s is unavailable: %s", endpoint, reason)
+            state.away_logged = True
+        task = self._sync_tasks.pop(endpoint, None)
+        if task is not None:
+            task.cancel()
+        self.observed.pop(endpoint, None)
+        self._remember(state)
+        async_dispatcher_send(self.hass, signal_availability(self.entry.entry_id, endpoint))
+        self.hass.bus.async_fire(
+            EVENT_DEREGISTERED,
+            {
+                ATTR_DEVICE_ID: self.device_id(endpoint),
+                ATTR_ENDPOINT: endpoint,
+                ATTR_REASON: reason,
+            },
+        )
+
+    @callback
+    def apply_values(self, endpoint: str, values: Mapping[Path, Any]) -> None:
+        """New values from a response, notification or Send: states follow."""
+        state = self.devices.get(endpoint)
+        if state is None:
+            return
+        changed = state.merge(values)
+        if not changed:
+            return
+        if changed & IDENTITY_PATHS:
+            self._ensure_device(state)
+        self._remember(state)
+        async_dispatcher_send(self.hass, signal_values(self.entry.entry_id, endpoint), changed)
+
+    # Reads and observations after registration
+
+    def _start_sync(self, endpoint: str) -> None:
+        previous = self._sync_tasks.pop(endpoint, None)
+        if previous is not None:
+            previous.cancel()
+        self._sync_tasks[endpoint] = self.entry.async_create_background_task(
+            self.hass, self._async_sync(endpoint), f"{DOMAIN} sync {endpoint}"
+        )
+
+    async def _async_sync(self, endpoint: str) -> None:
+        """Read the device's identity and entity values, then set up its observations."""
+        state = self.devices[endpoint]
+        wanted = {target.path.parent for target in self.targets.get(endpoint, {}).values()}
+        instances = [path for path in instance_paths(state.objects) if path in wanted]
+        if DEVICE_OBJECT in state.objects and DEVICE_OBJECT not in instances:
+            instances.insert(0, DEVICE_OBJECT)
+        instances.sort(key=lambda path: path != DEVICE_OBJECT)
+        for instance in instances:
+            await self._async_read_quietly(endpoint, instance)
+        await self.async_update_observations(endpoint)
+
+    async def _async_read_quietly(self, endpoint: str, path: Path) -> None:
+        try:
+            values = await self.server.read(endpoint, path)
+        except LwM2MError as err:
+            LOGGER.debug("Reading %s of %s failed: %s", path, endpoint, err)
+            return
+        self.apply_values(endpoint, values)
+
+    async def async_update_observations(self, endpoint: str) -> None:
+        """Observe what the device protocols (or the defaults) want; cancel the rest."""
+        state = self.devices.get(endpoint)
+        if state is None or state.registration is None:
+            return
+        wanted = device_observations(state.objects, self.registry, self.storage.protocols)
+        current = self.observed[endpoint]
+        for path in [path for path in current if path not in wanted]:
+            del current[path]
+            try:
+                await self.server.cancel_observation(endpoint, path)
+            except LwM2MError as err:
+                LOGGER.debug(
+                    "Cancelling the observation of %s on %s failed: %s", path, endpoint, err
+                )
+        for path, observation in wanted.items():
+            if current.get(path) == observation:
+                continue
+            try:
+                if observation.pmin is not None or observation.pmax is not None:
+                    await self.server.write_attributes(endpoint, path, **_periods(observation))
+                await self.server.observe(endpoint, path)
+            except LwM2MError as err:
+                LOGGER.debug("Observing %s on %s failed: %s", path, endpoint, err)
+                continue
+            current[path] = observation
+
+    # Changes from the options flow
+
+    async def async_settings_changed(self) -> None:
+        """DDFs or device protocols changed: entities and observations follow."""
+        for endpoint in list(self.devices):
+            self._refresh_targets(endpoint)
+            await self.async_update_observations(endpoint)
+
+    def set_credentials(self, credentials: Mapping[str, DeviceCredentials]) -> None:
+        self.engine.set_credentials(credentials)
+        for endpoint in credentials:
+            if endpoint in self.devices:
+                self._ensure_device(self.devices[endpoint])
+
+    async def async_accept_pending(self, endpoint: str) -> None:
+        """Let a held device in, and remember it so it needs no accepting next time."""
+        await self.server.accept_pending(endpoint)
+        if endpoint not in self.storage.credentials:
+            self.storage.credentials[endpoint] = DeviceCredentials(endpoint, SecurityMode.NO_SEC)
+            await self.storage.async_save_credentials()
+            self.set_credentials(self.storage.credentials)
+        registration = self.server.registrations.get(endpoint)
+        state = self.devices.get(endpoint)
+        live = registration is not None and not registration.pending
+        if live and (state is None or state.registration is not registration):
+            assert registration is not None
+            self._on_registered(registration)
+
+    async def async_forget(self, endpoint: str) -> None:
+        """Drop a device that is gone for good (removed from the device page)."""
+        self._stop_presuming(endpoint)
+        self.devices.pop(endpoint, None)
+        self.targets.pop(endpoint, None)
+        self.observed.pop(endpoint, None)
+        self.storage.devices.pop(endpoint, None)
+        await self.storage.async_save_devices()
+
+    # Devices and entities
+
+    def _take_registration(self, state: DeviceState, registration: Registration) -> None:
+        state.objects = dict(registration.objects)
+        state.summary = registration_summary(registration, time.time())
+        self._remember(state)
+
+    def _remember(self, state: DeviceState) -> None:
+        self.storage.devices[state.endpoint] = state.to_known()
+        self.storage.schedule_save_devices()
+
+    def _ensure_device(self, state: DeviceState) -> str:
+        credentials = self.storage.credentials.get(state.endpoint)
+        name = (credentials.name if credentials else None) or state.endpoint
+        device = dr.async_get(self.hass).async_get_or_create(
+            config_entry_id=self.entry.entry_id,
+            identifiers={(DOMAIN, state.endpoint)},
+            name=name,
+            **registry_fields(state.values),  # type: ignore[arg-type]
+        )
+        return device.id
+
+    @callback
+    def _refresh_targets(self, endpoint: str) -> None:
+        """Recompute the device's entities: add new ones, drop gone ones, renew changed ones."""
+        state = self.devices[endpoint]
+        new = device_targets(endpoint, state.objects, self.registry, self.storage.protocols)
+        old = self.targets.get(endpoint, {})
+        self.targets[endpoint] = new
+        entity_registry = er.async_get(self.hass)
+        for unique_id, target in old.items():
+            if new.get(unique_id) == target:
+                continue
+            async_dispatcher_send(self.hass, signal_remove(self.entry.entry_id, unique_id))
+            if unique_id not in new:
+                entity_id = entity_registry.async_get_entity_id(
+                    target.spec.platform, DOMAIN, unique_id
+                )
+                if entity_id is not None:
+                    entity_registry.async_remove(entity_id)
+        added: dict[Platform, list[EntityTarget]] = defaultdict(list)
+        for unique_id, target in new.items():
+            if old.get(unique_id) != target:
+                added[target.spec.platform].append(target)
+        for platform, targets in added.items():
+            async_dispatcher_send(
+                self.hass, signal_new_entities(self.entry.entry_id, platform), targets
+            )
+
+    def _stop_presuming(self, endpoint: str) -> None:
+        cancel = self._presumption_timers.pop(endpoint, None)
+        if cancel is not None:
+            cancel()
+        state = self.devices.get(endpoint)
+        if state is not None:
+            state.expires_at = None
+
+    def _presumption_ended_callback(self, endpoint: str) -> Callable[[datetime], None]:
+        @callback
+        def _ended(_now: datetime) -> None:
+            self._presumption_timers.pop(endpoint, None)
+            state = self.devices.get(endpoint)
+            if state is not None and state.registration is None:
+                self._on_gone(endpoint, "expired")
+
+        return _ended
+
+
+def _expiry(summary: Mapping[str, Any]) -> float | None:
+    lifetime = summary.get("lifetime")
+    last_seen = summary.get("seen_at")
+    if not lifetime or not last_seen:
+        return None
+    return float(last_seen) + float(lifetime)
+
+
+def _periods(observation: Observation) -> dict[str, int]:
+    periods = {"pmin": observation.pmin, "pmax": observation.pmax}
+    return {key: value for key, value in periods.items() if value is not None}

@@ -1,0 +1,54 @@
+"""Sensors: readable resources, with units and classes from the mapping."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from homeassistant.components.sensor import RestoreSensor, SensorDeviceClass
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddEntitiesCallback
+
+from .data import LwM2MConfigEntry
+from .entity import LwM2MEntity, async_setup_platform_entities
+from .hub import LwM2MHub
+from .targets import EntityTarget
+
+PARALLEL_UPDATES = 0
+MAX_STATE_LENGTH = 255
+
+
+async def async_setup_entry(
+    hass: HomeAssistant, entry: LwM2MConfigEntry, async_add_entities: AddEntitiesCallback
+) -> None:
+    async_setup_platform_entities(hass, entry, Platform.SENSOR, async_add_entities, LwM2MSensor)
+
+
+class LwM2MSensor(LwM2MEntity, RestoreSensor):
+    """A resource's value; the last known one after a restart until the device reports."""
+
+    def __init__(self, hub: LwM2MHub, target: EntityTarget) -> None:
+        super().__init__(hub, target)
+        spec = target.spec
+        self._attr_device_class = spec.device_class  # type: ignore[assignment]
+        self._attr_state_class = spec.state_class
+        self._attr_native_unit_of_measurement = spec.unit
+        self._restored: Any = None
+
+    async def async_added_to_hass(self) -> None:
+        await super().async_added_to_hass()
+        last = await self.async_get_last_sensor_data()
+        if last is not None:
+            self._restored = last.native_value
+
+    @property
+    def native_value(self) -> Any:
+        value = self.resource_value
+        if value is None:
+            return self._restored
+        if self.device_class == SensorDeviceClass.TIMESTAMP:
+            return value if isinstance(value, datetime) else None
+        if isinstance(value, bool | int | float):
+            return int(value) if isinstance(value, bool) else value
+        return str(value)[:MAX_STATE_LENGTH]

@@ -1,0 +1,27 @@
+"""Dispatcher signals between the hub and its entities."""
+
+from __future__ import annotations
+
+from homeassistant.const import Platform
+
+from .const import DOMAIN
+
+
+def signal_new_entities(entry_id: str, platform: Platform) -> str:
+    """Sent with a list of EntityTarget when entities of ``platform`` appear."""
+    return f"{DOMAIN}_{entry_id}_new_{platform}"
+
+
+def signal_values(entry_id: str, endpoint: str) -> str:
+    """Sent with the set of resource paths whose values changed."""
+    return f"{DOMAIN}_{entry_id}_values_{endpoint}"
+
+
+def signal_availability(entry_id: str, endpoint: str) -> str:
+    """Sent when the device's registration state changes."""
+    return f"{DOMAIN}_{entry_id}_available_{endpoint}"
+
+
+def signal_remove(entry_id: str, unique_id: str) -> str:
+    """Sent when the resource behind an entity is gone."""
+    return f"{DOMAIN}_{entry_id}_remove_{unique_id}"

@@ -1,0 +1,154 @@
+"""What the integration keeps across restarts, each concern in its own private Store."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.storage import Store
+
+from .const import DOMAIN, LOGGER
+from .engine.credentials_csv import DeviceCredentials
+from .protocols import DeviceProtocols
+
+STORAGE_VERSION = 1
+DEVICES_SAVE_DELAY = 10  # seconds; values change often, the file need not follow each one
+
+
+@dataclass(slots=True)
+class StoredDDF:
+    """An imported DDF file, kept byte for byte so the registry can be rebuilt from it."""
+
+    file_name: str
+    content: bytes
+    objects: list[str] = field(default_factory=list)  # "id:version" of what it defines
+
+    def to_dict(self) -> dict[str, Any]:
+        try:
+            return {"file_name": self.file_name, "xml": self.content.decode(), **self._ids()}
+        except UnicodeDecodeError:
+            encoded = base64.b64encode(self.content).decode("ascii")
+            return {"file_name": self.file_name, "base64": encoded, **self._ids()}
+
+    def _ids(self) -> dict[str, Any]:
+        return {"objects": list(self.objects)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> StoredDDF:
+        if "base64" in data:
+            content = base64.b64decode(data["base64"], validate=True)
+        else:
+            content = str(data["xml"]).encode()
+        return cls(str(data["file_name"]), content, [str(key) for key in data.get("objects", [])])
+
+
+@dataclass(slots=True)
+class KnownDevice:
+    """A device that registered once: its last registration and its last values."""
+
+    endpoint: str
+    registration: dict[str, Any] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)  # path -> json_values.to_stored
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"registration": self.registration, "values": self.values}
+
+    @classmethod
+    def from_dict(cls, endpoint: str, data: Mapping[str, Any]) -> KnownDevice:
+        return cls(endpoint, dict(data.get("registration", {})), dict(data.get("values", {})))
+
+
+class LwM2MStorage:
+    """Credentials, imported DDFs, device protocols, known devices and queued requests."""
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        self._credentials_store = _store(hass, "credentials")
+        self._objects_store = _store(hass, "objects")
+        self._protocols_store = _store(hass, "protocols")
+        self._devices_store = _store(hass, "devices")
+        self._queue_store = _store(hass, "queue")
+        self.credentials: dict[str, DeviceCredentials] = {}
+        self.ddfs: list[StoredDDF] = []
+        self.protocols = DeviceProtocols()
+        self.devices: dict[str, KnownDevice] = {}
+        self.queue: list[Any] = []
+
+    async def async_load(self) -> None:
+        credentials = await self._credentials_store.async_load() or {}
+        self.credentials = _credentials_from(credentials.get("devices", {}))
+        objects = await self._objects_store.async_load() or {}
+        self.ddfs = _ddfs_from(objects.get("ddfs", []))
+        protocols = await self._protocols_store.async_load() or {}
+        self.protocols = DeviceProtocols.from_dict(protocols)
+        devices = await self._devices_store.async_load() or {}
+        self.devices = {
+            endpoint: KnownDevice.from_dict(endpoint, data)
+            for endpoint, data in devices.get("devices", {}).items()
+        }
+        queue = await self._queue_store.async_load() or {}
+        self.queue = list(queue.get("requests", []))
+
+    async def async_save_credentials(self) -> None:
+        devices = {endpoint: record.to_dict() for endpoint, record in self.credentials.items()}
+        await self._credentials_store.async_save({"devices": devices})
+
+    async def async_save_ddfs(self) -> None:
+        await self._objects_store.async_save({"ddfs": [ddf.to_dict() for ddf in self.ddfs]})
+
+    async def async_save_protocols(self) -> None:
+        await self._protocols_store.async_save(self.protocols.to_dict())
+
+    def schedule_save_devices(self) -> None:
+        self._devices_store.async_delay_save(self._devices_data, DEVICES_SAVE_DELAY)
+
+    async def async_save_devices(self) -> None:
+        await self._devices_store.async_save(self._devices_data())
+
+    async def async_save_queue(self, requests: list[Any]) -> None:
+        self.queue = list(requests)
+        await self._queue_store.async_save({"requests": self.queue})
+
+    async def async_remove(self) -> None:
+        """Delete every file: the config entry is gone."""
+        for store in (
+            self._credentials_store,
+            self._objects_store,
+            self._protocols_store,
+            self._devices_store,
+            self._queue_store,
+        ):
+            await store.async_remove()
+
+    def _devices_data(self) -> dict[str, Any]:
+        return {
+            "devices": {endpoint: device.to_dict() for endpoint, device in self.devices.items()}
+        }
+
+
+def _store(hass: HomeAssistant, name: str) -> Store[dict[str, Any]]:
+    return Store(hass, STORAGE_VERSION, f"{DOMAIN}.{name}", private=True, atomic_writes=True)
+
+
+def _credentials_from(data: Mapping[str, Any]) -> dict[str, DeviceCredentials]:
+    result: dict[str, DeviceCredentials] = {}
+    for endpoint, record in data.items():
+        try:
+            result[endpoint] = DeviceCredentials.from_dict(record)
+        except (ValueError, TypeError):
+            # The error text may quote a secret value, so it is not logged.
+            LOGGER.error("Stored credentials of %s are unreadable and were skipped", endpoint)
+    return result
+
+
+def _ddfs_from(data: list[Any]) -> list[StoredDDF]:
+    result: list[StoredDDF] = []
+    for item in data:
+        try:
+            result.append(StoredDDF.from_dict(item))
+        except (KeyError, ValueError, TypeError, binascii.Error) as err:
+            LOGGER.error("A stored object definition is unreadable and was skipped: %s", err)
+    return result
