@@ -1,0 +1,324 @@
+"""Options flow: import credentials and object definitions, device protocols, pending devices."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import voluptuous as vol
+from homeassistant.config_entries import ConfigEntryState, ConfigFlowResult, OptionsFlow
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    FileSelector,
+    FileSelectorConfig,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+)
+
+from . import protocol_form as form
+from .engine.credentials_csv import (
+    CredentialsCSVError,
+    DeviceCredentials,
+    ImportSummary,
+    merge_credentials,
+)
+from .engine.errors import LwM2MError
+from .engine.model import DDFError, ObjectDef, parse_ddf
+from .storage import StoredDDF
+from .uploads import UploadTooLargeError, read_credentials_csv, read_upload
+
+if TYPE_CHECKING:
+    from .data import LwM2MData
+
+CONF_FILE = "file"
+CONF_OBJECT = "object"
+CONF_ENDPOINT = "endpoint"
+CONF_DECISION = "decision"
+ACCEPT = "accept"
+REJECT = "reject"
+SHOWN_ERRORS = 50
+
+_PERIOD = NumberSelector(NumberSelectorConfig(min=0, step=1, mode=NumberSelectorMode.BOX))
+
+
+class LwM2MOptionsFlow(OptionsFlow):
+    """A menu of maintenance tasks; each one ends the flow when it is done."""
+
+    def __init__(self) -> None:
+        self._merged: dict[str, DeviceCredentials] | None = None
+        self._summary: ImportSummary | None = None
+        self._imported_objects: list[str] = []
+        self._object: ObjectDef | None = None
+        self._problems: list[str] = []
+
+    @property
+    def _data(self) -> LwM2MData:
+        data: LwM2MData = self.config_entry.runtime_data
+        return data
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        if self.config_entry.state is not ConfigEntryState.LOADED:
+            return self.async_abort(reason="not_loaded")
+        return self.async_show_menu(
+            step_id="init",
+            menu_options=["import_credentials", "import_objects", "device_protocols", "pending"],
+        )
+
+    # Credentials CSV
+
+    async def async_step_import_credentials(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            errors = await self._async_preview_csv(user_input[CONF_FILE])
+            if not errors:
+                return await self.async_step_credentials_preview()
+        return self.async_show_form(
+            step_id="import_credentials",
+            data_schema=vol.Schema(
+                {vol.Required(CONF_FILE): FileSelector(FileSelectorConfig(accept=".csv,text/csv"))}
+            ),
+            errors=errors,
+        )
+
+    async def _async_preview_csv(self, file_id: str) -> dict[str, str]:
+        self._merged, self._summary, self._problems = None, None, []
+        try:
+            imported = await self.hass.async_add_executor_job(
+                read_credentials_csv, self.hass, file_id
+            )
+            self._merged, self._summary = merge_credentials(
+                self._data.storage.credentials, imported
+            )
+        except CredentialsCSVError as err:
+            self._problems = [str(problem) for problem in err.errors]
+        except UnicodeDecodeError:
+            return {CONF_FILE: "csv_not_utf8"}
+        except UploadTooLargeError:
+            return {CONF_FILE: "file_too_large"}
+        return {}
+
+    async def async_step_credentials_preview(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        if self._merged is None or self._summary is None:
+            if user_input is not None:
+                return await self.async_step_import_credentials()
+            return self.async_show_form(
+                step_id="credentials_preview",
+                errors={"base": "csv_has_errors"},
+                description_placeholders=self._preview_placeholders(),
+            )
+        if user_input is not None:
+            storage = self._data.storage
+            storage.credentials = self._merged
+            await storage.async_save_credentials()
+            self._data.hub.set_credentials(self._merged)
+            return self.async_abort(
+                reason="credentials_imported", description_placeholders=self._preview_placeholders()
+            )
+        return self.async_show_form(
+            step_id="credentials_preview", description_placeholders=self._preview_placeholders()
+        )
+
+    def _preview_placeholders(self) -> dict[str, str]:
+        summary = self._summary or ImportSummary()
+        problems = self._problems[:SHOWN_ERRORS]
+        hidden = len(self._problems) - len(problems)
+        lines = [f"- {problem}" for problem in problems]
+        if hidden > 0:
+            lines.append(f"- … {hidden} more")
+        return {
+            "added": str(len(summary.added)),
+            "updated": str(len(summary.updated)),
+            "unchanged": str(len(summary.unchanged)),
+            "error_count": str(len(self._problems)),
+            "errors": "\n".join(lines) or "-",
+        }
+
+    # DDF object definitions
+
+    async def async_step_import_objects(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        errors: dict[str, str] = {}
+        placeholders = {"imported": ", ".join(self._imported_objects) or "-", "detail": ""}
+        if user_input is not None:
+            file_id = user_input.get(CONF_FILE)
+            if not file_id:
+                if not self._imported_objects:
+                    return self.async_abort(reason="no_objects_imported")
+                return self.async_abort(
+                    reason="objects_imported", description_placeholders=placeholders
+                )
+            errors, detail = await self._async_import_ddf(file_id)
+            placeholders = {"imported": ", ".join(self._imported_objects) or "-", "detail": detail}
+        return self.async_show_form(
+            step_id="import_objects",
+            data_schema=vol.Schema(
+                {vol.Optional(CONF_FILE): FileSelector(FileSelectorConfig(accept=".xml,text/xml"))}
+            ),
+            errors=errors,
+            description_placeholders=placeholders,
+        )
+
+    async def _async_import_ddf(self, file_id: str) -> tuple[dict[str, str], str]:
+        try:
+            name, content = await self.hass.async_add_executor_job(read_upload, self.hass, file_id)
+            objects = await self.hass.async_add_executor_job(parse_ddf, content)
+        except DDFError as err:
+            return {CONF_FILE: "ddf_invalid"}, str(err)
+        except UploadTooLargeError:
+            return {CONF_FILE: "file_too_large"}, ""
+        registry = self._data.registry
+        for obj in objects:
+            replaced = registry.get(obj.id, obj.version) is not None
+            registry.add(obj)
+            verb = "replaced" if replaced else "added"
+            self._imported_objects.append(f"{obj.id} {obj.name} {obj.version} ({verb})")
+        await self._async_keep_ddf(StoredDDF(name, content, [_key(obj) for obj in objects]))
+        await self._data.hub.async_settings_changed()
+        return {}, ""
+
+    async def _async_keep_ddf(self, ddf: StoredDDF) -> None:
+        """Store the file; files whose every object it redefines are dropped."""
+        storage = self._data.storage
+        new = set(ddf.objects)
+        storage.ddfs = [old for old in storage.ddfs if not set(old.objects) <= new]
+        storage.ddfs.append(ddf)
+        await storage.async_save_ddfs()
+
+    # Device protocols
+
+    async def async_step_device_protocols(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        registry = self._data.registry
+        if user_input is not None:
+            self._object = registry.get(int(user_input[CONF_OBJECT]))
+            return await self.async_step_protocol_resources()
+        hub = self._data.hub
+        seen = {path.ids[0] for state in hub.devices.values() for path in state.objects if path.ids}
+        return self.async_show_form(
+            step_id="device_protocols",
+            data_schema=vol.Schema(
+                {
+                    vol.Required(CONF_OBJECT): SelectSelector(
+                        SelectSelectorConfig(
+                            options=form.object_choices(registry, seen),  # type: ignore[typeddict-item]
+                            mode=SelectSelectorMode.DROPDOWN,
+                        )
+                    )
+                }
+            ),
+        )
+
+    async def async_step_protocol_resources(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        obj = self._object
+        assert obj is not None
+        storage = self._data.storage
+        previous = storage.protocols.get(obj.id)
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            pmin, pmax = user_input.get(form.PMIN), user_input.get(form.PMAX)
+            if pmin is not None and pmax is not None and pmin > pmax:
+                errors[form.PMIN] = "pmin_above_pmax"
+            else:
+                if user_input.get(form.RESET):
+                    storage.protocols.objects.pop(obj.id, None)
+                else:
+                    protocol = form.protocol_from_choice(obj, user_input, previous)
+                    storage.protocols.objects[obj.id] = protocol
+                await storage.async_save_protocols()
+                await self._data.hub.async_settings_changed()
+                return self.async_abort(
+                    reason="protocol_saved", description_placeholders={"object": obj.name}
+                )
+        current = form.current_choice(obj, previous)
+        schema = vol.Schema(
+            {
+                vol.Optional(form.SHOWN, default=current[form.SHOWN]): _multi(
+                    form.resource_choices(obj)
+                ),
+                vol.Optional(form.OBSERVED, default=current[form.OBSERVED]): _multi(
+                    form.resource_choices(obj, readable_only=True)
+                ),
+                vol.Optional(form.PMIN): _PERIOD,
+                vol.Optional(form.PMAX): _PERIOD,
+                vol.Optional(form.RESET, default=False): BooleanSelector(),
+            }
+        )
+        suggested = {
+            key: current[key] for key in (form.PMIN, form.PMAX) if current[key] is not None
+        }
+        return self.async_show_form(
+            step_id="protocol_resources",
+            data_schema=self.add_suggested_values_to_schema(schema, suggested),
+            errors=errors,
+            description_placeholders={"object": f"{obj.id} {obj.name}"},
+        )
+
+    # Pending devices
+
+    async def async_step_pending(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        hub = self._data.hub
+        pending = hub.pending_endpoints()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            endpoint = user_input[CONF_ENDPOINT]
+            accept = user_input[CONF_DECISION] == ACCEPT
+            try:
+                if accept:
+                    await hub.async_accept_pending(endpoint)
+                else:
+                    await hub.server.reject_pending(endpoint)
+            except LwM2MError:
+                errors["base"] = "pending_failed"
+            else:
+                reason = "pending_accepted" if accept else "pending_rejected"
+                return self.async_abort(
+                    reason=reason, description_placeholders={"endpoint": endpoint}
+                )
+        if not pending:
+            return self.async_abort(reason="no_pending_devices")
+        return self.async_show_form(
+            step_id="pending",
+            data_schema=vol.Schema(
+                {
+                    vol.Required(CONF_ENDPOINT): SelectSelector(
+                        SelectSelectorConfig(options=pending, mode=SelectSelectorMode.DROPDOWN)
+                    ),
+                    vol.Required(CONF_DECISION, default=ACCEPT): SelectSelector(
+                        SelectSelectorConfig(
+                            options=[ACCEPT, REJECT],
+                            mode=SelectSelectorMode.LIST,
+                            translation_key=CONF_DECISION,
+                        )
+                    ),
+                }
+            ),
+            errors=errors,
+            description_placeholders={"count": str(len(pending))},
+        )
+
+
+def _multi(options: list[dict[str, str]]) -> SelectSelector:
+    return SelectSelector(
+        SelectSelectorConfig(
+            options=options,  # type: ignore[typeddict-item]
+            multiple=True,
+            mode=SelectSelectorMode.DROPDOWN,
+        )
+    )
+
+
+def _key(obj: ObjectDef) -> str:
+    return f"{obj.id}:{obj.version}"

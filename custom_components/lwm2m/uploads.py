@@ -1,0 +1,31 @@
+"""Reading files the user uploaded in a flow (blocking: run in the executor)."""
+
+from __future__ import annotations
+
+from homeassistant.components.file_upload import process_uploaded_file
+from homeassistant.core import HomeAssistant
+
+from .engine.credentials_csv import DeviceCredentials, parse_credentials_csv
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+class UploadTooLargeError(ValueError):
+    """The uploaded file is larger than any credentials CSV or DDF should be."""
+
+
+def read_upload(hass: HomeAssistant, file_id: str) -> tuple[str, bytes]:
+    """The uploaded file's name and content."""
+    with process_uploaded_file(hass, file_id) as path:
+        if path.stat().st_size > MAX_UPLOAD_BYTES:
+            raise UploadTooLargeError(path.name)
+        return path.name, path.read_bytes()
+
+
+def read_credentials_csv(hass: HomeAssistant, file_id: str) -> list[DeviceCredentials]:
+    """Parse an uploaded credentials CSV.
+
+    Raises CredentialsCSVError, UnicodeDecodeError or UploadTooLargeError.
+    """
+    _name, content = read_upload(hass, file_id)
+    return parse_credentials_csv(content.decode("utf-8-sig"))
