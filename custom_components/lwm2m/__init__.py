@@ -1,1 +1,80 @@
-"""LwM2M for Home Assistant."""
+"""LwM2M for Home Assistant: an LwM2M server whose devices become Home Assistant devices."""
+
+from __future__ import annotations
+
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryNotReady
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.typing import ConfigType
+
+from .const import DOMAIN
+from .data import LwM2MConfigEntry, LwM2MData
+from .engine_link import async_create_engine
+from .hub import LwM2MHub
+from .object_registry import build_registry
+from .repairs import async_update_dtls_issue
+from .services import async_setup_services
+from .storage import LwM2MStorage
+
+PLATFORMS = [
+    Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.NUMBER,
+    Platform.SENSOR,
+    Platform.SWITCH,
+    Platform.TEXT,
+]
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    async_setup_services(hass)
+    return True
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> bool:
+    storage = LwM2MStorage(hass)
+    await storage.async_load()
+    registry = await hass.async_add_executor_job(build_registry, storage.ddfs)
+    engine = await async_create_engine(hass, entry.data, registry, storage.credentials)
+    async_update_dtls_issue(hass, engine.dtls_problem)
+    hub = LwM2MHub(hass, entry, storage, registry, engine)
+    entry.runtime_data = LwM2MData(hub, storage, registry)
+    hub.restore_known_devices()
+    try:
+        await hub.async_start()
+    except OSError as err:
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key="server_start_failed",
+            translation_placeholders={"error": str(err)},
+        ) from err
+    entry.async_on_unload(hub.async_stop)
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    return True
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> bool:
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> None:
+    """The entry is deleted: so are its stored credentials, DDFs and devices."""
+    await LwM2MStorage(hass).async_remove()
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: LwM2MConfigEntry, device: dr.DeviceEntry
+) -> bool:
+    """Devices that are not registered right now may be removed (and forgotten)."""
+    hub = entry.runtime_data.hub
+    endpoint = next((ident for domain, ident in device.identifiers if domain == DOMAIN), None)
+    if endpoint is None:
+        return True
+    state = hub.devices.get(endpoint)
+    if state is not None and state.registration is not None:
+        return False
+    await hub.async_forget(endpoint)
+    return True
