@@ -92,6 +92,7 @@ def registration_summary(registration: Registration, seen_at: float) -> dict[str
     """
     return {
         "seen_at": seen_at,
+        "registered": True,
         "registration_id": registration.registration_id,
         "lifetime": registration.lifetime,
         "lwm2m_version": registration.lwm2m_version,

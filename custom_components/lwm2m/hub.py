@@ -234,6 +234,7 @@ class LwM2MHub:
         if task is not None:
             task.cancel()
         self.observed.pop(endpoint, None)
+        state.summary["registered"] = False
         self._remember(state)
         async_dispatcher_send(self.hass, signal_availability(self.entry.entry_id, endpoint))
         self.hass.bus.async_fire(
@@ -424,7 +425,7 @@ class LwM2MHub:
 def _expiry(summary: Mapping[str, Any]) -> float | None:
     lifetime = summary.get("lifetime")
     last_seen = summary.get("seen_at")
-    if not lifetime or not last_seen:
+    if not summary.get("registered") or not lifetime or not last_seen:
         return None
     return float(last_seen) + float(lifetime)
 

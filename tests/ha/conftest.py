@@ -1,0 +1,148 @@
+"""Fixtures of the Home Assistant tests: a fake engine, a loaded entry, device data."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path as FsPath
+from typing import Any
+from unittest.mock import patch
+
+import pytest
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.lwm2m.const import (
+    CONF_BIND_ADDRESS,
+    CONF_BOOTSTRAP_PORT,
+    CONF_BOOTSTRAPS_PORT,
+    CONF_COAP_PORT,
+    CONF_COAPS_PORT,
+    CONF_SECURITY_POLICY,
+    CONF_SERVER_URI,
+    DOMAIN,
+)
+from custom_components.lwm2m.engine_link import Engine
+
+from .fake_server import FakeServer
+
+ENTRY_DATA = {
+    CONF_BIND_ADDRESS: "127.0.0.1",
+    CONF_COAP_PORT: 5683,
+    CONF_COAPS_PORT: 5684,
+    CONF_BOOTSTRAP_PORT: 5783,
+    CONF_BOOTSTRAPS_PORT: 5784,
+    CONF_SERVER_URI: "coap://192.0.2.1:5683",
+    CONF_SECURITY_POLICY: "pending",
+}
+
+SENSOR_DEVICE_OBJECTS = {
+    "/1": {"ver": "1.1"},
+    "/1/0": {},
+    "/3": {"ver": "1.1"},
+    "/3/0": {},
+    "/3303": {"ver": "1.1"},
+    "/3303/0": {},
+    "/3311/0": {},
+    "/3304/0": {},
+}
+SENSOR_DEVICE_VALUES = {
+    "/3/0/0": "Acme",
+    "/3/0/1": "Thermo 3000",
+    "/3/0/2": "SN-42",
+    "/3/0/3": "1.2.3",
+    "/3/0/9": 87,
+    "/3/0/18": 7,
+    "/3/0/11/0": 0,
+    "/3/0/6/0": 1,
+    "/3/0/6/1": 5,
+    "/3303/0/5700": 21.5,
+    "/3303/0/5601": 18.0,
+    "/3304/0/5700": 40.0,
+    "/3311/0/5850": False,
+    "/3311/0/5851": 20,
+    "/3311/0/5750": "Lamp",
+}
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Every test may load the integration from custom_components/."""
+
+
+@pytest.fixture
+def fake_server() -> FakeServer:
+    return FakeServer()
+
+
+@pytest.fixture
+def credentials_seen() -> list[dict[str, Any]]:
+    return []
+
+
+@pytest.fixture
+def engine_problem() -> str | None:
+    return None
+
+
+@pytest.fixture
+def fake_engine(
+    fake_server: FakeServer, credentials_seen: list[dict[str, Any]], engine_problem: str | None
+) -> Iterator[FakeServer]:
+    """The integration builds this fake instead of the real engine."""
+
+    async def _create(hass: HomeAssistant, config: Any, registry: Any, credentials: Any) -> Engine:
+        credentials_seen.append(dict(credentials))
+        return Engine(
+            server=fake_server,  # type: ignore[arg-type]
+            set_credentials=lambda records: credentials_seen.append(dict(records)),
+            dtls_problem=engine_problem,
+        )
+
+    with patch("custom_components.lwm2m.async_create_engine", _create):
+        yield fake_server
+
+
+@pytest.fixture
+def config_entry() -> MockConfigEntry:
+    return MockConfigEntry(domain=DOMAIN, title="LwM2M", data=dict(ENTRY_DATA))
+
+
+@pytest.fixture
+async def loaded_entry(
+    hass: HomeAssistant, config_entry: MockConfigEntry, fake_engine: FakeServer
+) -> AsyncIterator[MockConfigEntry]:
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    return config_entry
+
+
+@pytest.fixture
+def register_sensor_device(hass: HomeAssistant, fake_server: FakeServer) -> Callable[..., Any]:
+    """Register a device with temperature, humidity and light objects; returns a coroutine."""
+
+    async def _register(endpoint: str = "dev-1", **kwargs: Any) -> None:
+        fake_server.register(endpoint, SENSOR_DEVICE_OBJECTS, SENSOR_DEVICE_VALUES, **kwargs)
+        await hass.async_block_till_done()
+
+    return _register
+
+
+@pytest.fixture
+def uploaded_file(tmp_path: FsPath) -> Callable[[str, bytes], Any]:
+    """Patch file uploads: ``uploaded_file(name, content)`` returns a context manager."""
+
+    @contextmanager
+    def _upload(name: str, content: bytes) -> Iterator[str]:
+        path = tmp_path / name
+        path.write_bytes(content)
+
+        @contextmanager
+        def _process(hass: HomeAssistant, file_id: str) -> Iterator[FsPath]:
+            yield path
+
+        with patch("custom_components.lwm2m.uploads.process_uploaded_file", _process):
+            yield "0b7a3f8e-3c9a-4a52-9a0c-9d4d3c2e1f00"
+
+    return _upload

@@ -1,0 +1,207 @@
+"""Registration, entities, values and availability, against the fake engine."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import STATE_UNAVAILABLE, UnitOfTemperature
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+
+from custom_components.lwm2m.const import DOMAIN, EVENT_DEREGISTERED, EVENT_REGISTERED
+from custom_components.lwm2m.engine.events import Asleep, Awake, SendReceived
+from custom_components.lwm2m.engine.path import Path
+
+from .fake_server import FakeServer
+
+TEMPERATURE = "sensor.dev_1_temperature"
+
+
+async def test_registration_creates_device_with_identity(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    fake_server: FakeServer,
+    register_sensor_device: Callable[..., Any],
+) -> None:
+    events = async_capture_events(hass, EVENT_REGISTERED)
+    await register_sensor_device()
+
+    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, "dev-1")})
+    assert device is not None
+    assert (device.manufacturer, device.model, device.serial_number) == (
+        "Acme",
+        "Thermo 3000",
+        "SN-42",
+    )
+    assert device.sw_version == "1.2.3"
+    assert device.hw_version == "7"
+    assert device.via_device_id is None
+    assert events[0].data == {"device_id": device.id, "endpoint": "dev-1"}
+    assert fake_server.requests("read")[0][2] == Path.of(3, 0)
+
+
+async def test_sensors_have_units_classes_and_values(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, register_sensor_device: Callable[..., Any]
+) -> None:
+    await register_sensor_device()
+
+    temperature = hass.states.get(TEMPERATURE)
+    assert temperature is not None
+    assert temperature.state == "21.5"
+    assert temperature.attributes["unit_of_measurement"] == UnitOfTemperature.CELSIUS
+    assert temperature.attributes["device_class"] == "temperature"
+    assert temperature.attributes["state_class"] == "measurement"
+    humidity = hass.states.get("sensor.dev_1_humidity")
+    assert humidity is not None
+    assert humidity.attributes["unit_of_measurement"] == "%"
+    battery = hass.states.get("sensor.dev_1_battery_level")
+    assert battery is not None
+    assert battery.state == "87"
+    entity = er.async_get(hass).async_get(TEMPERATURE)
+    assert entity is not None
+    assert entity.unique_id == "dev-1-3303-0-5700"
+
+
+async def test_platforms_follow_the_mapping(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, register_sensor_device: Callable[..., Any]
+) -> None:
+    await register_sensor_device()
+
+    assert hass.states.get("switch.dev_1_light_control").state == "off"
+    assert hass.states.get("number.dev_1_light_control_dimmer").state == "20.0"
+    assert hass.states.get("button.dev_1_reboot") is not None
+    registry = er.async_get(hass)
+    factory_reset = registry.async_get("button.dev_1_factory_reset")
+    assert factory_reset is not None
+    assert factory_reset.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    manufacturer = registry.async_get("sensor.dev_1_manufacturer")
+    assert manufacturer is not None
+    assert manufacturer.entity_category == "diagnostic"
+    assert manufacturer.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+
+
+async def test_multiple_resource_shows_first_instance_and_all_values(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, register_sensor_device: Callable[..., Any]
+) -> None:
+    await register_sensor_device()
+
+    error_code = hass.states.get("sensor.dev_1_error_code")
+    assert error_code is not None
+    assert error_code.state == "0"
+    assert error_code.attributes["values"] == {0: 0}
+
+
+async def test_notification_changes_state(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    fake_server: FakeServer,
+    register_sensor_device: Callable[..., Any],
+) -> None:
+    await register_sensor_device()
+
+    fake_server.notify("dev-1", "/3303/0/5700", {"/3303/0/5700": 23.25})
+    await hass.async_block_till_done()
+    assert hass.states.get(TEMPERATURE).state == "23.25"
+
+    fake_server.emit(SendReceived("dev-1", {Path.parse("/3303/0/5700"): 19.0}))
+    await hass.async_block_till_done()
+    assert hass.states.get(TEMPERATURE).state == "19.0"
+
+
+async def test_default_observations_are_set_up(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    fake_server: FakeServer,
+    register_sensor_device: Callable[..., Any],
+) -> None:
+    await register_sensor_device()
+
+    observed = {call[2] for call in fake_server.requests("observe")}
+    assert Path.parse("/3303/0/5700") in observed
+    assert Path.parse("/3304/0/5700") in observed
+    assert Path.parse("/3311/0/5850") in observed
+    assert Path.parse("/3/0/0") not in observed
+
+
+@pytest.mark.parametrize("expired", [False, True])
+async def test_deregistration_makes_entities_unavailable(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    fake_server: FakeServer,
+    register_sensor_device: Callable[..., Any],
+    caplog: pytest.LogCaptureFixture,
+    expired: bool,
+) -> None:
+    events = async_capture_events(hass, EVENT_DEREGISTERED)
+    await register_sensor_device()
+
+    fake_server.deregister("dev-1", expired=expired)
+    await hass.async_block_till_done()
+    assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+    assert events[0].data["reason"] == ("expired" if expired else "deregistered")
+    assert events[0].data["device_id"] is not None
+
+    fake_server.emit(Asleep("dev-1"))
+    fake_server.emit(Awake("dev-1"))
+    await register_sensor_device()
+    assert hass.states.get(TEMPERATURE).state == "21.5"
+    assert caplog.text.count("dev-1 is unavailable") == 1
+    assert caplog.text.count("dev-1 is back") == 1
+
+
+async def test_events_of_unknown_devices_are_ignored(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: FakeServer
+) -> None:
+    events = async_capture_events(hass, EVENT_DEREGISTERED)
+    fake_server.notify("stranger", "/3303/0/5700", {"/3303/0/5700": 1.0})
+    fake_server.registrations["stranger"] = fake_server.register("ghost", {})
+    fake_server.deregister("stranger")
+    await hass.async_block_till_done()
+    assert dr.async_get(hass).async_get_device(identifiers={(DOMAIN, "stranger")}) is None
+    assert events == []
+
+
+async def test_instances_added_and_removed_at_runtime(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    fake_server: FakeServer,
+    register_sensor_device: Callable[..., Any],
+) -> None:
+    await register_sensor_device()
+    objects = {"/3/0": {}, "/3303/0": {}, "/3303/1": {}}
+    fake_server.devices["dev-1"][Path.parse("/3303/1/5700")] = 5.0
+
+    fake_server.update("dev-1", objects)
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.dev_1_temperature_1").state == "5.0"
+    assert hass.states.get("sensor.dev_1_humidity") is None
+    assert er.async_get(hass).async_get("sensor.dev_1_humidity") is None
+
+    fake_server.update("dev-1", {"/3/0": {}, "/3303/0": {}})
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.dev_1_temperature_1") is None
+
+
+async def test_pending_registration_creates_no_device(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: FakeServer
+) -> None:
+    fake_server.register("unknown-1", {"/3/0": {}}, pending=True)
+    await hass.async_block_till_done()
+    assert dr.async_get(hass).async_get_device(identifiers={(DOMAIN, "unknown-1")}) is None
+    assert loaded_entry.runtime_data.hub.pending_endpoints() == ["unknown-1"]
+
+
+async def test_unload_stops_the_server(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: FakeServer
+) -> None:
+    assert fake_server.started
+    fake_server.queue = [{"op": "write"}]
+    assert await hass.config_entries.async_unload(loaded_entry.entry_id)
+    assert loaded_entry.state is ConfigEntryState.NOT_LOADED
+    assert not fake_server.started
+    assert fake_server.listeners == []

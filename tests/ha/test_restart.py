@@ -1,0 +1,103 @@
+"""After unload and setup again (a restart), devices, entities and imported data are back."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+
+from custom_components.lwm2m.const import DOMAIN
+from custom_components.lwm2m.engine.credentials_csv import DeviceCredentials, SecurityMode
+from custom_components.lwm2m.protocols import ObjectProtocol, ResourceSettings
+
+from .fake_server import FakeServer
+
+TEMPERATURE = "sensor.dev_1_temperature"
+
+
+async def _reload(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+async def test_devices_entities_and_values_survive_a_restart(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    fake_server: FakeServer,
+    register_sensor_device: Callable[..., Any],
+) -> None:
+    await register_sensor_device()
+    fake_server.notify("dev-1", "/3303/0/5700", {"/3303/0/5700": 24.0})
+    await hass.async_block_till_done()
+    fake_server.registrations.clear()
+
+    await _reload(hass, loaded_entry)
+
+    assert dr.async_get(hass).async_get_device(identifiers={(DOMAIN, "dev-1")}) is not None
+    state = hass.states.get(TEMPERATURE)
+    assert state is not None
+    assert state.state == "24.0"
+    assert hass.states.get("switch.dev_1_light_control").state == "off"
+
+
+async def test_restored_device_goes_unavailable_when_its_lifetime_ends(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    fake_server: FakeServer,
+    register_sensor_device: Callable[..., Any],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await register_sensor_device(lifetime=60)
+    fake_server.registrations.clear()
+    await _reload(hass, loaded_entry)
+    assert hass.states.get(TEMPERATURE).state == "21.5"
+
+    freezer.tick(61)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+
+
+async def test_imported_data_survives_a_restart(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    fake_server: FakeServer,
+    credentials_seen: list[dict[str, Any]],
+) -> None:
+    data = loaded_entry.runtime_data
+    data.storage.credentials = {"dev-9": DeviceCredentials("dev-9", SecurityMode.NO_SEC)}
+    await data.storage.async_save_credentials()
+    data.storage.protocols.objects[3303] = ObjectProtocol({5700: ResourceSettings(observe=True)})
+    await data.storage.async_save_protocols()
+    fake_server.queue = [{"endpoint": "dev-1", "operation": "write"}]
+
+    await _reload(hass, loaded_entry)
+
+    data = loaded_entry.runtime_data
+    assert list(data.storage.credentials) == ["dev-9"]
+    assert credentials_seen[-1].keys() == {"dev-9"}
+    assert data.storage.protocols.get(3303) is not None
+    assert fake_server.imported_queue == [{"endpoint": "dev-1", "operation": "write"}]
+
+
+async def test_expired_device_is_unavailable_after_restart(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    fake_server: FakeServer,
+    register_sensor_device: Callable[..., Any],
+) -> None:
+    await register_sensor_device()
+    fake_server.deregister("dev-1")
+    await hass.async_block_till_done()
+
+    await _reload(hass, loaded_entry)
+    assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+    assert time.time() > 0
