@@ -1,0 +1,231 @@
+"""The mapping table: platforms, classes and units for the bundled object model."""
+
+from __future__ import annotations
+
+import pytest
+from homeassistant.components.sensor import DEVICE_CLASS_UNITS, SensorDeviceClass
+from homeassistant.const import EntityCategory, Platform
+
+from custom_components.lwm2m.engine.model import ObjectRegistry, ResourceDef, ResourceType
+from custom_components.lwm2m.engine.model.types import ObjectDef, Operations
+from custom_components.lwm2m.mapping import RULES, describe, describe_object, observations
+from custom_components.lwm2m.protocols import DeviceProtocols, ObjectProtocol, ResourceSettings
+from custom_components.lwm2m.units import UNITS, ha_unit
+
+
+@pytest.fixture(scope="module")
+def registry() -> ObjectRegistry:
+    return ObjectRegistry.default()
+
+
+def _spec(registry: ObjectRegistry, object_id: int, resource_id: int):
+    obj = registry.get(object_id)
+    assert obj is not None
+    return describe(obj, obj.resources[resource_id])
+
+
+@pytest.mark.parametrize(
+    ("object_id", "device_class", "unit", "state_class"),
+    [
+        (3303, "temperature", "°C", "measurement"),
+        (3304, "humidity", "%", "measurement"),
+        (3315, "atmospheric_pressure", "hPa", "measurement"),
+        (3316, "voltage", "V", "measurement"),
+        (3317, "current", "A", "measurement"),
+        (3328, "power", "W", "measurement"),
+        (3331, "energy", "kWh", "total_increasing"),
+        (3301, "illuminance", "lx", "measurement"),
+        (3325, None, "ppm", "measurement"),
+    ],
+)
+def test_ipso_sensor_values(
+    registry: ObjectRegistry,
+    object_id: int,
+    device_class: str | None,
+    unit: str,
+    state_class: str,
+) -> None:
+    spec = _spec(registry, object_id, 5700)
+    assert spec is not None
+    assert spec.platform is Platform.SENSOR
+    assert (spec.device_class, spec.unit, spec.state_class) == (device_class, unit, state_class)
+    assert spec.primary
+
+
+@pytest.mark.parametrize(
+    ("object_id", "resource_id", "platform"),
+    [
+        (3200, 5500, Platform.BINARY_SENSOR),
+        (3201, 5550, Platform.SWITCH),
+        (3311, 5850, Platform.SWITCH),
+        (3311, 5851, Platform.NUMBER),
+        (3308, 5900, Platform.NUMBER),
+        (3303, 5750, Platform.TEXT),
+        (3, 4, Platform.BUTTON),
+        (3303, 5605, Platform.BUTTON),
+        (4, 2, Platform.SENSOR),
+    ],
+)
+def test_platforms(
+    registry: ObjectRegistry, object_id: int, resource_id: int, platform: Platform
+) -> None:
+    spec = _spec(registry, object_id, resource_id)
+    assert spec is not None
+    assert spec.platform is platform
+
+
+@pytest.mark.parametrize(
+    ("object_id", "resource_id"), [(0, 5), (3, 22), (5, 0), (6, 4), (3303, 6050)]
+)
+def test_resources_without_entities(
+    registry: ObjectRegistry, object_id: int, resource_id: int
+) -> None:
+    assert _spec(registry, object_id, resource_id) is None
+
+
+def test_device_details_are_diagnostic(registry: ObjectRegistry) -> None:
+    for resource_id in (0, 1, 2, 3, 9, 11, 18, 19):
+        spec = _spec(registry, 3, resource_id)
+        assert spec is not None
+        assert spec.category is EntityCategory.DIAGNOSTIC
+    noisy = _spec(registry, 3, 13)
+    assert noisy is not None
+    assert not noisy.enabled
+    signal = _spec(registry, 4, 2)
+    assert signal is not None
+    assert (signal.device_class, signal.unit) == ("signal_strength", "dBm")
+
+
+def _generic(resource_type: ResourceType, operations: Operations, units: str = "") -> ObjectDef:
+    resource = ResourceDef(1, "Level", resource_type, operations, units=units)
+    return ObjectDef(30001, "Custom", resources={1: resource})
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "operations", "units", "platform", "device_class", "state_class"),
+    [
+        (ResourceType.FLOAT, Operations.R, "Cel", Platform.SENSOR, "temperature", "measurement"),
+        (ResourceType.INTEGER, Operations.R, "", Platform.SENSOR, None, None),
+        (ResourceType.INTEGER, Operations.R, "furlong", Platform.SENSOR, None, "measurement"),
+        (ResourceType.FLOAT, Operations.R | Operations.W, "s", Platform.NUMBER, None, None),
+        (ResourceType.BOOLEAN, Operations.R, "", Platform.BINARY_SENSOR, None, None),
+        (ResourceType.BOOLEAN, Operations.R | Operations.W, "", Platform.SWITCH, None, None),
+        (ResourceType.STRING, Operations.R, "", Platform.SENSOR, None, None),
+        (ResourceType.STRING, Operations.R | Operations.W, "", Platform.TEXT, None, None),
+        (ResourceType.TIME, Operations.R, "", Platform.SENSOR, "timestamp", None),
+        (ResourceType.NONE, Operations.E, "", Platform.BUTTON, None, None),
+    ],
+)
+def test_generic_rules(
+    resource_type: ResourceType,
+    operations: Operations,
+    units: str,
+    platform: Platform,
+    device_class: str | None,
+    state_class: str | None,
+) -> None:
+    obj = _generic(resource_type, operations, units)
+    spec = describe(obj, obj.resources[1])
+    assert spec is not None
+    assert (spec.platform, spec.device_class, spec.state_class) == (
+        platform,
+        device_class,
+        state_class,
+    )
+    assert spec.name(0) == "Custom Level"
+    assert spec.name(2) == "Custom 2 Level"
+
+
+def test_write_only_and_opaque_resources_get_no_entity() -> None:
+    for resource_type, operations in (
+        (ResourceType.INTEGER, Operations.W),
+        (ResourceType.OPAQUE, Operations.R),
+    ):
+        obj = _generic(resource_type, operations)
+        assert describe(obj, obj.resources[1]) is None
+
+
+def test_names(registry: ObjectRegistry) -> None:
+    temperature = _spec(registry, 3303, 5700)
+    assert temperature is not None
+    assert temperature.name(0) is None  # the device class names it
+    assert temperature.name(1) == "Temperature 1"
+    light = _spec(registry, 3311, 5850)
+    assert light is not None
+    assert light.name(0) == "Light Control"
+    reboot = _spec(registry, 3, 4)
+    assert reboot is not None
+    assert reboot.name(0) is None
+    assert reboot.name(1) == "Reboot 1"
+
+
+def test_protocol_replaces_defaults(registry: ObjectRegistry) -> None:
+    obj = registry.get(3303)
+    assert obj is not None
+    protocol = ObjectProtocol({5601: ResourceSettings(show=True, observe=True, pmin=5, pmax=9)})
+    specs = describe_object(obj, protocol)
+    assert [spec.resource_id for spec in specs] == [5601]
+    assert specs[0].enabled
+    assert [(o.resource_id, o.pmin, o.pmax) for o in observations(obj, protocol)] == [(5601, 5, 9)]
+    assert [o.resource_id for o in observations(obj)] == [5700]
+
+
+def test_protocols_round_trip_and_keep_unknown_settings() -> None:
+    stored = {
+        "objects": {
+            "3303": {
+                "resources": {
+                    "5700": {
+                        "show": True,
+                        "observe": True,
+                        "pmin": 1,
+                        "alarm": {"severity": "MAJOR"},
+                    }
+                }
+            }
+        }
+    }
+    protocols = DeviceProtocols.from_dict(stored)
+    assert protocols.to_dict() == {
+        "objects": {
+            "3303": {
+                "resources": {
+                    "5700": {
+                        "alarm": {"severity": "MAJOR"},
+                        "show": True,
+                        "observe": True,
+                        "pmin": 1,
+                    }
+                }
+            }
+        }
+    }
+
+
+def test_every_unit_fits_its_device_class() -> None:
+    for ddf_units, unit in UNITS.items():
+        if unit.device_class is not None:
+            allowed = DEVICE_CLASS_UNITS[unit.device_class]
+            assert unit.native in allowed, ddf_units
+    assert ha_unit("") is None
+    assert ha_unit("furlong").native == "furlong"
+
+
+def test_every_rule_with_a_device_class_uses_a_valid_unit() -> None:
+    for rule in RULES:
+        if rule.platform is Platform.SENSOR and rule.device_class and rule.unit:
+            allowed = DEVICE_CLASS_UNITS.get(SensorDeviceClass(rule.device_class), set())
+            assert rule.unit in allowed, rule
+
+
+def test_whole_bundled_model_maps(registry: ObjectRegistry) -> None:
+    """Every object of the bundled model maps without error; every spec is coherent."""
+    count = 0
+    for obj in registry.objects():
+        for spec in describe_object(obj):
+            count += 1
+            if spec.device_class and spec.platform is Platform.SENSOR and spec.unit:
+                device_class = SensorDeviceClass(spec.device_class)
+                if device_class in DEVICE_CLASS_UNITS:
+                    assert spec.unit in DEVICE_CLASS_UNITS[device_class], spec
+    assert count > 1000

@@ -1,0 +1,264 @@
+"""Actions: each one against the fake engine, targets, responses and translated errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import device_registry as dr
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.lwm2m.const import DOMAIN
+from custom_components.lwm2m.engine.codec import Link
+from custom_components.lwm2m.engine.errors import (
+    InvalidResponseError,
+    LwM2MError,
+    QueueFullError,
+    RequestFailedError,
+    RequestTimeoutError,
+)
+from custom_components.lwm2m.engine.path import Path
+
+from .fake_server import FakeServer
+
+
+@pytest.fixture(autouse=True)
+async def _device(
+    loaded_entry: MockConfigEntry, register_sensor_device: Callable[..., Any]
+) -> None:
+    await register_sensor_device()
+
+
+async def _call(hass: HomeAssistant, service: str, *, response: bool = False, **data: Any) -> Any:
+    return await hass.services.async_call(
+        DOMAIN, service, {"endpoint": "dev-1", **data}, blocking=True, return_response=response
+    )
+
+
+async def test_read_returns_values_and_updates_states(
+    hass: HomeAssistant, fake_server: FakeServer
+) -> None:
+    fake_server.devices["dev-1"][Path.parse("/3303/0/5700")] = 30.5
+    result = await _call(hass, "read", response=True, path="/3303/0/5700")
+    assert result == {"values": {"/3303/0/5700": 30.5}}
+    assert hass.states.get("sensor.dev_1_temperature").state == "30.5"
+
+
+async def test_device_id_targets_the_device(hass: HomeAssistant, fake_server: FakeServer) -> None:
+    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, "dev-1")})
+    assert device is not None
+    result = await hass.services.async_call(
+        DOMAIN,
+        "read",
+        {"device_id": device.id, "path": "/3/0/0"},
+        blocking=True,
+        return_response=True,
+    )
+    assert result == {"values": {"/3/0/0": "Acme"}}
+
+
+async def test_unknown_device_id(hass: HomeAssistant, config_entry: MockConfigEntry) -> None:
+    other = dr.async_get(hass).async_get_or_create(
+        config_entry_id=config_entry.entry_id, identifiers={("other", "x")}
+    )
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "read",
+            {"device_id": other.id, "path": "/3"},
+            blocking=True,
+            return_response=True,
+        )
+    assert err.value.translation_key == "unknown_device"
+
+
+async def test_write_converts_by_resource_type(
+    hass: HomeAssistant, fake_server: FakeServer
+) -> None:
+    await _call(hass, "write", path="/3311/0/5851", value="55")
+    await _call(hass, "write", path="/3311/0", value={"5850": "on", "5750": "Desk"})
+    await _call(hass, "write", path="/3/0/6", value=[1, 2])
+    writes = fake_server.requests("write")
+    assert writes[0][3] == {Path.parse("/3311/0/5851"): 55}
+    assert writes[1][3] == {Path.parse("/3311/0/5850"): True, Path.parse("/3311/0/5750"): "Desk"}
+    assert writes[2][3] == {Path.parse("/3/0/6/0"): 1, Path.parse("/3/0/6/1"): 2}
+    assert hass.states.get("number.dev_1_light_control_dimmer").state == "55.0"
+    assert hass.states.get("sensor.dev_1_available_power_sources") is None  # disabled
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "key"),
+    [
+        ("/3311/0/5851", "500", "invalid_value"),
+        ("/3311/0/5850", "maybe", "invalid_value"),
+        ("/3311/0", "x", "instance_needs_mapping"),
+        ("/3311/0", {"abc": 1}, "invalid_resource_id"),
+        ("/3311/0", {"70000": 1}, "invalid_resource_id"),
+        ("/3311", 1, "write_needs_instance"),
+        ("3311/0", 1, "invalid_path"),
+    ],
+)
+async def test_bad_write_input(hass: HomeAssistant, path: str, value: Any, key: str) -> None:
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(hass, "write", path=path, value=value)
+    assert err.value.translation_key == key
+    assert err.value.translation_domain == DOMAIN
+
+
+async def test_execute_observe_cancel_attributes_delete(
+    hass: HomeAssistant, fake_server: FakeServer
+) -> None:
+    await _call(hass, "execute", path="/3/0/4", arguments="0='now'")
+    await _call(hass, "observe", path="/3303/0/5601")
+    await _call(hass, "cancel_observation", path="/3303/0/5601")
+    await _call(hass, "write_attributes", path="/3303/0/5700", pmin=5, pmax=30, st=0.5)
+    await _call(hass, "delete", path="/3303/0")
+    assert ("execute", "dev-1", Path.parse("/3/0/4"), "0='now'") in fake_server.calls
+    assert ("observe", "dev-1", Path.parse("/3303/0/5601")) in fake_server.calls
+    assert ("cancel_observation", "dev-1", Path.parse("/3303/0/5601")) in fake_server.calls
+    assert (
+        "write_attributes",
+        "dev-1",
+        Path.parse("/3303/0/5700"),
+        {"pmin": 5, "pmax": 30, "st": 0.5},
+    ) in fake_server.calls
+    assert ("delete", "dev-1", Path.parse("/3303/0")) in fake_server.calls
+
+
+@pytest.mark.parametrize(
+    ("service", "data", "key"),
+    [
+        ("execute", {"path": "/3/0"}, "execute_needs_resource"),
+        ("delete", {"path": "/3303"}, "delete_needs_instance"),
+        ("create", {"path": "/3303/0/5700"}, "create_needs_object"),
+        ("write_attributes", {"path": "/3303/0/5700"}, "no_attributes"),
+    ],
+)
+async def test_bad_request_shapes(
+    hass: HomeAssistant, service: str, data: dict[str, Any], key: str
+) -> None:
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(hass, service, **data)
+    assert err.value.translation_key == key
+
+
+async def test_discover_and_create_respond(hass: HomeAssistant, fake_server: FakeServer) -> None:
+    fake_server.links = [Link("/3303/0/5700", {"pmin": "10"}), Link("/3303/0/5601", {})]
+    result = await _call(hass, "discover", response=True, path="/3303/0")
+    assert result == {
+        "links": [
+            {"link": "/3303/0/5700", "attributes": {"pmin": "10"}},
+            {"link": "/3303/0/5601", "attributes": {}},
+        ]
+    }
+    result = await _call(hass, "create", response=True, path="/3303", values={"5750": "Attic"})
+    assert result == {"path": "/3303/1"}
+    assert fake_server.requests("create")[0][3] == {Path.parse("/3303/1/5750"): "Attic"}
+    result = await _call(hass, "create", response=True, path="/3303/7")
+    assert result == {"path": "/3303/0"}
+
+
+@pytest.mark.parametrize(
+    ("error", "key", "kind"),
+    [
+        (
+            RequestFailedError("dev-1", Path.parse("/3"), "4.04"),
+            "request_failed",
+            HomeAssistantError,
+        ),
+        (RequestTimeoutError("dev-1", Path.parse("/3")), "request_timeout", HomeAssistantError),
+        (QueueFullError("dev-1", 10), "queue_full", HomeAssistantError),
+        (
+            InvalidResponseError("dev-1", Path.parse("/3"), "bad"),
+            "invalid_response",
+            HomeAssistantError,
+        ),
+        (LwM2MError("odd"), "request_error", HomeAssistantError),
+    ],
+)
+async def test_device_errors_are_translated(
+    hass: HomeAssistant, fake_server: FakeServer, error: LwM2MError, key: str, kind: type
+) -> None:
+    fake_server.fail["read"] = error
+    with pytest.raises(kind) as err:
+        await _call(hass, "read", response=True, path="/3")
+    assert err.value.translation_key == key
+    assert not isinstance(err.value, ServiceValidationError)
+
+
+async def test_unregistered_endpoint_is_a_validation_error(hass: HomeAssistant) -> None:
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN, "observe", {"endpoint": "nobody", "path": "/3"}, blocking=True
+        )
+    assert err.value.translation_key == "not_registered"
+
+
+async def test_actions_need_a_loaded_entry(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    await hass.config_entries.async_unload(loaded_entry.entry_id)
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(hass, "observe", path="/3")
+    assert err.value.translation_key == "not_loaded"
+
+
+async def test_command_runs_shell_syntax(hass: HomeAssistant, fake_server: FakeServer) -> None:
+    result = await _call(hass, "command", response=True, command="read /3/0/0")
+    assert result == {"command": "read", "path": "/3/0/0", "values": {"/3/0/0": "Acme"}}
+    for command in (
+        "observe /3303/0/5700",
+        "execute /3/0/4",
+        "cancelobservation /3303/0/5700",
+        "write /3311/0/5750 Reading lamp",
+        "writeattr /3303/0/5700 pmin=10&pmax=60&greater=30&less=5&step=0.5&cancel",
+        "delete /3303/0",
+    ):
+        await _call(hass, "command", command=command)
+    assert (
+        "write",
+        "dev-1",
+        Path.parse("/3311/0/5750"),
+        {Path.parse("/3311/0/5750"): "Reading lamp"},
+    ) in (fake_server.calls)
+    assert (
+        "write_attributes",
+        "dev-1",
+        Path.parse("/3303/0/5700"),
+        {"pmin": 10, "pmax": 60, "gt": 30.0, "lt": 5.0, "st": 0.5},
+    ) in fake_server.calls
+    assert fake_server.requests("cancel_observation")[-1][2] == Path.parse("/3303/0/5700")
+    fake_server.links = [Link("/3/0", {})]
+    result = await _call(hass, "command", response=True, command="discover /3")
+    assert result["links"] == [{"link": "/3/0", "attributes": {}}]
+    result = await _call(hass, "command", response=True, command='create /3303 {"5750": "Cellar"}')
+    assert result["created"] == "/3303/1"
+
+
+@pytest.mark.parametrize(
+    ("command", "key"),
+    [
+        ("", "command_empty"),
+        ("reboot /3", "command_unknown"),
+        ("fwupdate 1.0 http://x/fw.bin", "command_fwupdate_unsupported"),
+        ("read", "command_needs_path"),
+        ("read 3/0", "invalid_path"),
+        ("execute /3/0", "command_path_depth"),
+        ("write /3/0/14", "command_needs_value"),
+        ("read /3/0 now", "command_extra_text"),
+        ("create /3303 [1]", "command_bad_json"),
+        ("create /3303 {bad", "command_bad_json"),
+        ("writeattr /3/0/9 pmin=-1", "command_bad_attribute"),
+        ("writeattr /3/0/9 size=4", "command_bad_attribute"),
+        ("writeattr /3/0/9 gt=nan", "command_bad_attribute"),
+        ("writeattr /3/0/9 pmax=x", "command_bad_attribute"),
+        ("writeattr /3/0/9", "command_no_attributes"),
+    ],
+)
+async def test_bad_commands(hass: HomeAssistant, command: str, key: str) -> None:
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(hass, "command", command=command)
+    assert err.value.translation_key == key

@@ -1,0 +1,103 @@
+"""Setting the entry up: the engine seam, start failures, the DTLS repair, stored data."""
+
+from __future__ import annotations
+
+from unittest.mock import patch
+
+import pytest
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.lwm2m.const import DOMAIN
+from custom_components.lwm2m.storage import LwM2MStorage, StoredDDF
+from tests.engine.ddf_builder import ddf, item, obj
+
+from .fake_server import FakeServer
+
+
+async def test_without_the_engine_server_setup_fails_clearly(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> None:
+    config_entry.add_to_hass(hass)
+    assert not await hass.config_entries.async_setup(config_entry.entry_id)
+    assert config_entry.state is ConfigEntryState.SETUP_ERROR
+    assert config_entry.reason == "The LwM2M server engine is not available in this installation"
+
+
+async def test_server_that_cannot_bind_is_retried(
+    hass: HomeAssistant, config_entry: MockConfigEntry, fake_engine: FakeServer
+) -> None:
+    config_entry.add_to_hass(hass)
+    with patch.object(FakeServer, "start", side_effect=OSError(98, "Address in use")):
+        await hass.config_entries.async_setup(config_entry.entry_id)
+    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+
+
+@pytest.mark.parametrize("engine_problem", ["DTLSSocket cannot be imported"])
+async def test_dtls_problem_raises_a_repair_issue(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, "dtls_unavailable")
+    assert issue is not None
+    assert issue.translation_placeholders == {"reason": "DTLSSocket cannot be imported"}
+
+
+async def test_no_issue_when_dtls_works(hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:
+    assert ir.async_get(hass).async_get_issue(DOMAIN, "dtls_unavailable") is None
+
+
+async def test_stored_ddfs_rebuild_the_registry(
+    hass: HomeAssistant, config_entry: MockConfigEntry, fake_engine: FakeServer
+) -> None:
+    storage = LwM2MStorage(hass)
+    latin = (
+        ddf(obj("30002", name="Caf\xe9", items=[item("1")]))
+        .replace(b"UTF-8", b"ISO-8859-1")
+        .replace("Caf\xe9".encode(), "Caf\xe9".encode("latin-1"))
+    )
+    storage.ddfs = [
+        StoredDDF("good.xml", ddf(obj("30001", name="Pump", items=[item("1")])), ["30001:1.0"]),
+        StoredDDF("latin.xml", latin, ["30002:1.0"]),
+        StoredDDF("broken.xml", b"<LWM2M>", []),
+    ]
+    await storage.async_save_ddfs()
+
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    registry = config_entry.runtime_data.registry
+    assert registry.get(30001) is not None
+    assert registry.get(30002).name == "Caf\xe9"
+
+
+async def test_removing_the_entry_deletes_its_files(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, hass_storage: dict
+) -> None:
+    await loaded_entry.runtime_data.storage.async_save_protocols()
+    assert "lwm2m.protocols" in hass_storage
+    await hass.config_entries.async_remove(loaded_entry.entry_id)
+    await hass.async_block_till_done()
+    assert "lwm2m.protocols" not in hass_storage
+
+
+async def test_unreadable_stored_records_are_skipped(
+    hass: HomeAssistant, hass_storage: dict, caplog: pytest.LogCaptureFixture
+) -> None:
+    hass_storage["lwm2m.credentials"] = {
+        "version": 1,
+        "key": "lwm2m.credentials",
+        "data": {
+            "devices": {"bad": {"endpoint": "bad", "security_mode": "PSK", "lwm2m_psk_id": 5}}
+        },
+    }
+    hass_storage["lwm2m.objects"] = {
+        "version": 1,
+        "key": "lwm2m.objects",
+        "data": {"ddfs": [{"file_name": "x.xml", "base64": "!!"}]},
+    }
+    storage = LwM2MStorage(hass)
+    await storage.async_load()
+    assert storage.credentials == {}
+    assert storage.ddfs == []
+    assert "Stored credentials of bad are unreadable" in caplog.text
