@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -292,3 +293,37 @@ async def test_pending_devices(
     )
     assert result["reason"] == "pending_rejected"
     assert "new-2" not in fake_server.registrations
+
+
+def _thousand_devices() -> bytes:
+    header = (
+        "endpoint id;securityMode;lwm2m server url;lwm2m psk_id;lwm2m psk_key;"
+        "bootstrap psk_id;bootstrap psk_key\n"
+    )
+    rows = "".join(
+        f"dev-{n:04d};PSK;coaps://192.0.2.1:5684;id-{n:04d};{n:032x};bs-{n:04d};{n + 1:032x}\n"
+        for n in range(1000)
+    )
+    return (header + rows).encode()
+
+
+async def test_thousand_device_csv_imports(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    uploaded_file: Callable[[str, bytes], Any],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The import time is printed (run with -s); no timing is asserted."""
+    started = time.perf_counter()
+    result = await _menu(hass, loaded_entry, "import_credentials")
+    with uploaded_file("fleet.csv", _thousand_devices()) as file_id:
+        result = await hass.config_entries.options.async_configure(
+            result["flow_id"], {"file": file_id}
+        )
+    assert result["description_placeholders"]["added"] == "1000"
+    result = await hass.config_entries.options.async_configure(result["flow_id"], {})
+    elapsed = time.perf_counter() - started
+    assert result["reason"] == "credentials_imported"
+    assert len(loaded_entry.runtime_data.storage.credentials) == 1000
+    with capsys.disabled():
+        print(f"\n1,000-device CSV import through the options flow: {elapsed:.3f} s")
