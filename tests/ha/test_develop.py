@@ -5,13 +5,14 @@ from __future__ import annotations
 import importlib.util
 import json
 from pathlib import Path
+from types import ModuleType
 
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _seed_module():  # noqa: ANN202
+def _seed_module() -> ModuleType:
     spec = importlib.util.spec_from_file_location("seed", ROOT / "script" / "seed_config_entry.py")
     assert spec is not None
     assert spec.loader is not None
