@@ -198,6 +198,7 @@ class LwM2MHub:
         state.away_logged = False
         state.registration = registration
         state.available = True
+        self.observed.pop(endpoint, None)  # a new registration starts without observations
         self._take_registration(state, registration)
         device_id = self._ensure_device(state)
         self._refresh_targets(endpoint)

@@ -205,3 +205,15 @@ async def test_unload_stops_the_server(
     assert loaded_entry.state is ConfigEntryState.NOT_LOADED
     assert not fake_server.started
     assert fake_server.listeners == []
+
+
+async def test_registering_again_renews_observations(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    fake_server: FakeServer,
+    register_sensor_device: Callable[..., Any],
+) -> None:
+    await register_sensor_device()
+    first = len(fake_server.requests("observe"))
+    await register_sensor_device()
+    assert len(fake_server.requests("observe")) == 2 * first
