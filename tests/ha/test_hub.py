@@ -14,8 +14,10 @@ from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from custom_components.lwm2m.const import DOMAIN, EVENT_DEREGISTERED, EVENT_REGISTERED
-from custom_components.lwm2m.engine.events import Asleep, Awake, SendReceived
+from custom_components.lwm2m.engine.errors import RequestTimeoutError
+from custom_components.lwm2m.engine.events import Asleep, Awake, SendReceived, Updated
 from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.protocols import ObjectProtocol, ResourceSettings
 
 from .fake_server import FakeServer
 
@@ -217,3 +219,35 @@ async def test_registering_again_renews_observations(
     first = len(fake_server.requests("observe"))
     await register_sensor_device()
     assert len(fake_server.requests("observe")) == 2 * first
+
+
+async def test_failed_reads_and_observations_do_not_stop_the_device(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    fake_server: FakeServer,
+    register_sensor_device: Callable[..., Any],
+) -> None:
+    fake_server.fail["read"] = RequestTimeoutError("dev-1", Path.of(3, 0))
+    fake_server.fail["observe"] = RequestTimeoutError("dev-1", Path.of(3303, 0, 5700))
+    await register_sensor_device()
+    assert hass.states.get(TEMPERATURE).state == "unknown"
+    assert loaded_entry.runtime_data.hub.observed["dev-1"] == {}
+
+    fake_server.fail.clear()
+    fake_server.fail["cancel_observation"] = RequestTimeoutError("dev-1", Path.of(3303))
+    hub = loaded_entry.runtime_data.hub
+    await hub.async_update_observations("dev-1")
+    assert Path.parse("/3303/0/5700") in hub.observed["dev-1"]
+    hub.storage.protocols.objects[3303] = ObjectProtocol({5700: ResourceSettings(observe=False)})
+    await hub.async_settings_changed()
+    assert Path.parse("/3303/0/5700") not in hub.observed["dev-1"]
+
+
+async def test_updates_of_unknown_or_pending_devices_are_ignored(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: FakeServer
+) -> None:
+    registration = fake_server.register("held", {"/3/0": {}}, pending=True)
+    fake_server.emit(Updated("held", registration, frozenset({"objects"})))
+    fake_server.emit(Updated("nobody", registration, frozenset()))
+    await hass.async_block_till_done()
+    assert "held" not in loaded_entry.runtime_data.hub.devices
