@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -78,10 +79,14 @@ async def async_create_engine(
     registry: ObjectRegistry,
     credentials: Mapping[str, DeviceCredentials],
 ) -> Engine:
-    """Build the engine from the config entry's data; the server is not started yet."""
+    """Build the engine from the config entry's data; the server is not started yet.
+
+    The engine's server module lands separately; until it is there, setting the entry up
+    fails with a clear error instead of a traceback.
+    """
     try:
-        from .engine import server as engine_server  # noqa: F401
-    except ImportError as err:
+        importlib.import_module(f"{__package__}.engine.server")
+    except ModuleNotFoundError as err:
         raise ConfigEntryError(
             translation_domain=DOMAIN, translation_key="engine_unavailable"
         ) from err
