@@ -5,13 +5,14 @@ from __future__ import annotations
 import hmac
 import os
 from collections.abc import Callable
+from typing import Any
 
 from .hello import ClientHello
 
 COOKIE_LENGTH = 16
 _SECRET_LENGTH = 32
 
-PeerAddress = tuple[object, ...]
+PeerAddress = tuple[Any, ...]  # what asyncio reports: (host, port[, flowinfo, scope_id])
 
 
 def _peer_bytes(peer: PeerAddress) -> bytes:

@@ -139,19 +139,19 @@ class DtlsServer:
         *,
         settings: DtlsSettings | None = None,
         clock: Callable[[], float] = time.monotonic,
-        logger: logging.Logger = _LOGGER,
+        logger: logging.Logger | None = None,
     ) -> None:
         self._psk_store = psk_store
         self._transmit = transmit
         self._listener = listener
         self.settings = settings or DtlsSettings()
         self._clock = clock
-        self._logger = logger
+        self._logger = logger or _LOGGER
         self._suites: list[CipherSuite] = [
             SUITES_BY_CODE[code] for code in self.settings.cipher_suites
         ]
         self._cookies = CookieJar(self.settings.cookie_rotation, clock)
-        self._problems = ProblemLog(logger, clock, self.settings.problem_log_interval)
+        self._problems = ProblemLog(self._logger, clock, self.settings.problem_log_interval)
         self._handshakes: OrderedDict[PeerAddress, Handshake] = OrderedDict()  # by start
         self._sessions: OrderedDict[PeerAddress, Session] = OrderedDict()  # by activity
         self._retransmissions: list[tuple[float, int, Handshake]] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from enum import Enum
+from typing import Any
 
 from .handshake import Reassembler
 from .protection import RecordProtection
@@ -11,7 +12,7 @@ from .records import DTLS_1_2, MAX_SEQUENCE_NUMBER, Record, encode_record
 from .replay_window import ReplayWindow
 from .suites import CipherSuite
 
-PeerAddress = tuple[object, ...]
+PeerAddress = tuple[Any, ...]  # what asyncio reports: (host, port[, flowinfo, scope_id])
 # (content type, epoch, payload) of one record of a flight, before protection
 FlightItem = tuple[int, int, bytes]
 
