@@ -329,12 +329,32 @@ class UdpPeer:
         self._transport.close()
 
 
-async def handshake_over_udp(peer: UdpPeer, client: PskClient, wait: float = 5.0) -> None:
-    """Run the handshake to completion; raises HandshakeFailedError on an alert."""
-    peer.send(client.start())
+async def handshake_over_udp(
+    peer: UdpPeer, client: PskClient, wait: float = 5.0, retransmit_after: float = 1.0
+) -> None:
+    """Run the handshake to completion, resending the last flight when nothing comes back.
+
+    Raises HandshakeFailedError on an alert, TimeoutError after ``wait`` seconds of silence.
+    """
+    last_flight = [client.start()]
+    silent = 0.0
+    for datagram in last_flight:
+        peer.send(datagram)
     while not client.established:
-        datagram = await peer.receive(wait)
-        for reply in client.receive(datagram):
-            peer.send(reply)
+        try:
+            answer = await peer.receive(retransmit_after)
+        except TimeoutError:
+            silent += retransmit_after
+            if silent >= wait:
+                raise
+            for datagram in last_flight:
+                peer.send(datagram)
+            continue
+        silent = 0.0
+        replies = client.receive(answer)
         if client.alerts:
             raise HandshakeFailedError(f"alert {client.alerts[0].hex()}")
+        if replies:
+            last_flight = replies
+            for reply in replies:
+                peer.send(reply)

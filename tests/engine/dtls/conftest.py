@@ -56,6 +56,12 @@ class RunningServer:
     endpoint: DtlsEndpoint
     registrations: Registrations
     keys: dict[bytes, bytes] = field(default_factory=dict)
+    stopped: bool = False
+
+    async def shutdown(self) -> None:
+        if not self.stopped:
+            self.stopped = True
+            await self.context.shutdown()
 
     @property
     def port(self) -> int:
@@ -106,4 +112,4 @@ async def start_server(socket_enabled: None) -> AsyncIterator[StartServer]:
 
     yield start
     for server in running:
-        await server.context.shutdown()
+        await server.shutdown()
