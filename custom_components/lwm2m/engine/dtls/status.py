@@ -34,10 +34,11 @@ class DtlsStatus:
 
     @property
     def summary(self) -> str:
-        if self.available:
-            return f"DTLS available ({', '.join(b.name for b in self.backends if b.available)})"
-        reasons = "; ".join(f"{b.name}: {b.reason}" for b in self.backends)
-        return f"DTLS unavailable ({reasons})"
+        missing = "; ".join(f"{b.name}: {b.reason}" for b in self.backends if not b.available)
+        if not self.available:
+            return f"DTLS unavailable ({missing})"
+        running = ", ".join(b.name for b in self.backends if b.available)
+        return f"DTLS available ({running})" + (f"; not available: {missing}" if missing else "")
 
 
 def _builtin_status() -> BackendStatus:
