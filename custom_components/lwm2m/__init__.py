@@ -11,6 +11,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
 from .data import LwM2MConfigEntry, LwM2MData
+from .engine.dtls import dtls_status
 from .engine_link import async_create_engine
 from .hub import LwM2MHub
 from .object_registry import build_registry
@@ -38,8 +39,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> boo
     storage = LwM2MStorage(hass)
     await storage.async_load()
     registry = await hass.async_add_executor_job(build_registry, storage.ddfs)
+    dtls = await hass.async_add_executor_job(dtls_status)
+    async_update_dtls_issue(hass, None if dtls.available else dtls.summary)
     engine = await async_create_engine(hass, entry.data, registry, storage.credentials)
-    async_update_dtls_issue(hass, engine.dtls_problem)
     hub = LwM2MHub(hass, entry, storage, registry, engine)
     entry.runtime_data = LwM2MData(hub, storage, registry)
     hub.restore_known_devices()

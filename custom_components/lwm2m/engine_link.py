@@ -70,7 +70,6 @@ class Engine:
 
     server: ServerAPI
     set_credentials: Callable[[Mapping[str, DeviceCredentials]], None]
-    dtls_problem: str | None = None  # why DTLS cannot run, None when it can
 
 
 async def async_create_engine(

@@ -81,13 +81,8 @@ def credentials_seen() -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-def engine_problem() -> str | None:
-    return None
-
-
-@pytest.fixture
 def fake_engine(
-    fake_server: FakeServer, credentials_seen: list[dict[str, Any]], engine_problem: str | None
+    fake_server: FakeServer, credentials_seen: list[dict[str, Any]]
 ) -> Iterator[FakeServer]:
     """The integration builds this fake instead of the real engine."""
 
@@ -96,7 +91,6 @@ def fake_engine(
         return Engine(
             server=fake_server,  # type: ignore[arg-type]
             set_credentials=lambda records: credentials_seen.append(dict(records)),
-            dtls_problem=engine_problem,
         )
 
     with patch("custom_components.lwm2m.async_create_engine", _create):

@@ -11,6 +11,7 @@ from homeassistant.helpers import issue_registry as ir
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.lwm2m.const import DOMAIN
+from custom_components.lwm2m.engine.dtls import BackendStatus, DtlsStatus
 from custom_components.lwm2m.storage import LwM2MStorage, StoredDDF
 from tests.engine.ddf_builder import ddf, item, obj
 
@@ -35,16 +36,20 @@ async def test_server_that_cannot_bind_is_retried(
     assert config_entry.state is ConfigEntryState.SETUP_RETRY
 
 
-@pytest.mark.parametrize("engine_problem", ["DTLSSocket cannot be imported"])
-async def test_dtls_problem_raises_a_repair_issue(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry
+async def test_dtls_problem_raises_a_repair_issue_until_fixed(
+    hass: HomeAssistant, config_entry: MockConfigEntry, fake_engine: FakeServer
 ) -> None:
+    broken = DtlsStatus((BackendStatus("builtin", False, "cryptography is missing"),))
+    config_entry.add_to_hass(hass)
+    with patch("custom_components.lwm2m.dtls_status", return_value=broken):
+        assert await hass.config_entries.async_setup(config_entry.entry_id)
     issue = ir.async_get(hass).async_get_issue(DOMAIN, "dtls_unavailable")
     assert issue is not None
-    assert issue.translation_placeholders == {"reason": "DTLSSocket cannot be imported"}
+    assert issue.translation_placeholders == {
+        "reason": "DTLS unavailable (builtin: cryptography is missing)"
+    }
 
-
-async def test_no_issue_when_dtls_works(hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:
+    assert await hass.config_entries.async_reload(config_entry.entry_id)
     assert ir.async_get(hass).async_get_issue(DOMAIN, "dtls_unavailable") is None
 
 
