@@ -53,7 +53,7 @@ async def async_get_config_entry_diagnostics(
             "device_protocols": storage.protocols.to_dict(),
             "devices": {ep: _device(state, None) for ep, state in data.hub.devices.items()},
             "pending": data.hub.pending_endpoints(),
-            "queued_requests": len(storage.queue),
+            "queued_requests": {ep: len(items) for ep, items in storage.queue.items()},
         },
         TO_REDACT,
     )

@@ -198,7 +198,6 @@ class LwM2MHub:
         state.away_logged = False
         state.registration = registration
         state.available = True
-        self.observed.pop(endpoint, None)  # a new registration starts without observations
         self._take_registration(state, registration)
         device_id = self._ensure_device(state)
         self._refresh_targets(endpoint)
@@ -210,8 +209,12 @@ class LwM2MHub:
 
     @callback
     def _on_updated(self, registration: Registration, changed: frozenset[str]) -> None:
+        if registration.pending:
+            return
         state = self.devices.get(registration.endpoint)
-        if state is None or registration.pending:
+        if state is None or state.registration is None:
+            # An accepted pending device, or one the hub missed: it is registered now.
+            self._on_registered(registration)
             return
         state.registration = registration
         self._take_registration(state, registration)
@@ -333,18 +336,18 @@ class LwM2MHub:
                 self._ensure_device(self.devices[endpoint])
 
     async def async_accept_pending(self, endpoint: str) -> None:
-        """Let a held device in, and remember it so it needs no accepting next time."""
-        await self.server.accept_pending(endpoint)
+        """Let a held device in, and remember it so it needs no accepting next time.
+
+        The engine announces the accepted registration with an Updated event.
+        """
+        self.server.accept_pending(endpoint)
         if endpoint not in self.storage.credentials:
             self.storage.credentials[endpoint] = DeviceCredentials(endpoint, SecurityMode.NO_SEC)
             await self.storage.async_save_credentials()
             self.set_credentials(self.storage.credentials)
-        registration = self.server.registrations.get(endpoint)
-        state = self.devices.get(endpoint)
-        live = registration is not None and not registration.pending
-        if live and (state is None or state.registration is not registration):
-            assert registration is not None
-            self._on_registered(registration)
+
+    def reject_pending(self, endpoint: str) -> None:
+        self.server.reject_pending(endpoint)
 
     async def async_forget(self, endpoint: str) -> None:
         """Drop a device that is gone for good (removed from the device page)."""

@@ -279,7 +279,7 @@ class LwM2MOptionsFlow(OptionsFlow):
                 if accept:
                     await hub.async_accept_pending(endpoint)
                 else:
-                    await hub.server.reject_pending(endpoint)
+                    hub.reject_pending(endpoint)
             except LwM2MError:
                 errors["base"] = "pending_failed"
             else:

@@ -75,7 +75,7 @@ class LwM2MStorage:
         self.ddfs: list[StoredDDF] = []
         self.protocols = DeviceProtocols()
         self.devices: dict[str, KnownDevice] = {}
-        self.queue: list[Any] = []
+        self.queue: dict[str, Any] = {}  # endpoint -> queued requests, as the engine exports
 
     async def async_load(self) -> None:
         credentials = await self._credentials_store.async_load() or {}
@@ -90,7 +90,7 @@ class LwM2MStorage:
             for endpoint, data in devices.get("devices", {}).items()
         }
         queue = await self._queue_store.async_load() or {}
-        self.queue = list(queue.get("requests", []))
+        self.queue = dict(queue.get("requests", {}))
 
     async def async_save_credentials(self) -> None:
         devices = {endpoint: record.to_dict() for endpoint, record in self.credentials.items()}
@@ -108,8 +108,8 @@ class LwM2MStorage:
     async def async_save_devices(self) -> None:
         await self._devices_store.async_save(self._devices_data())
 
-    async def async_save_queue(self, requests: list[Any]) -> None:
-        self.queue = list(requests)
+    async def async_save_queue(self, requests: Mapping[str, Any]) -> None:
+        self.queue = dict(requests)
         await self._queue_store.async_save({"requests": self.queue})
 
     async def async_remove(self) -> None:

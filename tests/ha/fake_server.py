@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from custom_components.lwm2m.engine.codec import Link
@@ -25,7 +25,7 @@ from custom_components.lwm2m.engine.registration import Registration
 class Handle:
     cancelled: bool = False
 
-    def cancel(self) -> None:
+    async def cancel(self, *, active: bool = False) -> None:
         self.cancelled = True
 
 
@@ -38,8 +38,8 @@ class FakeServer:
     devices: dict[str, dict[Path, Any]] = field(default_factory=dict)
     calls: list[tuple[Any, ...]] = field(default_factory=list)
     fail: dict[str, LwM2MError] = field(default_factory=dict)
-    queue: list[Any] = field(default_factory=list)
-    imported_queue: list[Any] | None = None
+    queue: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    imported_queue: dict[str, Any] | None = None
     started: bool = False
     listeners: list[Callable[[LwM2MEvent], None]] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
@@ -165,21 +165,28 @@ class FakeServer:
         self.calls.append(("cancel_observation", endpoint, path))
         self._check("cancel_observation", endpoint)
 
-    async def accept_pending(self, endpoint: str) -> None:
+    def accept_pending(self, endpoint: str) -> Registration:
+        """Like the engine: the accepted registration is announced as Updated."""
         self.calls.append(("accept_pending", endpoint))
         if "accept_pending" in self.fail:
             raise self.fail["accept_pending"]
-        self.registrations[endpoint].pending = False
+        held = self.registrations[endpoint]
+        accepted = replace(held, pending=False)
+        self.registrations[endpoint] = accepted
+        self.emit(Updated(endpoint, accepted, frozenset({"pending"})))
+        return accepted
 
-    async def reject_pending(self, endpoint: str) -> None:
+    def reject_pending(self, endpoint: str) -> None:
         self.calls.append(("reject_pending", endpoint))
-        self.registrations.pop(endpoint, None)
+        registration = self.registrations.pop(endpoint, None)
+        if registration is not None:
+            self.emit(Deregistered(endpoint, registration))
 
-    def export_queue(self) -> list[Any]:
-        return list(self.queue)
+    def export_queue(self) -> dict[str, list[dict[str, Any]]]:
+        return dict(self.queue)
 
-    def import_queue(self, data: list[Any]) -> None:
-        self.imported_queue = list(data)
+    def import_queue(self, data: Mapping[str, Any]) -> None:
+        self.imported_queue = dict(data)
 
     def requests(self, operation: str) -> list[tuple[Any, ...]]:
         return [call for call in self.calls if call[0] == operation]

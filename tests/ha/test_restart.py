@@ -77,7 +77,7 @@ async def test_imported_data_survives_a_restart(
     await data.storage.async_save_credentials()
     data.storage.protocols.objects[3303] = ObjectProtocol({5700: ResourceSettings(observe=True)})
     await data.storage.async_save_protocols()
-    fake_server.queue = [{"endpoint": "dev-1", "operation": "write"}]
+    fake_server.queue = {"dev-1": [{"operation": "write"}]}
 
     await _reload(hass, loaded_entry)
 
@@ -85,7 +85,7 @@ async def test_imported_data_survives_a_restart(
     assert list(data.storage.credentials) == ["dev-9"]
     assert credentials_seen[-1].keys() == {"dev-9"}
     assert data.storage.protocols.get(3303) is not None
-    assert fake_server.imported_queue == [{"endpoint": "dev-1", "operation": "write"}]
+    assert fake_server.imported_queue == {"dev-1": [{"operation": "write"}]}
 
 
 async def test_expired_device_is_unavailable_after_restart(
