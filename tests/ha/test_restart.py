@@ -8,9 +8,13 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNAVAILABLE
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import device_registry as dr
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+    mock_restore_cache_with_extra_data,
+)
 
 from custom_components.lwm2m.const import DOMAIN
 from custom_components.lwm2m.engine.credentials_csv import DeviceCredentials, SecurityMode
@@ -101,3 +105,31 @@ async def test_expired_device_is_unavailable_after_restart(
     await _reload(hass, loaded_entry)
     assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
     assert time.time() > 0
+
+
+async def test_sensor_restores_its_state_when_the_hub_has_no_value(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    fake_server: FakeServer,
+    register_sensor_device: Callable[..., Any],
+) -> None:
+    await register_sensor_device()
+    fake_server.registrations.clear()
+    storage = loaded_entry.runtime_data.storage
+    assert await hass.config_entries.async_unload(loaded_entry.entry_id)
+    await hass.async_block_till_done()
+    storage.devices["dev-1"].values.pop("/3303/0/5700")
+    await storage.async_save_devices()
+    mock_restore_cache_with_extra_data(
+        hass,
+        [
+            (
+                State(TEMPERATURE, "19.5"),
+                {"native_value": 19.5, "native_unit_of_measurement": "°C"},
+            )
+        ],
+    )
+
+    assert await hass.config_entries.async_setup(loaded_entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get(TEMPERATURE).state == "19.5"
