@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from aiocoap import Message
@@ -29,6 +29,7 @@ from .responses import RefusedError
 from .site import DeviceSite, request_record
 from .state import DeviceState
 from .transport import DeviceTransport
+from .waiting import Changes
 
 _LOGGER = logging.getLogger(__name__)
 _ROOT = Path()
@@ -81,7 +82,8 @@ class SimulatedDevice:
         self.auto_update = auto_update
         self.store = ObjectStore(objects, self.registry)
         self.attributes = AttributeStore()
-        self.observations = Observations()
+        self.changes = Changes()
+        self.observations = Observations(on_change=self.changes.happened)
         self.state = DeviceState(
             self.store,
             self.attributes,
@@ -277,10 +279,12 @@ class SimulatedDevice:
             self._sleep_timer.cancel()
             self._sleep_timer = None
         self.asleep = True
+        self.changes.happened()
 
     async def wake(self) -> None:
         """Wake up: send a registration update, then answer again and flush notifications."""
         self.asleep = False
+        self.changes.happened()
         if self.registered:
             await self.update()
         self.observations.wake()
@@ -299,6 +303,7 @@ class SimulatedDevice:
     def _fall_asleep(self) -> None:
         self._sleep_timer = None
         self.asleep = True
+        self.changes.happened()
 
     def _cancel_timers(self) -> None:
         if self._updater is not None:
@@ -313,12 +318,16 @@ class SimulatedDevice:
     def _drops(self, message: Message) -> bool:
         if self.asleep:
             if message.code.is_request():
-                self.dropped.append(request_record(message))
+                self._drop(message)
             return True
         if message.code in (Code.GET, Code.FETCH) and self._refuses_accept(message):
-            self.dropped.append(request_record(message))
+            self._drop(message)
             return True
         return False
+
+    def _drop(self, message: Message) -> None:
+        self.dropped.append(request_record(message))
+        self.changes.happened()
 
     def _refuses_accept(self, message: Message) -> bool:
         """Whether the device drops this read for its Accept (the ``drop`` quirk)."""
@@ -350,6 +359,14 @@ class SimulatedDevice:
     ) -> RequestRecord:
         """The first request (from index ``since``) matching ``predicate``, awaited."""
         return await self.log.wait_for(predicate, timeout, since=since)
+
+    async def wait_until(
+        self,
+        condition: Callable[[], bool],
+        timeout: float = 5,  # noqa: ASYNC109  (the public API takes a timeout)
+    ) -> None:
+        """Await a condition on the device's state (asleep, dropped, observations, ...)."""
+        await self.changes.wait_until(condition, timeout)
 
     def _default_periods(self) -> tuple[int, int | None]:
         """Default pmin and pmax from the first Server object instance."""

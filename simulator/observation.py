@@ -8,7 +8,7 @@ change. While the device sleeps (queue mode) notifications are held and go out o
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from aiocoap import Message
 from aiocoap.numbers.codes import Code
@@ -152,21 +152,28 @@ class Observation:
 class Observations:
     """The live observations of one device."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_change: Callable[[], None] | None = None) -> None:
         self._live: list[Observation] = []
+        self._on_change = on_change
 
     def __len__(self) -> int:
         return len(self._live)
 
-    def __iter__(self) -> Iterable[Observation]:
+    def __iter__(self) -> Iterator[Observation]:
         return iter(list(self._live))
 
     def add(self, observation: Observation) -> None:
         self._live.append(observation)
+        self._changed()
 
     def remove(self, observation: Observation) -> None:
         if observation in self._live:
             self._live.remove(observation)
+            self._changed()
+
+    def _changed(self) -> None:
+        if self._on_change is not None:
+            self._on_change()
 
     def changed(self, paths: Iterable[Path]) -> None:
         changed = list(paths)

@@ -130,8 +130,8 @@ async def test_passive_cancel_ends_the_observation(loopback: None, device: Simul
     peer = await RawPeer.open()
     notification = await raw_observation(device, peer)
     peer.acknowledge(notification, device.address, reset=True)
+    await device.wait_until(lambda: len(device.observations) == 0)
     assert (await peer.probe(device.address)).token == b"probe"
-    assert len(device.observations) == 0
     device.set_value(TEMPERATURE, 31.0)
     assert (await peer.probe(device.address, b"again")).token == b"again"
     peer.close()
