@@ -40,11 +40,11 @@ def _server(lifetime: int, binding: str) -> dict[int, Any]:
     }
 
 
-def _device(now: datetime) -> dict[int, Any]:
+def _device(now: datetime, serial_number: str) -> dict[int, Any]:
     return {
         0: "Simulated Devices Ltd",
         1: "SIM-100",
-        2: "SN-000001",
+        2: serial_number,
         3: "1.0.0",
         4: None,
         5: None,
@@ -146,6 +146,7 @@ def default_objects(
     *,
     lifetime: int = 300,
     binding: str = "U",
+    serial_number: str = "SN-000001",
     model: ObjectLookup | None = None,
 ) -> list[DeviceObject]:
     """Server, Device, Connectivity, Firmware, Location, Temperature and Light Control."""
@@ -153,7 +154,7 @@ def default_objects(
     now = _now()
     instances: dict[int, dict[int, Any]] = {
         SERVER_OBJECT: _server(lifetime, binding),
-        DEVICE_OBJECT: _device(now),
+        DEVICE_OBJECT: _device(now, serial_number),
         CONNECTIVITY_OBJECT: _connectivity(),
         FIRMWARE_OBJECT: _firmware(),
         LOCATION_OBJECT: _location(now),

@@ -74,7 +74,11 @@ class SimulatedDevice:
         self.registry: ObjectLookup = registry if registry is not None else ObjectRegistry.default()
         if objects is None:
             objects = default_objects(
-                lwm2m_version, lifetime=lifetime, binding=binding, model=self.registry
+                lwm2m_version,
+                lifetime=lifetime,
+                binding=binding,
+                serial_number=f"SN-{endpoint}",
+                model=self.registry,
             )
         self.host = host
         self.port = port

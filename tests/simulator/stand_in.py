@@ -148,7 +148,7 @@ class ServerStandIn:
 
     def message(
         self,
-        device: SimulatedDevice,
+        device: SimulatedDevice | tuple[str, int],
         code: Code,
         path: str,
         *,
@@ -158,7 +158,7 @@ class ServerStandIn:
         query: tuple[str, ...] = (),
         observe: int | None = None,
     ) -> Message:
-        host, port = device.address
+        host, port = device.address if isinstance(device, SimulatedDevice) else device
         message = Message(code=code, uri=f"coap://{host}:{port}")
         message.opt.uri_path = tuple(segment for segment in path.split("/") if segment)
         message.opt.uri_query = query
@@ -172,13 +172,15 @@ class ServerStandIn:
         return message
 
     async def request(
-        self, device: SimulatedDevice, code: Code, path: str, **options: Any
+        self, device: SimulatedDevice | tuple[str, int], code: Code, path: str, **options: Any
     ) -> Message:
         message = self.message(device, code, path, **options)
         response: Message = await self.context.request(message).response
         return response
 
-    async def observe(self, device: SimulatedDevice, path: str, **options: Any) -> Observer:
+    async def observe(
+        self, device: SimulatedDevice | tuple[str, int], path: str, **options: Any
+    ) -> Observer:
         message = self.message(device, options.pop("code", Code.GET), path, observe=0, **options)
         request = self.context.request(message)
         first: Message = await request.response
