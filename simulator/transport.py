@@ -62,12 +62,22 @@ class DeviceTransport:
 
     @classmethod
     async def open(cls, site: Any, host: str, port: int, drop: InboundFilter) -> DeviceTransport:
-        context = await aiocoap.Context.create_server_context(
-            site, bind=(host, port), transports=["udp6"]
-        )
+        # A client context's socket is bound here, without the SO_REUSEPORT a server
+        # context sets: with it, binding port 0 can hand out a port another context holds.
+        context = await aiocoap.Context.create_client_context(transports=["udp6"])
         transport = cls(context, host)
+        try:
+            transport._socket().bind(_bind_address(host, port))
+        except BaseException:
+            await context.shutdown()
+            raise
+        context.serversite = site
         transport._install_gate(drop)
         return transport
+
+    def _socket(self) -> socket.socket:
+        sock: socket.socket = self._interface.transport.get_extra_info("socket")
+        return sock
 
     def _install_gate(self, drop: InboundFilter) -> None:
         deliver = self._message_manager.dispatch_message
@@ -81,8 +91,7 @@ class DeviceTransport:
     @property
     def address(self) -> tuple[str, int]:
         """The (host, port) the socket is bound to."""
-        sock = self._interface.transport.get_extra_info("socket")
-        host, port = sock.getsockname()[:2]
+        host, port = self._socket().getsockname()[:2]
         if host.startswith(_V4_MAPPED_PREFIX):
             host = host[len(_V4_MAPPED_PREFIX) :]
         return str(host), int(port)
