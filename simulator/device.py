@@ -157,6 +157,7 @@ class SimulatedDevice:
     async def register(self, server: tuple[str, int]) -> str:
         """Register with the server at (host, port); returns the location (``rd/5a3f``)."""
         self.server = server
+        self._awaken()
         query = registration_query(
             self.endpoint,
             lifetime=self.lifetime,
@@ -189,6 +190,7 @@ class SimulatedDevice:
         """
         if self.location is None or self.server is None:
             raise RegistrationError(f"{self.endpoint}: not registered")
+        was_asleep = self._awaken()
         if new_socket:
             await self.transport.rebind()
         if lifetime is not None:
@@ -209,6 +211,8 @@ class SimulatedDevice:
             raise RegistrationError(f"{self.endpoint}: Update answered {response.code}")
         self._schedule_update()
         self._stay_awake()
+        if was_asleep:
+            self.observations.wake()
         return Code(response.code)
 
     async def deregister(self) -> Code:
@@ -218,6 +222,7 @@ class SimulatedDevice:
         if self._updater is not None:
             self._updater.cancel()
             self._updater = None
+        self._awaken()
         segments = tuple(self.location.split("/"))
         response = await self._request(self._registration_message(Code.DELETE, segments, [], None))
         self.location = None
@@ -287,12 +292,19 @@ class SimulatedDevice:
 
     async def wake(self) -> None:
         """Wake up: send a registration update, then answer again and flush notifications."""
-        self.asleep = False
-        self.changes.happened()
+        self._awaken()
         if self.registered:
             await self.update()
         self.observations.wake()
         self._stay_awake()
+
+    def _awaken(self) -> bool:
+        """A device that talks is awake; returns whether it was asleep."""
+        was_asleep = self.asleep
+        if was_asleep:
+            self.asleep = False
+            self.changes.happened()
+        return was_asleep
 
     def _stay_awake(self) -> None:
         """Restart the awake window (queue mode with ``awake_time`` only)."""
@@ -450,6 +462,7 @@ class SimulatedDevice:
                 payload = encode_values(content_format, _ROOT, values, self.registry, style)
         except CodecError as err:
             raise ValueError(f"cannot send in {content_format.name}: {err}") from None
+        self._awaken()
         message = self._server_message(Code.POST, ("dp",))
         message.payload = payload
         message.opt.content_format = content_format

@@ -157,10 +157,10 @@ class Observations:
         self._on_change = on_change
 
     def __len__(self) -> int:
-        return len(self._live)
+        return sum(1 for observation in self._live if not observation.ended.done())
 
     def __iter__(self) -> Iterator[Observation]:
-        return iter(list(self._live))
+        return iter([observation for observation in self._live if not observation.ended.done()])
 
     def add(self, observation: Observation) -> None:
         self._live.append(observation)
@@ -188,3 +188,4 @@ class Observations:
     def end_all(self, silently: bool) -> None:
         for observation in list(self._live):
             observation.end(silently)
+            self.remove(observation)
