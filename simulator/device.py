@@ -275,10 +275,7 @@ class SimulatedDevice:
                 await self.wake()
             else:
                 await self.update()
-        except (RegistrationError, OSError, TimeoutError) as err:
-            _LOGGER.warning("%s: registration update failed: %s", self.endpoint, err)
-            self._schedule_update()
-        except Exception as err:  # aiocoap reports network failures as its own errors
+        except Exception as err:  # aiocoap reports network failures with its own types
             _LOGGER.warning("%s: registration update failed: %s", self.endpoint, err)
             self._schedule_update()
 
