@@ -18,6 +18,7 @@ from . import behaviours
 from .attributes import AttributeStore
 from .defaults import DEFAULT_PMIN, SERVER_OBJECT, default_objects
 from .dispatch import request_path
+from .firmware import FirmwareUpdate
 from .formats import FormatPolicy, Outcome, encode_history, encode_values
 from .objects import DeviceObject, ObjectStore
 from .observation import Observations
@@ -92,10 +93,11 @@ class SimulatedDevice:
             self.store,
             self.attributes,
             FormatPolicy(self.quirks, lwm2m_version),
-            changed=self._changed,
+            changed=self._written,
             executed=self._executed,
             deleted=self._deleted,
         )
+        self.firmware = FirmwareUpdate(self._stored_value, self.set_value)
         self.log = RequestLog()
         self.executed: list[tuple[Path, str]] = []
         self.dropped: list[RequestRecord] = []
@@ -319,6 +321,7 @@ class SimulatedDevice:
         self.changes.happened()
 
     def _cancel_timers(self) -> None:
+        self.firmware.close()
         if self._updater is not None:
             self._updater.cancel()
             self._updater = None
@@ -403,6 +406,9 @@ class SimulatedDevice:
     def value(self, path: Path) -> Any:
         return self.store.value(path)
 
+    def _stored_value(self, path: Path) -> Any:
+        return self.store.value(path) if self.store.exists(path) else None
+
     def _changed(self, paths: list[Path]) -> None:
         changed = list(paths)
         for path in paths:
@@ -412,6 +418,7 @@ class SimulatedDevice:
                 if isinstance(lifetime, int) and lifetime != self.lifetime:
                     self._in_background(self.update(lifetime=lifetime))
         self.observations.changed(changed)
+        self.changes.happened()
 
     def _executed(self, path: Path, arguments: str) -> None:
         self.executed.append((path, arguments))
@@ -420,6 +427,13 @@ class SimulatedDevice:
         changed = behaviours.reset_min_max(self.store, path)
         if changed:
             self.observations.changed(changed)
+        self.firmware.executed(path)
+
+    def _written(self, paths: list[Path]) -> None:
+        """Changes the server made: the firmware update reacts to its own resources."""
+        self._changed(paths)
+        for path in paths:
+            self.firmware.written(path)
 
     def _deleted(self, path: Path) -> None:
         self.observations.changed([path])
