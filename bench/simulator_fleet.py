@@ -24,6 +24,7 @@ from aiocoap.resource import Resource
 
 from simulator import SimulatedDevice
 from simulator.cli import raise_file_limit
+from simulator.transport import open_context
 
 
 def resident_mib() -> float:
@@ -46,9 +47,7 @@ class Registrar(Resource):
 async def fleet(count: int) -> None:
     server_site = aiocoap.resource.Site()
     server_site.add_resource(["rd"], Registrar())
-    server = await aiocoap.Context.create_server_context(
-        server_site, bind=("127.0.0.1", 0), transports=["udp6"]
-    )
+    server = await open_context(server_site)
     sock = server.request_interfaces[0].token_interface.message_interface.transport
     port = sock.get_extra_info("socket").getsockname()[1]
 

@@ -10,23 +10,22 @@ from typing import Any
 from aiocoap import Message
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.codec import CodecError, ContentFormat, TimedValue
+from custom_components.lwm2m.engine.codec import ContentFormat, TimedValue
 from custom_components.lwm2m.engine.model import ObjectLookup, ObjectRegistry
 from custom_components.lwm2m.engine.path import Path
 
 from . import behaviours
 from .attributes import AttributeStore
 from .defaults import DEFAULT_PMIN, SERVER_OBJECT, default_objects
-from .dispatch import request_path
 from .firmware import FirmwareUpdate
-from .formats import FormatPolicy, Outcome, encode_history, encode_values
+from .formats import FormatPolicy
+from .inbound import refuses_accept
 from .objects import DeviceObject, ObjectStore
 from .observation import Observations
 from .quirks import Quirks
-from .reads import read_choice
 from .records import RequestLog, RequestPredicate, RequestRecord
 from .registration import registration_links, registration_query, update_query
-from .responses import RefusedError
+from .send import send_payload
 from .site import DeviceSite, request_record
 from .state import DeviceState
 from .transport import DeviceTransport
@@ -171,7 +170,9 @@ class SimulatedDevice:
         request = self._registration_message(Code.POST, ("rd",), query, self._links())
         response = await self._request(request)
         if response.code != Code.CREATED or not response.opt.location_path:
-            raise RegistrationError(f"{self.endpoint}: Register answered {response.code}")
+            raise RegistrationError(
+                f"{self.endpoint}: Register answered {response.code} {response.payload!r}"
+            )
         self.location = "/".join(response.opt.location_path)
         self._schedule_update()
         self._stay_awake()
@@ -336,7 +337,7 @@ class SimulatedDevice:
             if message.code.is_request():
                 self._drop(message)
             return True
-        if message.code in (Code.GET, Code.FETCH) and self._refuses_accept(message):
+        if message.code in (Code.GET, Code.FETCH) and refuses_accept(self.state, message):
             self._drop(message)
             return True
         return False
@@ -344,23 +345,6 @@ class SimulatedDevice:
     def _drop(self, message: Message) -> None:
         self.dropped.append(request_record(message))
         self.changes.happened()
-
-    def _refuses_accept(self, message: Message) -> bool:
-        """Whether the device drops this read for its Accept (the ``drop`` quirk)."""
-        if self.quirks.unsupported_accept != "drop" or message.opt.accept is None:
-            return False
-        if message.opt.accept == ContentFormat.LINK_FORMAT and message.code == Code.GET:
-            return False
-        if message.code == Code.FETCH:
-            choice = self.state.policy.for_composite(message.opt.accept, None)
-            return choice.outcome is Outcome.DROP
-        try:
-            path = request_path(self.state, message.opt.uri_path)
-            if len(path) < 1 or not self.store.exists(path):
-                return False
-            return read_choice(self.state, path, message.opt.accept).outcome is Outcome.DROP
-        except RefusedError:
-            return False
 
     def _received(self, record: RequestRecord) -> None:
         self.log.add(record)
@@ -458,21 +442,9 @@ class SimulatedDevice:
         LwM2M CBOR carries no times. Returns the response code.
         """
         content_format = ContentFormat(fmt)
-        records = list(history)
-        for path in paths:
-            records += [
-                TimedValue(value_path, value)
-                for value_path, value in self.store.readable_values(path).items()
-            ]
-        style = self.quirks.senml_base_name
-        try:
-            if any(record.time is not None for record in records):
-                payload = encode_history(content_format, _ROOT, records, self.registry, style)
-            else:
-                values = {record.path: record.value for record in records}
-                payload = encode_values(content_format, _ROOT, values, self.registry, style)
-        except CodecError as err:
-            raise ValueError(f"cannot send in {content_format.name}: {err}") from None
+        payload = send_payload(
+            self.store, content_format, paths, history, self.quirks.senml_base_name
+        )
         self._awaken()
         message = self._server_message(Code.POST, ("dp",))
         message.payload = payload
