@@ -1,0 +1,69 @@
+"""A bare aiocoap endpoint for server tests that need exact control of a device's bytes.
+
+Tests give it a ``respond(request) -> Message`` function; it records every request.
+(The behaviour of real devices lives in the project's simulator; this is only a socket.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import aiocoap
+from aiocoap import resource
+from aiocoap.numbers.codes import Code
+
+Responder = Callable[[aiocoap.Message], aiocoap.Message | None]
+
+
+class _AnyPath(resource.Resource):
+    def __init__(self, peer: RawPeer) -> None:
+        super().__init__()
+        self.peer = peer
+
+    async def render(self, request: aiocoap.Message) -> aiocoap.Message:
+        self.peer.requests.append(request)
+        self.peer.arrived.set()
+        response = self.peer.respond(request)
+        if response is None:
+            await asyncio.Event().wait()  # never answer
+        assert response is not None
+        return response
+
+
+def not_found(request: aiocoap.Message) -> aiocoap.Message:
+    return aiocoap.Message(code=Code.NOT_FOUND)
+
+
+class RawPeer:
+    def __init__(self, respond: Responder = not_found) -> None:
+        self.respond = respond
+        self.requests: list[aiocoap.Message] = []
+        self.arrived = asyncio.Event()
+        self.context: Any = None
+
+    async def start(self) -> RawPeer:
+        self.context = await aiocoap.Context.create_server_context(
+            _AnyPath(self), bind=("127.0.0.1", 0), loggername="tests.raw_peer"
+        )
+        return self
+
+    @property
+    def port(self) -> int:
+        interface = self.context.request_interfaces[0].token_interface.message_interface
+        return int(interface._local_port())
+
+    async def request(self, server_port: int, code: Code, path: str, **options: Any) -> Any:
+        message = aiocoap.Message(
+            code=code, uri=f"coap://127.0.0.1:{server_port}{path}", **options
+        )
+        return await self.context.request(message).response
+
+    async def register(self, server_port: int, query: str, links: bytes = b"</3/0>") -> Any:
+        return await self.request(
+            server_port, Code.POST, f"/rd?{query}", payload=links, content_format=40
+        )
+
+    async def stop(self) -> None:
+        await self.context.shutdown()
