@@ -45,7 +45,10 @@ class RawPeer:
 
     async def start(self) -> RawPeer:
         self.context = await aiocoap.Context.create_server_context(
-            _AnyPath(self), bind=("127.0.0.1", 0), loggername="tests.raw_peer"
+            _AnyPath(self),
+            bind=("127.0.0.1", 0),
+            loggername="tests.raw_peer",
+            transports=["udp6"],
         )
         return self
 
@@ -55,9 +58,7 @@ class RawPeer:
         return int(interface._local_port())
 
     async def request(self, server_port: int, code: Code, path: str, **options: Any) -> Any:
-        message = aiocoap.Message(
-            code=code, uri=f"coap://127.0.0.1:{server_port}{path}", **options
-        )
+        message = aiocoap.Message(code=code, uri=f"coap://127.0.0.1:{server_port}{path}", **options)
         return await self.context.request(message).response
 
     async def register(self, server_port: int, query: str, links: bytes = b"</3/0>") -> Any:
