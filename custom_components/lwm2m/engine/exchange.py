@@ -111,6 +111,19 @@ class Exchanger:
             raise RequestTimeoutError(link.endpoint, path) from error
         return Exchange(response, request, message.opt.accept)
 
+    async def _probe(
+        self, link: DeviceLink, message: aiocoap.Message, path: Path, blockwise: bool
+    ) -> Exchange:
+        """A first request with an Accept option, allowed only ``accept_timeout`` for its
+        first response; a block-wise answer is then fetched again in full."""
+        exchange = await self.send(link, message, path, limit=self.accept_timeout, blockwise=False)
+        block = exchange.response.opt.block2
+        if not blockwise or block is None or not block.more:
+            return exchange
+        again = message.copy()
+        again.remote = link.remote
+        return await self.send(link, again, path)
+
     async def negotiate(
         self,
         link: DeviceLink,
@@ -135,13 +148,10 @@ class Exchanger:
             probing = fmt is not None and refused_code is Code.NOT_ACCEPTABLE
             short = probing and not memory.accept_answered
             try:
-                exchange = await self.send(
-                    link,
-                    build(fmt),
-                    path,
-                    limit=self.accept_timeout if short else None,
-                    blockwise=blockwise,
-                )
+                if short:
+                    exchange = await self._probe(link, build(fmt), path, blockwise)
+                else:
+                    exchange = await self.send(link, build(fmt), path, blockwise=blockwise)
             except RequestTimeoutError:
                 if not short:
                     raise

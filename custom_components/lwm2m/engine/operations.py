@@ -82,7 +82,9 @@ async def _send_values(
         payload = encode(chosen, encode_at, values, link.model)
         return exchanger.message(link, code, path, content_format=chosen, payload=payload)
 
-    first = request.content_format or link.formats.write_format(single)
+    first = request.content_format
+    if first is None:
+        first = link.formats.write_format(single)
     exchange = await exchanger.negotiate(
         link,
         path,
@@ -233,7 +235,9 @@ async def write_composite(exchanger: Exchanger, link: DeviceLink, request: Devic
         link,
         Path(),
         build,
-        request.content_format or link.formats.composite_format(),
+        link.formats.composite_format()
+        if request.content_format is None
+        else request.content_format,
         link.formats.composite_format,
         refused_code=Code.UNSUPPORTED_CONTENT_FORMAT,
     )
