@@ -17,10 +17,15 @@ from aiocoap.numbers.codes import Code
 Responder = Callable[[aiocoap.Message], aiocoap.Message | None]
 
 
-class _AnyPath(resource.Resource):
+class _AnyPath(resource.ObservableResource):
     def __init__(self, peer: RawPeer) -> None:
         super().__init__()
         self.peer = peer
+
+    def update_observation_count(self, newcount: int) -> None:
+        self.peer.observers = newcount
+        self.peer.observers_changed.set()
+        self.peer.observers_changed = asyncio.Event()
 
     async def render(self, request: aiocoap.Message) -> aiocoap.Message:
         self.peer.requests.append(request)
@@ -41,11 +46,15 @@ class RawPeer:
         self.respond = respond
         self.requests: list[aiocoap.Message] = []
         self.arrived = asyncio.Event()
+        self.observers = 0
+        self.observers_changed = asyncio.Event()
         self.context: Any = None
+        self._site: _AnyPath | None = None
 
     async def start(self) -> RawPeer:
+        self._site = _AnyPath(self)
         self.context = await aiocoap.Context.create_server_context(
-            _AnyPath(self),
+            self._site,
             bind=("127.0.0.1", 0),
             loggername="tests.raw_peer",
             transports=["udp6"],
@@ -65,6 +74,15 @@ class RawPeer:
         return await self.request(
             server_port, Code.POST, f"/rd?{query}", payload=links, content_format=40
         )
+
+    def notify(self) -> None:
+        """Send every observer a notification (rendered by ``respond``)."""
+        assert self._site is not None
+        self._site.updated_state()
+
+    async def observer_count(self, wanted: int) -> None:
+        while self.observers != wanted:
+            await self.observers_changed.wait()
 
     async def stop(self) -> None:
         await self.context.shutdown()

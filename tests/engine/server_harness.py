@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
 import pytest
@@ -36,20 +36,25 @@ class EventLog:
     def of(self, kind: type[E]) -> list[E]:
         return [event for event in self.events if isinstance(event, kind)]
 
-    async def next(
+    def next(
         self, kind: type[E], where: Callable[[E], bool] = lambda _: True, limit: float = 10
-    ) -> E:
-        """The next event of ``kind`` (emitted after this call) matching ``where``."""
+    ) -> Awaitable[E]:
+        """The next event of ``kind`` matching ``where``, emitted after this call (the
+        waiter is registered at once, so call it before triggering the event)."""
 
         def matches(event: LwM2MEvent) -> bool:
             return isinstance(event, kind) and where(event)
 
         future: asyncio.Future[LwM2MEvent] = asyncio.get_running_loop().create_future()
         self._waiters.append((matches, future))
-        async with asyncio.timeout(limit):
-            event = await future
-        assert isinstance(event, kind)
-        return event
+
+        async def wait() -> E:
+            async with asyncio.timeout(limit):
+                event = await future
+            assert isinstance(event, kind)
+            return event
+
+        return wait()
 
 
 def make_server(**options: Any) -> LwM2MServer:
