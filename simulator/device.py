@@ -1,0 +1,457 @@
+"""SimulatedDevice: an LwM2M client on one UDP socket, for tests, benchmarks and demos."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from aiocoap import Message
+from aiocoap.numbers.codes import Code
+
+from custom_components.lwm2m.engine.codec import CodecError, ContentFormat, TimedValue
+from custom_components.lwm2m.engine.model import ObjectLookup, ObjectRegistry
+from custom_components.lwm2m.engine.path import Path
+
+from . import behaviours
+from .attributes import AttributeStore
+from .defaults import DEFAULT_PMIN, SERVER_OBJECT, default_objects
+from .dispatch import request_path
+from .formats import FormatPolicy, Outcome, encode_history, encode_values
+from .objects import DeviceObject, ObjectStore
+from .observation import Observations
+from .quirks import Quirks
+from .reads import read_choice
+from .records import RequestLog, RequestPredicate, RequestRecord
+from .registration import registration_links, registration_query, update_query
+from .responses import RefusedError
+from .site import DeviceSite, request_record
+from .state import DeviceState
+from .transport import DeviceTransport
+from .waiting import Changes
+
+_LOGGER = logging.getLogger(__name__)
+_ROOT = Path()
+_UPDATE_SHARE_OF_LIFETIME = 0.8
+
+
+class RegistrationError(Exception):
+    """The server refused a registration request (or did not answer it)."""
+
+
+class SimulatedDevice:
+    """An LwM2M client: registers, answers the server's requests, notifies, sends.
+
+    ``objects`` defaults to :func:`default_objects`. With ``auto_update`` the device sends
+    a registration update after 80 % of its lifetime, as clients do; turn it off to
+    let a registration expire. In queue mode ``awake_time`` makes the device fall asleep
+    that many seconds after its last exchange with the server.
+    """
+
+    def __init__(
+        self,
+        endpoint: str,
+        *,
+        lwm2m_version: str = "1.1",
+        binding: str = "U",
+        lifetime: int = 300,
+        queue_mode: bool = False,
+        objects: Iterable[DeviceObject] | None = None,
+        quirks: Quirks | None = None,
+        registry: ObjectLookup | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        awake_time: float | None = None,
+        auto_update: bool = True,
+    ) -> None:
+        self.endpoint = endpoint
+        self.lwm2m_version = lwm2m_version
+        self.binding = binding
+        self.lifetime = lifetime
+        self.queue_mode = queue_mode
+        self.quirks = quirks if quirks is not None else Quirks()
+        self.registry: ObjectLookup = registry if registry is not None else ObjectRegistry.default()
+        if objects is None:
+            objects = default_objects(
+                lwm2m_version,
+                lifetime=lifetime,
+                binding=binding,
+                serial_number=f"SN-{endpoint}",
+                model=self.registry,
+            )
+        self.host = host
+        self.port = port
+        self.awake_time = awake_time
+        self.auto_update = auto_update
+        self.store = ObjectStore(objects, self.registry)
+        self.attributes = AttributeStore()
+        self.changes = Changes()
+        self.observations = Observations(on_change=self.changes.happened)
+        self.state = DeviceState(
+            self.store,
+            self.attributes,
+            FormatPolicy(self.quirks, lwm2m_version),
+            changed=self._changed,
+            executed=self._executed,
+            deleted=self._deleted,
+        )
+        self.log = RequestLog()
+        self.executed: list[tuple[Path, str]] = []
+        self.dropped: list[RequestRecord] = []
+        self.server: tuple[str, int] | None = None
+        self.location: str | None = None
+        self.asleep = False
+        self._transport: DeviceTransport | None = None
+        self._updater: asyncio.Task[None] | None = None
+        self._sleep_timer: asyncio.TimerHandle | None = None
+        self._background: set[asyncio.Task[Any]] = set()
+
+    # --- lifecycle -----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Bind the device's UDP socket."""
+        if self._transport is not None:
+            return
+        site = DeviceSite(
+            self.state,
+            self.observations,
+            record=self._received,
+            awake=lambda: not self.asleep,
+            default_periods=self._default_periods,
+        )
+        self._transport = await DeviceTransport.open(site, self.host, self.port, self._drops)
+
+    async def stop(self) -> None:
+        """Close the socket; observations end without a word to the server."""
+        self._cancel_timers()
+        for task in list(self._background):
+            task.cancel()
+        if self._transport is not None:
+            self.observations.end_all(silently=True)
+            transport, self._transport = self._transport, None
+            await transport.close()
+
+    @property
+    def transport(self) -> DeviceTransport:
+        if self._transport is None:
+            raise RuntimeError("the device is not started: await device.start() first")
+        return self._transport
+
+    @property
+    def address(self) -> tuple[str, int]:
+        """The (host, port) the device sends from and listens on."""
+        return self.transport.address
+
+    @property
+    def requests(self) -> list[RequestRecord]:
+        """Every request the server sent that the device took in, in order."""
+        return self.log.records
+
+    @property
+    def registered(self) -> bool:
+        return self.location is not None
+
+    # --- registration --------------------------------------------------------------------
+
+    async def register(self, server: tuple[str, int]) -> str:
+        """Register with the server at (host, port); returns the location (``rd/5a3f``)."""
+        self.server = server
+        query = registration_query(
+            self.endpoint,
+            lifetime=self.lifetime,
+            lwm2m_version=self.lwm2m_version,
+            binding=self.binding,
+            queue_mode=self.queue_mode,
+            quirks=self.quirks,
+        )
+        request = self._registration_message(Code.POST, ("rd",), query, self._links())
+        response = await self._request(request)
+        if response.code != Code.CREATED or not response.opt.location_path:
+            raise RegistrationError(f"{self.endpoint}: Register answered {response.code}")
+        self.location = "/".join(response.opt.location_path)
+        self._schedule_update()
+        self._stay_awake()
+        return self.location
+
+    async def update(
+        self,
+        *,
+        lifetime: int | None = None,
+        binding: str | None = None,
+        send_objects: bool = False,
+        new_socket: bool = False,
+    ) -> Code:
+        """Registration Update; re-registers when the server no longer knows the device.
+
+        ``new_socket`` first moves the device to a new source port, as a NAT rebinding
+        does. Returns the final response code.
+        """
+        if self.location is None or self.server is None:
+            raise RegistrationError(f"{self.endpoint}: not registered")
+        if new_socket:
+            await self.transport.rebind()
+        if lifetime is not None:
+            self.lifetime = lifetime
+        if binding is not None:
+            self.binding = binding
+        payload = self._links() if send_objects else None
+        segments = tuple(self.location.split("/"))
+        request = self._registration_message(
+            Code.POST, segments, update_query(lifetime, binding), payload
+        )
+        response = await self._request(request)
+        if response.code == Code.NOT_FOUND:
+            _LOGGER.info("%s: the server forgot the registration; registering again", self.endpoint)
+            await self.register(self.server)
+            return Code.CREATED
+        if not response.code.is_successful():
+            raise RegistrationError(f"{self.endpoint}: Update answered {response.code}")
+        self._schedule_update()
+        self._stay_awake()
+        return Code(response.code)
+
+    async def deregister(self) -> Code:
+        """De-register; observations are forgotten, as a client does."""
+        if self.location is None or self.server is None:
+            raise RegistrationError(f"{self.endpoint}: not registered")
+        if self._updater is not None:
+            self._updater.cancel()
+            self._updater = None
+        segments = tuple(self.location.split("/"))
+        response = await self._request(self._registration_message(Code.DELETE, segments, [], None))
+        self.location = None
+        self.observations.end_all(silently=True)
+        return Code(response.code)
+
+    def _links(self) -> bytes:
+        text = registration_links(
+            self.store.objects.values(), lwm2m_version=self.lwm2m_version, quirks=self.quirks
+        )
+        return text.encode("utf-8")
+
+    def _registration_message(
+        self, code: Code, segments: tuple[str, ...], query: list[str], payload: bytes | None
+    ) -> Message:
+        message = self._server_message(code, segments)
+        message.opt.uri_query = tuple(query)
+        if payload is not None:
+            message.payload = payload
+            if self.quirks.registration_content_format:
+                message.opt.content_format = ContentFormat.LINK_FORMAT
+        return message
+
+    def _server_message(self, code: Code, segments: tuple[str, ...]) -> Message:
+        if self.server is None:
+            raise RegistrationError(f"{self.endpoint}: no server to talk to")
+        host, port = self.server
+        authority = f"[{host}]" if ":" in host else host
+        message = Message(code=code, uri=f"coap://{authority}:{port}")
+        message.opt.uri_path = segments
+        return message
+
+    async def _request(self, message: Message) -> Message:
+        return await self.transport.request(message)
+
+    # --- automatic updates and queue mode ------------------------------------------------
+
+    def _schedule_update(self) -> None:
+        if not self.auto_update:
+            return
+        if self._updater is not None and self._updater is not asyncio.current_task():
+            self._updater.cancel()
+        delay = max(1.0, self.lifetime * _UPDATE_SHARE_OF_LIFETIME)
+        self._updater = asyncio.get_running_loop().create_task(self._update_later(delay))
+
+    async def _update_later(self, delay: float) -> None:
+        await asyncio.sleep(delay)
+        try:
+            if self.asleep:
+                await self.wake()
+            else:
+                await self.update()
+        except (RegistrationError, OSError, TimeoutError) as err:
+            _LOGGER.warning("%s: registration update failed: %s", self.endpoint, err)
+            self._schedule_update()
+        except Exception as err:  # aiocoap reports network failures as its own errors
+            _LOGGER.warning("%s: registration update failed: %s", self.endpoint, err)
+            self._schedule_update()
+
+    async def sleep(self) -> None:
+        """Fall asleep: every incoming datagram is dropped unanswered until :meth:`wake`."""
+        if self._sleep_timer is not None:
+            self._sleep_timer.cancel()
+            self._sleep_timer = None
+        self.asleep = True
+        self.changes.happened()
+
+    async def wake(self) -> None:
+        """Wake up: send a registration update, then answer again and flush notifications."""
+        self.asleep = False
+        self.changes.happened()
+        if self.registered:
+            await self.update()
+        self.observations.wake()
+        self._stay_awake()
+
+    def _stay_awake(self) -> None:
+        """Restart the awake window (queue mode with ``awake_time`` only)."""
+        if not self.queue_mode or self.awake_time is None or self.asleep:
+            return
+        if self._sleep_timer is not None:
+            self._sleep_timer.cancel()
+        self._sleep_timer = asyncio.get_running_loop().call_later(
+            self.awake_time, self._fall_asleep
+        )
+
+    def _fall_asleep(self) -> None:
+        self._sleep_timer = None
+        self.asleep = True
+        self.changes.happened()
+
+    def _cancel_timers(self) -> None:
+        if self._updater is not None:
+            self._updater.cancel()
+            self._updater = None
+        if self._sleep_timer is not None:
+            self._sleep_timer.cancel()
+            self._sleep_timer = None
+
+    # --- incoming requests ---------------------------------------------------------------
+
+    def _drops(self, message: Message) -> bool:
+        if self.asleep:
+            if message.code.is_request():
+                self._drop(message)
+            return True
+        if message.code in (Code.GET, Code.FETCH) and self._refuses_accept(message):
+            self._drop(message)
+            return True
+        return False
+
+    def _drop(self, message: Message) -> None:
+        self.dropped.append(request_record(message))
+        self.changes.happened()
+
+    def _refuses_accept(self, message: Message) -> bool:
+        """Whether the device drops this read for its Accept (the ``drop`` quirk)."""
+        if self.quirks.unsupported_accept != "drop" or message.opt.accept is None:
+            return False
+        if message.opt.accept == ContentFormat.LINK_FORMAT and message.code == Code.GET:
+            return False
+        if message.code == Code.FETCH:
+            choice = self.state.policy.for_composite(message.opt.accept, None)
+            return choice.outcome is Outcome.DROP
+        try:
+            path = request_path(self.state, message.opt.uri_path)
+            if len(path) < 1 or not self.store.exists(path):
+                return False
+            return read_choice(self.state, path, message.opt.accept).outcome is Outcome.DROP
+        except RefusedError:
+            return False
+
+    def _received(self, record: RequestRecord) -> None:
+        self.log.add(record)
+        self._stay_awake()
+
+    async def wait_for_request(
+        self,
+        predicate: RequestPredicate,
+        timeout: float = 5,  # noqa: ASYNC109  (the public API takes a timeout)
+        *,
+        since: int = 0,
+    ) -> RequestRecord:
+        """The first request (from index ``since``) matching ``predicate``, awaited."""
+        return await self.log.wait_for(predicate, timeout, since=since)
+
+    async def wait_until(
+        self,
+        condition: Callable[[], bool],
+        timeout: float = 5,  # noqa: ASYNC109  (the public API takes a timeout)
+    ) -> None:
+        """Await a condition on the device's state (asleep, dropped, observations, ...)."""
+        await self.changes.wait_until(condition, timeout)
+
+    def _default_periods(self) -> tuple[int, int | None]:
+        """Default pmin and pmax from the first Server object instance."""
+        server = self.store.objects.get(SERVER_OBJECT)
+        if server is None or not server.instances:
+            return DEFAULT_PMIN, None
+        instance = server.instances[min(server.instances)]
+        pmin, pmax = instance.get(2), instance.get(3)
+        return (
+            pmin if isinstance(pmin, int) and pmin >= 0 else DEFAULT_PMIN,
+            pmax if isinstance(pmax, int) and pmax > 0 else None,
+        )
+
+    # --- state changes -------------------------------------------------------------------
+
+    def set_value(self, path: Path, value: Any) -> None:
+        """Change a resource (a mapping for a multiple one) or resource instance; notifies."""
+        self.store.set(path, value)
+        self._changed([path])
+
+    def value(self, path: Path) -> Any:
+        return self.store.value(path)
+
+    def _changed(self, paths: list[Path]) -> None:
+        changed = list(paths)
+        for path in paths:
+            changed += behaviours.follow_sensor_value(self.store, path)
+            if behaviours.is_server_lifetime(path) and self.registered:
+                lifetime = self.store.resource(path.resource_path())
+                if isinstance(lifetime, int) and lifetime != self.lifetime:
+                    self._in_background(self.update(lifetime=lifetime))
+        self.observations.changed(changed)
+
+    def _executed(self, path: Path, arguments: str) -> None:
+        self.executed.append((path, arguments))
+        if behaviours.is_update_trigger(path) and self.registered:
+            self._in_background(self.update())
+        changed = behaviours.reset_min_max(self.store, path)
+        if changed:
+            self.observations.changed(changed)
+
+    def _deleted(self, path: Path) -> None:
+        self.observations.changed([path])
+
+    def _in_background(self, coroutine: Any) -> None:
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    # --- Send ----------------------------------------------------------------------------
+
+    async def send(
+        self,
+        paths: Iterable[Path] = (),
+        fmt: int = ContentFormat.SENML_CBOR,
+        *,
+        history: Iterable[TimedValue] = (),
+    ) -> Code:
+        """LwM2M Send (POST /dp): the current values under ``paths``, after ``history``.
+
+        ``history`` holds earlier values with their times (several per path allowed);
+        LwM2M CBOR carries no times. Returns the response code.
+        """
+        content_format = ContentFormat(fmt)
+        records = list(history)
+        for path in paths:
+            records += [
+                TimedValue(value_path, value)
+                for value_path, value in self.store.readable_values(path).items()
+            ]
+        style = self.quirks.senml_base_name
+        try:
+            if any(record.time is not None for record in records):
+                payload = encode_history(content_format, _ROOT, records, self.registry, style)
+            else:
+                values = {record.path: record.value for record in records}
+                payload = encode_values(content_format, _ROOT, values, self.registry, style)
+        except CodecError as err:
+            raise ValueError(f"cannot send in {content_format.name}: {err}") from None
+        message = self._server_message(Code.POST, ("dp",))
+        message.payload = payload
+        message.opt.content_format = content_format
+        response = await self._request(message)
+        return Code(response.code)

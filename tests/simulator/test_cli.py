@@ -1,0 +1,51 @@
+"""python -m simulator: arguments, a live fleet with animated values, unreachable servers."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from aiocoap.numbers.codes import Code
+
+from custom_components.lwm2m.engine.codec import ContentFormat
+from simulator.cli import UsageError, arguments, main, parse_server, run
+
+from .stand_in import ServerStandIn
+
+
+def test_parse_server() -> None:
+    assert parse_server("coap://127.0.0.1:5700") == ("127.0.0.1", 5700)
+    assert parse_server("coap://localhost") == ("localhost", 5683)
+    with pytest.raises(UsageError):
+        parse_server("coaps://127.0.0.1")
+
+
+def test_unreachable_server_exits_non_zero(
+    loopback: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Port 9 (discard) has no CoAP server on loopback: the kernel refuses at once.
+    assert main(["--server", "coap://127.0.0.1:9", "--count", "2", "--timeout", "5"]) == 2
+    error = capsys.readouterr().err
+    assert "cannot register with the LwM2M server at coap://127.0.0.1:9" in error
+
+
+async def test_fleet_registers_animates_and_deregisters(server: ServerStandIn) -> None:
+    host, port = server.address
+    server_uri = f"coap://{host}:{port}"
+    options = arguments(
+        ["--server", server_uri, "--count", "3", "--prefix", "demo-", "--animate", "0.05"]
+    )
+    fleet = asyncio.create_task(run(options))
+    registrations = [await server.wait_for("register", since=index) for index in range(3)]
+    names = sorted(registration.query_map["ep"] or "" for registration in registrations)
+    assert names == ["demo-1", "demo-2", "demo-3"]
+    observer = await server.observe(
+        registrations[0].source, "/3303/0/5700", accept=ContentFormat.TEXT
+    )
+    assert observer.first.code == Code.CONTENT
+    await observer.wait_for_count(2)
+    fleet.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await fleet
+    deregistrations = [arrival for arrival in server.arrivals if arrival.kind == "deregister"]
+    assert len(deregistrations) == 3
