@@ -25,7 +25,7 @@ from .log_once import LogOnce
 from .model.types import ObjectLookup
 from .negotiation import Negotiator
 from .path import Path
-from .transport import Transport
+from .transport import Transport, abandon_exchange
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -103,6 +103,7 @@ class Exchanger:
             async with asyncio.timeout(limit):
                 response = await request.response
         except TimeoutError:
+            abandon_exchange(link.transport.context, message)
             raise RequestTimeoutError(link.endpoint, path) from None
         except coap_error.LibraryShutdown:
             raise LwM2MError("the server is shutting down") from None

@@ -130,3 +130,27 @@ async def send_with_token(
     interface = await context.find_remote_and_interface(message)
     message.token = token
     interface.token_interface.send_message(message, on_failure)
+
+
+def abandon_exchange(context: aiocoap.Context, message: aiocoap.Message) -> None:
+    """Stop retransmitting a confirmable request nobody waits for any more.
+
+    aiocoap keeps retransmitting a CON whose caller gave up, and sends nothing else to
+    that peer meanwhile (NSTART = 1): a request dropped by a device would hold back the
+    next one for the whole retransmission span (45 s). This ends the exchange in the
+    message layer and lets the peer's backlog go on. Without the message layer's
+    internals (another aiocoap version, another transport) it does nothing.
+    """
+    if message.mid is None or message.remote is None:
+        return
+    key = (message.remote, message.mid)
+    for interface in context.request_interfaces:
+        manager = getattr(interface, "token_interface", None)
+        exchanges = getattr(manager, "_active_exchanges", None)
+        if not isinstance(exchanges, dict) or key not in exchanges:
+            continue
+        _, retransmission = exchanges.pop(key)
+        retransmission.cancel()
+        resume = getattr(manager, "_continue_backlog", None)
+        if resume is not None:
+            resume(message.remote)
