@@ -14,6 +14,8 @@ import aiocoap
 from aiocoap import resource
 from aiocoap.numbers.codes import Code
 
+from custom_components.lwm2m.engine.transport import bind_udp
+
 Responder = Callable[[aiocoap.Message], aiocoap.Message | None]
 
 
@@ -53,12 +55,9 @@ class RawPeer:
 
     async def start(self) -> RawPeer:
         self._site = _AnyPath(self)
-        self.context = await aiocoap.Context.create_server_context(
-            self._site,
-            bind=("127.0.0.1", 0),
-            loggername="tests.raw_peer",
-            transports=["udp6"],
-        )
+        # bound like the server binds (no SO_REUSEPORT): with that option, sockets bound
+        # to port 0 can be handed the same port and the kernel splits their traffic
+        self.context = await bind_udp("127.0.0.1", 0, self._site)
         return self
 
     @property
