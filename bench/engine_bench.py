@@ -9,6 +9,8 @@ process (one core each):
 
   and change their value as fast as the engine acknowledges notifications (throughput),
   then at a quarter of that rate (latency from the device's set_value to the engine's event);
+* server CPU: this process's CPU time in each phase, so the rates can be compared per
+  CPU-second of the server when the load generator is what limits the rate;
 * memory: this process's RSS and aiocoap's duplicate-detection cache after each phase.
 
 Usage: python bench/engine_bench.py [--devices 1000] [--observed 50] [--seconds 5]
@@ -172,8 +174,10 @@ async def baseline(clients: int, seconds: float) -> dict[str, float]:
     spawn = multiprocessing.get_context("spawn")
     results = spawn.Queue()
     child = spawn.Process(target=run_post_clients, args=(port, clients, seconds, results))
+    cpu_start = time.process_time()
     child.start()
     outcome = await _child_result(results)
+    cpu = time.process_time() - cpu_start
     child.join()
     entries = dedup_entries(context)
     rss_after = rss_mib()
@@ -181,6 +185,8 @@ async def baseline(clients: int, seconds: float) -> dict[str, float]:
     return {
         "posts_per_second": outcome["requests"] / outcome["seconds"],
         "requests": outcome["requests"],
+        "server_cpu_seconds": cpu,
+        "posts_per_server_cpu_second": outcome["requests"] / cpu,
         "dedup_entries": entries,
         "rss_growth_mib": rss_after - rss_before,
         "mib_per_20000_requests": (rss_after - rss_before) / max(entries, 1) * 20_000,
@@ -230,14 +236,18 @@ async def engine(devices: int, observed: int, seconds: float) -> dict[str, Any]:
         collector.latencies = []
         collector.counting = True
         start = time.monotonic()
+        cpu_start = time.process_time()
         commands.put((observed, rate, seconds))
         await _child_result(results)
         elapsed = time.monotonic() - start
+        cpu = time.process_time() - cpu_start
         collector.counting = False
         latencies = sorted(collector.latencies) or [0.0]
         return {
             "notifications": collector.notifications,
             "per_second": collector.notifications / elapsed,
+            "server_cpu_seconds": cpu,
+            "per_server_cpu_second": collector.notifications / cpu,
             "p50_ms": 1000 * statistics.median(latencies),
             "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))],
         }
@@ -277,6 +287,8 @@ async def main() -> None:
         "ratios": {
             "notifications_to_baseline_posts": result["saturated"]["per_second"]
             / base["posts_per_second"],
+            "per_server_cpu_second": result["saturated"]["per_server_cpu_second"]
+            / base["posts_per_server_cpu_second"],
         },
         "targets": {
             "throughput_at_least_60_percent": result["saturated"]["per_second"]
