@@ -122,9 +122,6 @@ class Observations:
     def remembered(self, endpoint: str) -> list[ObservationTarget]:
         return list(self._remembered.get(endpoint, {}).values())
 
-    def active(self, endpoint: str) -> list[ObservationTarget]:
-        return [active.target for active in self._active.get(endpoint, {}).values()]
-
     def token(self, endpoint: str, target: ObservationTarget) -> bytes | None:
         active = self._active.get(endpoint, {}).get(target.key)
         return None if active is None else active.token
