@@ -39,22 +39,33 @@ class _AnyPath(resource.ObservableResource):
         return response
 
 
+class _PlainPath(resource.Resource):
+    """Answers observe requests like any GET: without observing."""
+
+    def __init__(self, peer: RawPeer) -> None:
+        super().__init__()
+        self.peer = peer
+
+    render = _AnyPath.render
+
+
 def not_found(request: aiocoap.Message) -> aiocoap.Message:
     return aiocoap.Message(code=Code.NOT_FOUND)
 
 
 class RawPeer:
-    def __init__(self, respond: Responder = not_found) -> None:
+    def __init__(self, respond: Responder = not_found, *, observable: bool = True) -> None:
         self.respond = respond
+        self.observable = observable
         self.requests: list[aiocoap.Message] = []
         self.arrived = asyncio.Event()
         self.observers = 0
         self.observers_changed = asyncio.Event()
         self.context: Any = None
-        self._site: _AnyPath | None = None
+        self._site: Any = None
 
     async def start(self) -> RawPeer:
-        self._site = _AnyPath(self)
+        self._site = _AnyPath(self) if self.observable else _PlainPath(self)
         # bound like the server binds (no SO_REUSEPORT): with that option, sockets bound
         # to port 0 can be handed the same port and the kernel splits their traffic
         self.context = await bind_udp("127.0.0.1", 0, self._site)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, ClassVar
 
 import aiocoap
 import pytest
@@ -85,14 +85,21 @@ async def test_discover_with_bad_links(server: LwM2MServer, peer: RawPeer) -> No
         await server.discover("edge", Path.of(3))
 
 
-async def test_observe_of_something_not_observable(server: LwM2MServer, peer: RawPeer) -> None:
-    peer.respond = answer(
-        Code.CONTENT, payload=b"21.5", content_format=ContentFormat.TEXT
-    )  # answered, but not observed: the peer's resource is a plain one for FETCH
-    observation = await server.observe("edge", Path.of(3303, 0, 5700), accept=0)
+async def test_observe_of_something_not_observable(server: LwM2MServer) -> None:
+    device = await RawPeer(
+        answer(Code.CONTENT, payload=b"21.5", content_format=ContentFormat.TEXT),
+        observable=False,
+    ).start()
+    try:
+        await register(device, server.port, "plain")
+        observation = await server.observe("plain", TEMPERATURE, accept=0)
+    finally:
+        await device.stop()
+    assert observation.initial == {TEMPERATURE: 21.5}
+    assert observation.token == b""
     assert observation.path == TEMPERATURE
     assert observation.paths == (TEMPERATURE,)
-    assert "edge" in repr(observation)
+    assert "plain" in repr(observation)
 
 
 async def test_notification_errors_and_garbage(
@@ -167,7 +174,7 @@ async def test_failed_restore_is_logged(
     seen = len(peer.requests)
     await register(peer, server.port, "edge")
     async with asyncio.timeout(5):
-        while "could not restore" not in caplog.text:
+        while "could not restore" not in caplog.text:  # noqa: ASYNC110 - a log line, no event
             await asyncio.sleep(0)
     assert len(peer.requests) > seen
 
@@ -232,7 +239,7 @@ async def test_fire_and_forget_failure_is_logged(
         queued.import_queue({"q": [{"operation": "delete", "path": "/3303/0"}]})
         await arrived.wait()
         async with asyncio.timeout(5):
-            while "queued delete" not in caplog.text:
+            while "queued delete" not in caplog.text:  # noqa: ASYNC110 - a log line, no event
                 await asyncio.sleep(0)
     finally:
         await device.stop()
@@ -259,7 +266,7 @@ def test_transport_helpers() -> None:
     assert peer_identity(Weird()) is None
 
     class Bare:
-        request_interfaces: list[Any] = []
+        request_interfaces: ClassVar[list[Any]] = []
 
     with pytest.raises(RuntimeError):
         bound_port(Bare())

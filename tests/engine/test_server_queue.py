@@ -152,3 +152,16 @@ async def test_deregistration_fails_waiting_callers(
     await device.request(server.port, Code.DELETE, location)
     with pytest.raises(DeviceNotRegisteredError):
         await waiting
+
+
+async def test_a_notification_wakes_the_queue(
+    server: LwM2MServer, events: EventLog, clock: ManualClock, sleeper: tuple[RawPeer, str]
+) -> None:
+    device, _ = sleeper
+    await server.observe("sleepy", MANUFACTURER)
+    clock.advance(93)
+    pending = asyncio.ensure_future(server.read("sleepy", Path.of(3, 0, 9)))
+    awake = events.next(Awake)
+    device.notify()
+    await awake
+    assert await pending == {Path.of(3, 0, 9): 87}

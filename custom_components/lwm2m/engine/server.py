@@ -23,7 +23,16 @@ from .codec import Link
 from .device_model import DeviceModel
 from .device_request import AttributeValue, DeviceRequest, Operation
 from .errors import DeviceNotRegisteredError, DevicePendingError, LwM2MError, RequestTimeoutError
-from .events import Asleep, Awake, Deregistered, Expired, LwM2MEvent, Registered, Updated
+from .events import (
+    Asleep,
+    Awake,
+    Deregistered,
+    Expired,
+    LwM2MEvent,
+    NotificationReceived,
+    Registered,
+    Updated,
+)
 from .exchange import DEFAULT_ACCEPT_TIMEOUT, DeviceLink, Exchanger, tuning
 from .log_once import LogOnce
 from .model.types import ObjectLookup
@@ -244,6 +253,8 @@ class LwM2MServer:
                 listener(event)
             except Exception:
                 _LOGGER.exception("listener %r failed on %s", listener, type(event).__name__)
+        if isinstance(event, NotificationReceived):
+            self._uplink(event.endpoint)  # a notification is an uplink too (queue mode)
 
     # --- registrar hooks --------------------------------------------------------------
 
