@@ -10,22 +10,22 @@ from typing import Any
 from aiocoap import Message
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.codec import CodecError, ContentFormat, TimedValue
+from custom_components.lwm2m.engine.codec import ContentFormat, TimedValue
 from custom_components.lwm2m.engine.model import ObjectLookup, ObjectRegistry
 from custom_components.lwm2m.engine.path import Path
 
 from . import behaviours
 from .attributes import AttributeStore
 from .defaults import DEFAULT_PMIN, SERVER_OBJECT, default_objects
-from .dispatch import request_path
-from .formats import FormatPolicy, Outcome, encode_history, encode_values
+from .firmware import FirmwareUpdate
+from .formats import FormatPolicy
+from .inbound import refuses_accept
 from .objects import DeviceObject, ObjectStore
 from .observation import Observations
 from .quirks import Quirks
-from .reads import read_choice
 from .records import RequestLog, RequestPredicate, RequestRecord
 from .registration import registration_links, registration_query, update_query
-from .responses import RefusedError
+from .send import send_payload
 from .site import DeviceSite, request_record
 from .state import DeviceState
 from .transport import DeviceTransport
@@ -92,10 +92,11 @@ class SimulatedDevice:
             self.store,
             self.attributes,
             FormatPolicy(self.quirks, lwm2m_version),
-            changed=self._changed,
+            changed=self._written,
             executed=self._executed,
             deleted=self._deleted,
         )
+        self.firmware = FirmwareUpdate(self._stored_value, self.set_value)
         self.log = RequestLog()
         self.executed: list[tuple[Path, str]] = []
         self.dropped: list[RequestRecord] = []
@@ -157,6 +158,7 @@ class SimulatedDevice:
     async def register(self, server: tuple[str, int]) -> str:
         """Register with the server at (host, port); returns the location (``rd/5a3f``)."""
         self.server = server
+        self._awaken()
         query = registration_query(
             self.endpoint,
             lifetime=self.lifetime,
@@ -168,7 +170,9 @@ class SimulatedDevice:
         request = self._registration_message(Code.POST, ("rd",), query, self._links())
         response = await self._request(request)
         if response.code != Code.CREATED or not response.opt.location_path:
-            raise RegistrationError(f"{self.endpoint}: Register answered {response.code}")
+            raise RegistrationError(
+                f"{self.endpoint}: Register answered {response.code} {response.payload!r}"
+            )
         self.location = "/".join(response.opt.location_path)
         self._schedule_update()
         self._stay_awake()
@@ -189,6 +193,7 @@ class SimulatedDevice:
         """
         if self.location is None or self.server is None:
             raise RegistrationError(f"{self.endpoint}: not registered")
+        was_asleep = self._awaken()
         if new_socket:
             await self.transport.rebind()
         if lifetime is not None:
@@ -209,6 +214,8 @@ class SimulatedDevice:
             raise RegistrationError(f"{self.endpoint}: Update answered {response.code}")
         self._schedule_update()
         self._stay_awake()
+        if was_asleep:
+            self.observations.wake()
         return Code(response.code)
 
     async def deregister(self) -> Code:
@@ -218,6 +225,7 @@ class SimulatedDevice:
         if self._updater is not None:
             self._updater.cancel()
             self._updater = None
+        self._awaken()
         segments = tuple(self.location.split("/"))
         response = await self._request(self._registration_message(Code.DELETE, segments, [], None))
         self.location = None
@@ -270,10 +278,7 @@ class SimulatedDevice:
                 await self.wake()
             else:
                 await self.update()
-        except (RegistrationError, OSError, TimeoutError) as err:
-            _LOGGER.warning("%s: registration update failed: %s", self.endpoint, err)
-            self._schedule_update()
-        except Exception as err:  # aiocoap reports network failures as its own errors
+        except Exception as err:  # aiocoap reports network failures with its own types
             _LOGGER.warning("%s: registration update failed: %s", self.endpoint, err)
             self._schedule_update()
 
@@ -287,12 +292,19 @@ class SimulatedDevice:
 
     async def wake(self) -> None:
         """Wake up: send a registration update, then answer again and flush notifications."""
-        self.asleep = False
-        self.changes.happened()
+        self._awaken()
         if self.registered:
             await self.update()
         self.observations.wake()
         self._stay_awake()
+
+    def _awaken(self) -> bool:
+        """A device that talks is awake; returns whether it was asleep."""
+        was_asleep = self.asleep
+        if was_asleep:
+            self.asleep = False
+            self.changes.happened()
+        return was_asleep
 
     def _stay_awake(self) -> None:
         """Restart the awake window (queue mode with ``awake_time`` only)."""
@@ -310,6 +322,7 @@ class SimulatedDevice:
         self.changes.happened()
 
     def _cancel_timers(self) -> None:
+        self.firmware.close()
         if self._updater is not None:
             self._updater.cancel()
             self._updater = None
@@ -324,7 +337,7 @@ class SimulatedDevice:
             if message.code.is_request():
                 self._drop(message)
             return True
-        if message.code in (Code.GET, Code.FETCH) and self._refuses_accept(message):
+        if message.code in (Code.GET, Code.FETCH) and refuses_accept(self.state, message):
             self._drop(message)
             return True
         return False
@@ -332,23 +345,6 @@ class SimulatedDevice:
     def _drop(self, message: Message) -> None:
         self.dropped.append(request_record(message))
         self.changes.happened()
-
-    def _refuses_accept(self, message: Message) -> bool:
-        """Whether the device drops this read for its Accept (the ``drop`` quirk)."""
-        if self.quirks.unsupported_accept != "drop" or message.opt.accept is None:
-            return False
-        if message.opt.accept == ContentFormat.LINK_FORMAT and message.code == Code.GET:
-            return False
-        if message.code == Code.FETCH:
-            choice = self.state.policy.for_composite(message.opt.accept, None)
-            return choice.outcome is Outcome.DROP
-        try:
-            path = request_path(self.state, message.opt.uri_path)
-            if len(path) < 1 or not self.store.exists(path):
-                return False
-            return read_choice(self.state, path, message.opt.accept).outcome is Outcome.DROP
-        except RefusedError:
-            return False
 
     def _received(self, record: RequestRecord) -> None:
         self.log.add(record)
@@ -394,6 +390,9 @@ class SimulatedDevice:
     def value(self, path: Path) -> Any:
         return self.store.value(path)
 
+    def _stored_value(self, path: Path) -> Any:
+        return self.store.value(path) if self.store.exists(path) else None
+
     def _changed(self, paths: list[Path]) -> None:
         changed = list(paths)
         for path in paths:
@@ -403,6 +402,7 @@ class SimulatedDevice:
                 if isinstance(lifetime, int) and lifetime != self.lifetime:
                     self._in_background(self.update(lifetime=lifetime))
         self.observations.changed(changed)
+        self.changes.happened()
 
     def _executed(self, path: Path, arguments: str) -> None:
         self.executed.append((path, arguments))
@@ -411,6 +411,13 @@ class SimulatedDevice:
         changed = behaviours.reset_min_max(self.store, path)
         if changed:
             self.observations.changed(changed)
+        self.firmware.executed(path)
+
+    def _written(self, paths: list[Path]) -> None:
+        """Changes the server made: the firmware update reacts to its own resources."""
+        self._changed(paths)
+        for path in paths:
+            self.firmware.written(path)
 
     def _deleted(self, path: Path) -> None:
         self.observations.changed([path])
@@ -435,21 +442,10 @@ class SimulatedDevice:
         LwM2M CBOR carries no times. Returns the response code.
         """
         content_format = ContentFormat(fmt)
-        records = list(history)
-        for path in paths:
-            records += [
-                TimedValue(value_path, value)
-                for value_path, value in self.store.readable_values(path).items()
-            ]
-        style = self.quirks.senml_base_name
-        try:
-            if any(record.time is not None for record in records):
-                payload = encode_history(content_format, _ROOT, records, self.registry, style)
-            else:
-                values = {record.path: record.value for record in records}
-                payload = encode_values(content_format, _ROOT, values, self.registry, style)
-        except CodecError as err:
-            raise ValueError(f"cannot send in {content_format.name}: {err}") from None
+        payload = send_payload(
+            self.store, content_format, paths, history, self.quirks.senml_base_name
+        )
+        self._awaken()
         message = self._server_message(Code.POST, ("dp",))
         message.payload = payload
         message.opt.content_format = content_format

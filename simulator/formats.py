@@ -145,15 +145,6 @@ class FormatPolicy:
             return FormatChoice(Outcome.ANSWER, ContentFormat(usable[0]))
         return NOT_ACCEPTABLE
 
-    def drops(self, accept: int | None) -> bool:
-        """Whether a read with this Accept is dropped whatever it reads."""
-        return (
-            accept is not None
-            and self.quirks.unsupported_accept == "drop"
-            and accept not in self.supported
-            and accept != ContentFormat.LINK_FORMAT
-        )
-
 
 # --- payloads ---------------------------------------------------------------------------
 

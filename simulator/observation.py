@@ -62,12 +62,16 @@ class Observation:
 
     def value_changed(self) -> None:
         attributes = self._attributes()
-        if attributes.has_conditions:
-            previous, current = self._last_number, self._number()
-            known = previous is not None and current is not None
-            if known and not attributes.worth_notifying(previous, current):  # type: ignore[arg-type]
-                return
+        if attributes.has_conditions and not self._passes(attributes):
+            return
         self._request(attributes)
+
+    def _passes(self, attributes: Attributes) -> bool:
+        """gt/lt/st against the last notified value; True when either is not a number."""
+        previous, current = self._last_number, self._number()
+        if previous is None or current is None:
+            return True
+        return attributes.worth_notifying(previous, current)
 
     def wake(self) -> None:
         if self._held:
@@ -157,10 +161,10 @@ class Observations:
         self._on_change = on_change
 
     def __len__(self) -> int:
-        return len(self._live)
+        return sum(1 for observation in self._live if not observation.ended.done())
 
     def __iter__(self) -> Iterator[Observation]:
-        return iter(list(self._live))
+        return iter([observation for observation in self._live if not observation.ended.done()])
 
     def add(self, observation: Observation) -> None:
         self._live.append(observation)
@@ -188,3 +192,4 @@ class Observations:
     def end_all(self, silently: bool) -> None:
         for observation in list(self._live):
             observation.end(silently)
+            self.remove(observation)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from aiocoap import Message
 from aiocoap.numbers.codes import Code
@@ -32,8 +33,8 @@ def request_record(request: Message) -> RequestRecord:
     )
 
 
-def _optional_int(value: object) -> int | None:
-    return None if value is None else int(value)  # type: ignore[call-overload]
+def _optional_int(value: Any) -> int | None:
+    return None if value is None else int(value)
 
 
 def is_observe_registration(request: Message) -> bool:
@@ -74,16 +75,16 @@ class DeviceSite(Resource):  # type: ignore[misc]
         self._record(request_record(request))
         return dispatch.handle(self.state, request)
 
-    async def render_to_pipe(self, pipe: object) -> None:
-        request: Message = pipe.request  # type: ignore[attr-defined]
+    async def render_to_pipe(self, pipe: Any) -> None:
+        request: Message = pipe.request
         if is_observe_registration(request):
             await self._observe(pipe, request)
         else:
             await super().render_to_pipe(pipe)
 
-    async def _observe(self, pipe: object, request: Message) -> None:
+    async def _observe(self, pipe: Any, request: Message) -> None:
         self._record(request_record(request))
-        add_response: Callable[..., None] = pipe.add_response  # type: ignore[attr-defined]
+        add_response: Callable[..., None] = pipe.add_response
         try:
             paths = self._observed_paths(request)
         except RefusedError as refusal:

@@ -51,6 +51,25 @@ def _udp_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+async def open_context(site: Any, host: str = "127.0.0.1", port: int = 0) -> Any:
+    """An aiocoap context serving ``site`` on one UDP socket bound to (host, port).
+
+    aiocoap's server contexts set SO_REUSEPORT before binding. With it, a bind to port 0
+    can be handed a port that another socket of the same user already holds, in this
+    process or another one, and the kernel then spreads incoming datagrams over both.
+    This context's socket is bound without it.
+    """
+    context = await aiocoap.Context.create_client_context(transports=["udp6"])
+    interface = context.request_interfaces[0].token_interface.message_interface
+    try:
+        interface.transport.get_extra_info("socket").bind(_bind_address(host, port))
+    except BaseException:
+        await context.shutdown()
+        raise
+    context.serversite = site
+    return context
+
+
 class DeviceTransport:
     """A device's aiocoap context and its socket."""
 
@@ -62,12 +81,13 @@ class DeviceTransport:
 
     @classmethod
     async def open(cls, site: Any, host: str, port: int, drop: InboundFilter) -> DeviceTransport:
-        context = await aiocoap.Context.create_server_context(
-            site, bind=(host, port), transports=["udp6"]
-        )
-        transport = cls(context, host)
+        transport = cls(await open_context(site, host, port), host)
         transport._install_gate(drop)
         return transport
+
+    def _socket(self) -> socket.socket:
+        sock: socket.socket = self._interface.transport.get_extra_info("socket")
+        return sock
 
     def _install_gate(self, drop: InboundFilter) -> None:
         deliver = self._message_manager.dispatch_message
@@ -81,8 +101,7 @@ class DeviceTransport:
     @property
     def address(self) -> tuple[str, int]:
         """The (host, port) the socket is bound to."""
-        sock = self._interface.transport.get_extra_info("socket")
-        host, port = sock.getsockname()[:2]
+        host, port = self._socket().getsockname()[:2]
         if host.startswith(_V4_MAPPED_PREFIX):
             host = host[len(_V4_MAPPED_PREFIX) :]
         return str(host), int(port)

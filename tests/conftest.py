@@ -5,6 +5,13 @@ from __future__ import annotations
 from pathlib import Path as FsPath
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Wall-clock limits make property tests flaky on a loaded machine; speed lives in bench/.
+settings.register_profile(
+    "lwm2m", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+)
+settings.load_profile("lwm2m")
 
 REPO_ROOT = FsPath(__file__).resolve().parent.parent
 SHARED_REGISTRY = REPO_ROOT.parent / "shared" / "lwm2m-registry"

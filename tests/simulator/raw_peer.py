@@ -31,6 +31,7 @@ class RawPeer(asyncio.DatagramProtocol):
     def __init__(self) -> None:
         self.transport: asyncio.DatagramTransport | None = None
         self.inbox: asyncio.Queue[Message] = asyncio.Queue()
+        self.sources: list[tuple[str, int]] = []
         self._message_ids = itertools.count(0x100)
 
     @classmethod
@@ -43,6 +44,7 @@ class RawPeer(asyncio.DatagramProtocol):
         self.transport = transport
 
     def datagram_received(self, data: bytes, addr: Any) -> None:
+        self.sources.append((addr[0], addr[1]))
         self.inbox.put_nowait(Message.decode(data))
 
     def close(self) -> None:

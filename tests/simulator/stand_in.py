@@ -9,12 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import aiocoap
 from aiocoap import Message
 from aiocoap.numbers.codes import Code
 from aiocoap.resource import Resource
 
 from simulator import SimulatedDevice
+from simulator.transport import open_context
 
 
 @dataclass
@@ -125,10 +125,7 @@ class ServerStandIn:
     @classmethod
     async def start(cls) -> ServerStandIn:
         site = StandInSite()
-        context = await aiocoap.Context.create_server_context(
-            site, bind=("127.0.0.1", 0), transports=["udp6"]
-        )
-        return cls(context, site)
+        return cls(await open_context(site), site)
 
     async def stop(self) -> None:
         await self.context.shutdown()

@@ -135,3 +135,34 @@ async def test_passive_cancel_ends_the_observation(loopback: None, device: Simul
     device.set_value(TEMPERATURE, 31.0)
     assert (await peer.probe(device.address, b"again")).token == b"again"
     peer.close()
+
+
+async def test_default_pmax_comes_from_the_server_object(
+    server: ServerStandIn, device: SimulatedDevice
+) -> None:
+    device.set_value(Path.of(1, 0, 3), 1)
+    observer = await server.observe(device, "/3303", accept=ContentFormat.SENML_CBOR)
+    [notification] = await observer.wait_for_count(1, within=3)
+    values = decode(notification.opt.content_format, Path.of(3303), notification.payload, None)
+    assert values[TEMPERATURE] == 21.5
+
+
+async def test_deregister_forgets_observations_silently(
+    loopback: None, device: SimulatedDevice
+) -> None:
+    peer = await RawPeer.open()
+    notification = await raw_observation(device, peer)
+    peer.acknowledge(notification, device.address)
+    await device.deregister()
+    assert len(device.observations) == 0
+    device.set_value(TEMPERATURE, 40.0)
+    assert (await peer.probe(device.address)).token == b"probe"
+    peer.close()
+
+
+async def test_large_reads_go_block_wise(server: ServerStandIn, device: SimulatedDevice) -> None:
+    long_name = "x" * 3000
+    device.set_value(Path.of(3303, 0, 5750), long_name)
+    response = await server.request(device, Code.GET, "/3303/0/5750", accept=ContentFormat.TEXT)
+    assert response.payload == long_name.encode()
+    assert response.opt.block2 is not None

@@ -54,3 +54,16 @@ async def test_awake_time_puts_the_device_to_sleep(
     device = await make_device("napper", queue_mode=True, awake_time=0.2)
     assert not device.asleep
     await device.wait_until(lambda: device.asleep)
+
+
+async def test_an_update_while_asleep_wakes_the_device(
+    server: ServerStandIn, make_device: DeviceFactory
+) -> None:
+    device = await make_device("sleepy", queue_mode=True)
+    observer = await server.observe(device, str(TEMPERATURE))
+    await device.sleep()
+    device.set_value(TEMPERATURE, 25.0)
+    assert await device.update() == Code.CHANGED
+    assert not device.asleep
+    [notification] = await observer.wait_for_count(1)
+    assert notification.opt.observe == 1

@@ -9,7 +9,7 @@ from aiocoap.numbers.codes import Code
 
 from custom_components.lwm2m.engine.codec import ContentFormat, decode, parse_link_format
 from custom_components.lwm2m.engine.path import Path
-from simulator import SimulatedDevice
+from simulator import Quirks, SimulatedDevice
 
 from .conftest import DeviceFactory
 from .stand_in import ServerStandIn
@@ -133,3 +133,27 @@ async def test_requests_are_logged(server: ServerStandIn, device: SimulatedDevic
     assert record.accept == ContentFormat.TEXT
     assert record.query == ("a=1",)
     assert record.observe is None
+
+
+async def test_opaque_reads(server: ServerStandIn, make_device: DeviceFactory) -> None:
+    device = await make_device("old", lwm2m_version="1.0")
+    velocity = Path.of(6, 0, 4)
+    device.set_value(velocity, b"\x01\x02\xff")
+    raw = await server.request(device, Code.GET, str(velocity), accept=ContentFormat.OPAQUE)
+    assert raw.opt.content_format == ContentFormat.OPAQUE
+    assert raw.payload == b"\x01\x02\xff"
+    default = await server.request(device, Code.GET, str(velocity))
+    assert default.opt.content_format == ContentFormat.TLV
+    assert decoded(device, velocity, default) == {velocity: b"\x01\x02\xff"}
+    as_text = await server.request(device, Code.GET, str(velocity), accept=ContentFormat.TEXT)
+    assert as_text.code == Code.NOT_ACCEPTABLE
+
+
+async def test_lwm2m_json_when_supported(server: ServerStandIn, make_device: DeviceFactory) -> None:
+    formats = (ContentFormat.TEXT, ContentFormat.TLV, ContentFormat.LWM2M_JSON)
+    device = await make_device(
+        "json", lwm2m_version="1.0", quirks=Quirks(supported_formats=formats)
+    )
+    path = Path.of(3303, 0)
+    response = await server.request(device, Code.GET, "/3303/0", accept=ContentFormat.LWM2M_JSON)
+    assert decoded(device, path, response) == expected(device, path)

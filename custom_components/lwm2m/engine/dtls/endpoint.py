@@ -1,0 +1,75 @@
+"""What the LwM2M and bootstrap servers see of a DTLS server, whichever backend runs it."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Backend = Literal["builtin", "dtlssocket"]
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class PskIdentityClaim:
+    """The claim a DTLS remote carries in aiocoap's ``authenticated_claims``."""
+
+    identity: bytes
+
+    def __repr__(self) -> str:
+        return "<PskIdentityClaim>"
+
+
+@dataclass(frozen=True, slots=True)
+class DtlsStats:
+    """A snapshot for diagnostics. ``counters`` holds backend-specific detail."""
+
+    backend: str
+    sessions: int
+    handshakes_in_progress: int
+    peak_sessions: int
+    peak_handshakes: int
+    handshakes_completed: int
+    handshakes_failed: int
+    evictions: int
+    counters: Mapping[str, int] = field(default_factory=dict)
+
+
+def psk_identity_of(remote: object) -> bytes | None:
+    """The authenticated PSK identity of an aiocoap remote, None for anything else."""
+    identity = getattr(remote, "psk_identity", None)
+    return identity if isinstance(identity, bytes) else None
+
+
+class DtlsEndpoint(abc.ABC):
+    """A bound DTLS server socket with its sessions.
+
+    Shut it down with the aiocoap context it came with (``await context.shutdown()``):
+    that sends close_notify to every peer and closes the socket.
+    """
+
+    backend: Backend
+
+    @property
+    @abc.abstractmethod
+    def local_address(self) -> tuple[str, int]:
+        """The address and port actually bound (port 0 asked for becomes the real one)."""
+
+    @property
+    def port(self) -> int:
+        return self.local_address[1]
+
+    @abc.abstractmethod
+    def stats(self) -> DtlsStats:
+        """Session, handshake and eviction figures."""
+
+    @abc.abstractmethod
+    def remote_for_identity(self, identity: bytes) -> Any | None:
+        """The aiocoap remote of the newest live session authenticated as ``identity``."""
+
+    @abc.abstractmethod
+    def close_sessions(self, identity: bytes) -> int:
+        """Close (with close_notify) every session of ``identity``; how many there were.
+
+        For credentials that were revoked or replaced at run time.
+        """

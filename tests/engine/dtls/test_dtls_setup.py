@@ -1,0 +1,149 @@
+"""Backend status, settings validation, and the PSK stores."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from custom_components.lwm2m.engine.credentials import DeviceCredentials, SecurityMode
+from custom_components.lwm2m.engine.dtls import (
+    CredentialsPskStore,
+    DtlsConfigurationError,
+    DtlsSettings,
+    DtlsUnavailableError,
+    StaticPskStore,
+    create_dtls_context,
+    dtls_backends_available,
+    dtls_status,
+)
+
+from .conftest import REPO_ROOT
+
+
+def test_both_backends_report_available_here() -> None:
+    status = dtls_status()
+    assert status.available
+    assert status.default_backend == "builtin"
+    assert status.backend("builtin").available
+    assert "builtin" in dtls_backends_available()
+
+
+def test_missing_dtlssocket_leaves_builtin(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "DTLSSocket", None)
+    monkeypatch.setitem(sys.modules, "DTLSSocket.dtls", None)
+    status = dtls_status()
+    assert dtls_backends_available() == ("builtin",)
+    reason = status.backend("dtlssocket").reason
+    assert reason is not None
+    assert "DTLSSocket" in reason
+    assert status.default_backend == "builtin"
+
+
+async def test_unavailable_backend_is_refused_clearly(
+    monkeypatch: pytest.MonkeyPatch, socket_enabled: None
+) -> None:
+    monkeypatch.setitem(sys.modules, "DTLSSocket", None)
+    monkeypatch.setitem(sys.modules, "DTLSSocket.dtls", None)
+    with pytest.raises(DtlsUnavailableError, match="dtlssocket"):
+        await create_dtls_context(None, ("127.0.0.1", 0), StaticPskStore({}), backend="dtlssocket")
+
+
+def test_missing_cryptography_reports_dtls_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "cryptography.hazmat.primitives.ciphers.aead", None)
+    monkeypatch.setitem(sys.modules, "DTLSSocket", None)
+    monkeypatch.setitem(sys.modules, "DTLSSocket.dtls", None)
+    status = dtls_status()
+    assert not status.available
+    assert status.default_backend is None
+    assert status.summary.startswith("DTLS unavailable")
+    assert "cryptography" in status.summary
+
+
+def test_package_imports_without_cryptography_or_dtlssocket() -> None:
+    script = textwrap.dedent(
+        """
+        import sys
+
+        class Block:
+            def find_spec(self, name, path=None, target=None):
+                if name.split(".")[0] in ("cryptography", "DTLSSocket"):
+                    raise ImportError("blocked for the test")
+                return None
+
+        sys.meta_path.insert(0, Block())
+        from custom_components.lwm2m.engine import dtls
+        status = dtls.dtls_status()
+        print(status.backend("builtin").available, status.summary)
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("False DTLS unavailable"), result.stdout
+    assert "cryptography" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"cipher_suites": (0xC02B,)},
+        {"cipher_suites": ()},
+        {"cipher_suites": (0xC0A8, 0xC0A8)},
+        {"max_sessions": 0},
+        {"idle_timeout": 0},
+        {"max_retransmit_timeout": 0.5, "initial_retransmit_timeout": 1.0},
+    ],
+)
+def test_bad_settings_are_refused(changes: dict[str, object]) -> None:
+    with pytest.raises(DtlsConfigurationError):
+        DtlsSettings(**changes)  # type: ignore[arg-type]
+
+
+def device(
+    endpoint: str, identity: str | None, key: bytes | None, bootstrap: str | None = None
+) -> DeviceCredentials:
+    return DeviceCredentials(
+        endpoint=endpoint,
+        security_mode=SecurityMode.PSK,
+        lwm2m_psk_id=identity,
+        lwm2m_psk_key=key,
+        bootstrap_psk_id=bootstrap,
+        bootstrap_psk_key=b"bootstrap-key-16" if bootstrap else None,
+    )
+
+
+def test_credentials_store_follows_replacements() -> None:
+    store = CredentialsPskStore([device("ep-1", "id-1", b"k" * 16)])
+    assert store.lookup(b"id-1") == b"k" * 16
+    assert store.lookup(b"id-2") is None
+    store.replace([device("ep-2", "id-2", b"j" * 32)])
+    assert store.lookup(b"id-1") is None
+    assert store.lookup(b"id-2") == b"j" * 32
+    assert store.longest_key_length() == 32
+    assert "id-2" not in repr(store)
+
+
+def test_credentials_store_roles() -> None:
+    devices = [device("ep-1", "id-1", b"k" * 16, bootstrap="bs-1"), device("ep-2", None, None)]
+    lwm2m = CredentialsPskStore(devices, role="lwm2m")
+    bootstrap = CredentialsPskStore(devices, role="bootstrap")
+    assert lwm2m.lookup(b"id-1") == b"k" * 16
+    assert lwm2m.lookup(b"bs-1") is None
+    assert bootstrap.lookup(b"bs-1") == b"bootstrap-key-16"
+    assert len(lwm2m) == len(bootstrap) == 1
+
+
+def test_credentials_store_refuses_long_keys_when_bounded() -> None:
+    store = CredentialsPskStore([device("ep-1", "id-1", b"k" * 16)], max_key_length=16)
+    with pytest.raises(DtlsConfigurationError, match="ep-2"):
+        store.replace([device("ep-2", "id-2", b"j" * 32)])
+    assert store.lookup(b"id-1") == b"k" * 16  # all or nothing
+
+
+def test_credentials_store_refuses_conflicting_identities() -> None:
+    with pytest.raises(DtlsConfigurationError, match="reuses"):
+        CredentialsPskStore([device("ep-1", "same", b"a" * 16), device("ep-2", "same", b"b" * 16)])
