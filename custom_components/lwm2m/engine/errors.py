@@ -57,3 +57,11 @@ class InvalidResponseError(LwM2MError):
         self.endpoint = endpoint
         self.path = path
         self.detail = detail
+
+
+class DevicePendingError(DeviceNotRegisteredError):
+    """The endpoint registered but waits for the installer to accept it: no requests."""
+
+    def __init__(self, endpoint: str) -> None:
+        LwM2MError.__init__(self, f"device {endpoint!r} is waiting to be accepted")
+        self.endpoint = endpoint
