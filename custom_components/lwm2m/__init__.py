@@ -9,10 +9,10 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
-from .const import DOMAIN
+from .const import DOMAIN, LOGGER
 from .data import LwM2MConfigEntry, LwM2MData
-from .engine.dtls import dtls_status
-from .engine_link import async_create_engine
+from .engine.dtls import DtlsError, dtls_status
+from .engine_link import Engine, async_create_engine
 from .hub import LwM2MHub
 from .object_registry import build_registry
 from .repairs import async_update_dtls_issue
@@ -39,8 +39,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> boo
     storage = LwM2MStorage(hass)
     await storage.async_load()
     registry = await hass.async_add_executor_job(build_registry, storage.ddfs)
-    dtls = await hass.async_add_executor_job(dtls_status)
-    async_update_dtls_issue(hass, None if dtls.available else dtls.summary)
     engine = await async_create_engine(hass, entry.data, registry, storage.credentials)
     hub = LwM2MHub(hass, entry, storage, registry, engine)
     entry.runtime_data = LwM2MData(hub, storage, registry)
@@ -54,8 +52,24 @@ async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> boo
             translation_placeholders={"error": str(err)},
         ) from err
     entry.async_on_unload(hub.async_stop)
+    async_update_dtls_issue(hass, await _async_start_dtls(hass, engine))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
+
+
+async def _async_start_dtls(hass: HomeAssistant, engine: Engine) -> str | None:
+    """Serve coaps:// beside coap://; why it cannot, when it cannot (plain CoAP goes on)."""
+    status = await hass.async_add_executor_job(dtls_status)
+    if not status.available:
+        return status.summary
+    if engine.start_secure is None:
+        return None
+    try:
+        await engine.start_secure()
+    except (DtlsError, OSError) as err:
+        LOGGER.warning("The LwM2M server serves no DTLS: %s", err)
+        return str(err)
+    return None
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> bool:

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ConfigEntryError
 
-from .const import DOMAIN
+from .const import CONF_BIND_ADDRESS, CONF_COAP_PORT, CONF_COAPS_PORT, CONF_SECURITY_POLICY
 from .engine.codec import Link
 from .engine.credentials_csv import DeviceCredentials
+from .engine.dtls import create_dtls_context
 from .engine.events import LwM2MEvent
 from .engine.model import ObjectRegistry
 from .engine.path import Path
 from .engine.registration import Registration
+from .engine.security import CredentialStore, SecurityPolicy
+from .engine.server import LwM2MServer
 
 
 class ObservationHandle(Protocol):
@@ -70,6 +71,7 @@ class Engine:
 
     server: ServerAPI
     set_credentials: Callable[[Mapping[str, DeviceCredentials]], None]
+    start_secure: Callable[[], Awaitable[None]] | None = None  # after server.start()
 
 
 async def async_create_engine(
@@ -78,15 +80,28 @@ async def async_create_engine(
     registry: ObjectRegistry,
     credentials: Mapping[str, DeviceCredentials],
 ) -> Engine:
-    """Build the engine from the config entry's data; the server is not started yet.
+    """The engine for the config entry's settings; nothing is bound until it starts.
 
-    The engine's server module lands separately; until it is there, setting the entry up
-    fails with a clear error instead of a traceback.
+    The plain CoAP port belongs to the server itself; the CoAPs port is a DTLS transport
+    attached to it, sharing its credential store, so imported PSKs apply at once.
     """
-    try:
-        importlib.import_module(f"{__package__}.engine.server")
-    except ModuleNotFoundError as err:
-        raise ConfigEntryError(
-            translation_domain=DOMAIN, translation_key="engine_unavailable"
-        ) from err
-    raise ConfigEntryError(translation_domain=DOMAIN, translation_key="engine_unavailable")
+    store = CredentialStore(credentials.values())
+    server = LwM2MServer(
+        registry,
+        host=config[CONF_BIND_ADDRESS],
+        port=config[CONF_COAP_PORT],
+        policy=SecurityPolicy(config[CONF_SECURITY_POLICY]),
+        credentials=store,
+    )
+
+    async def start_secure() -> None:
+        bind = (config[CONF_BIND_ADDRESS], config[CONF_COAPS_PORT])
+        context, _endpoint = await create_dtls_context(None, bind, server.credentials)
+        server.attach_transport(context, secure=True)
+
+    api: ServerAPI = server
+    return Engine(
+        server=api,
+        set_credentials=lambda records: store.set_all(records.values()),
+        start_secure=start_secure,
+    )

@@ -18,15 +18,6 @@ from tests.engine.ddf_builder import ddf, item, obj
 from .fake_server import FakeServer
 
 
-async def test_without_the_engine_server_setup_fails_clearly(
-    hass: HomeAssistant, config_entry: MockConfigEntry
-) -> None:
-    config_entry.add_to_hass(hass)
-    assert not await hass.config_entries.async_setup(config_entry.entry_id)
-    assert config_entry.state is ConfigEntryState.SETUP_ERROR
-    assert config_entry.reason == "The LwM2M server engine is not available in this installation"
-
-
 async def test_server_that_cannot_bind_is_retried(
     hass: HomeAssistant, config_entry: MockConfigEntry, fake_engine: FakeServer
 ) -> None:
