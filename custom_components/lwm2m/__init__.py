@@ -1,6 +1,13 @@
-"""LwM2M for Home Assistant: an LwM2M server whose devices become Home Assistant devices."""
+"""LwM2M for Home Assistant: an LwM2M server whose devices become Home Assistant devices.
+
+Python runs this module before any ``engine`` module is imported, and the engine is a
+library of its own: so this module imports only light parts of Home Assistant at the top
+and the rest of the integration inside the functions that need it.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
@@ -10,14 +17,10 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN, LOGGER
-from .data import LwM2MConfigEntry, LwM2MData
-from .engine.dtls import DtlsError, dtls_status
-from .engine_link import Engine, async_create_engine
-from .hub import LwM2MHub
-from .object_registry import build_registry
-from .repairs import async_update_dtls_issue
-from .services import async_setup_services
-from .storage import LwM2MStorage
+
+if TYPE_CHECKING:
+    from .data import LwM2MConfigEntry
+    from .engine_link import Engine
 
 PLATFORMS = [
     Platform.BINARY_SENSOR,
@@ -31,11 +34,20 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    from .services import async_setup_services
+
     async_setup_services(hass)
     return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> bool:
+    from .data import LwM2MData
+    from .engine_link import async_create_engine
+    from .hub import LwM2MHub
+    from .object_registry import build_registry
+    from .repairs import async_update_dtls_issue
+    from .storage import LwM2MStorage
+
     storage = LwM2MStorage(hass)
     await storage.async_load()
     registry = await hass.async_add_executor_job(build_registry, storage.ddfs)
@@ -59,6 +71,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> boo
 
 async def _async_start_dtls(hass: HomeAssistant, engine: Engine) -> str | None:
     """Serve coaps:// beside coap://; why it cannot, when it cannot (plain CoAP goes on)."""
+    from .engine.dtls import DtlsError, dtls_status
+
     status = await hass.async_add_executor_job(dtls_status)
     if not status.available:
         return status.summary
@@ -78,6 +92,8 @@ async def async_unload_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> bo
 
 async def async_remove_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> None:
     """The entry is deleted: so are its stored credentials, DDFs and devices."""
+    from .storage import LwM2MStorage
+
     await LwM2MStorage(hass).async_remove()
 
 

@@ -93,7 +93,7 @@ def fake_engine(
             set_credentials=lambda records: credentials_seen.append(dict(records)),
         )
 
-    with patch("custom_components.lwm2m.async_create_engine", _create):
+    with patch("custom_components.lwm2m.engine_link.async_create_engine", _create):
         yield fake_server
 
 

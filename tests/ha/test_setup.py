@@ -32,7 +32,7 @@ async def test_dtls_problem_raises_a_repair_issue_until_fixed(
 ) -> None:
     broken = DtlsStatus((BackendStatus("builtin", False, "cryptography is missing"),))
     config_entry.add_to_hass(hass)
-    with patch("custom_components.lwm2m.dtls_status", return_value=broken):
+    with patch("custom_components.lwm2m.engine.dtls.dtls_status", return_value=broken):
         assert await hass.config_entries.async_setup(config_entry.entry_id)
     issue = ir.async_get(hass).async_get_issue(DOMAIN, "dtls_unavailable")
     assert issue is not None
