@@ -78,6 +78,8 @@ class LwM2MHub:
         self._sync_tasks: dict[str, asyncio.Task[None]] = {}
         self._presumption_timers: dict[str, CALLBACK_TYPE] = {}
         self._pending_logged: set[str] = set()
+        self._unsaved: set[str] = set()  # devices whose stored form lags behind
+        storage.before_devices_save = self._write_back
 
     @property
     def server(self) -> ServerAPI:
@@ -356,6 +358,7 @@ class LwM2MHub:
         self.targets.pop(endpoint, None)
         self.observed.pop(endpoint, None)
         self.storage.devices.pop(endpoint, None)
+        self._unsaved.discard(endpoint)
         await self.storage.async_save_devices()
 
     # Devices and entities
@@ -366,8 +369,16 @@ class LwM2MHub:
         self._remember(state)
 
     def _remember(self, state: DeviceState) -> None:
-        self.storage.devices[state.endpoint] = state.to_known()
+        """Mark the device for the next (delayed) save; converted only when it is written."""
+        self._unsaved.add(state.endpoint)
         self.storage.schedule_save_devices()
+
+    def _write_back(self) -> None:
+        for endpoint in self._unsaved:
+            state = self.devices.get(endpoint)
+            if state is not None:
+                self.storage.devices[endpoint] = state.to_known()
+        self._unsaved.clear()
 
     def _ensure_device(self, state: DeviceState) -> str:
         credentials = self.storage.credentials.get(state.endpoint)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,6 +76,8 @@ class LwM2MStorage:
         self.protocols = DeviceProtocols()
         self.devices: dict[str, KnownDevice] = {}
         self.queue: dict[str, Any] = {}  # endpoint -> queued requests, as the engine exports
+        # called just before the devices are written, to bring ``devices`` up to date
+        self.before_devices_save: Callable[[], None] | None = None
 
     async def async_load(self) -> None:
         credentials = await self._credentials_store.async_load() or {}
@@ -124,6 +126,8 @@ class LwM2MStorage:
             await store.async_remove()
 
     def _devices_data(self) -> dict[str, Any]:
+        if self.before_devices_save is not None:
+            self.before_devices_save()
         return {
             "devices": {endpoint: device.to_dict() for endpoint, device in self.devices.items()}
         }

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import STATE_UNAVAILABLE, UnitOfTemperature
+from homeassistant.const import (
+    EVENT_HOMEASSISTANT_FINAL_WRITE,
+    STATE_UNAVAILABLE,
+    UnitOfTemperature,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from custom_components.lwm2m.const import DOMAIN, EVENT_DEREGISTERED, EVENT_REGISTERED
+from custom_components.lwm2m.device_state import DeviceState
 from custom_components.lwm2m.engine.errors import RequestTimeoutError
 from custom_components.lwm2m.engine.events import Asleep, Awake, SendReceived, Updated
 from custom_components.lwm2m.engine.path import Path
@@ -113,6 +119,31 @@ async def test_notification_changes_state(
     fake_server.emit(SendReceived("dev-1", {Path.parse("/3303/0/5700"): 19.0}))
     await hass.async_block_till_done()
     assert hass.states.get(TEMPERATURE).state == "19.0"
+
+
+async def test_notifications_are_stored_at_the_delayed_save_only(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    fake_server: FakeServer,
+    register_sensor_device: Callable[..., Any],
+    hass_storage: dict[str, Any],
+) -> None:
+    """A notification marks the device for the next save; it is converted only then."""
+    await register_sensor_device()
+
+    with patch.object(
+        DeviceState, "to_known", autospec=True, side_effect=DeviceState.to_known
+    ) as converted:
+        for value in (22.0, 22.5, 23.0):
+            fake_server.notify("dev-1", "/3303/0/5700", {"/3303/0/5700": value})
+            await hass.async_block_till_done()
+        assert converted.call_count == 0
+        # the delayed save is due (Home Assistant writes pending saves when it stops)
+        hass.bus.async_fire(EVENT_HOMEASSISTANT_FINAL_WRITE)
+        await hass.async_block_till_done()
+        assert converted.call_count == 1
+    stored = hass_storage[f"{DOMAIN}.devices"]["data"]["devices"]["dev-1"]
+    assert stored["values"]["/3303/0/5700"] == 23.0
 
 
 async def test_default_observations_are_set_up(
