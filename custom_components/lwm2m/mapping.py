@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from homeassistant.components.binary_sensor import BinarySensorDeviceClass
@@ -480,8 +481,13 @@ class Observation:
     pmax: int | None = None
 
 
+@lru_cache(maxsize=4096)
 def find_rule(object_id: int, resource: ResourceDef) -> Rule | None:
-    """The first rule that matches, or None when none does."""
+    """The first rule that matches, or None when none does.
+
+    Cached: every registration asks for every resource of every instance it lists, and
+    RULES never changes (ResourceDef is frozen, so equal definitions share an answer).
+    """
     return next((rule for rule in RULES if rule.matches(object_id, resource)), None)
 
 
