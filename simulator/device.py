@@ -117,6 +117,7 @@ class SimulatedDevice:
         self._site: DeviceSite | None = None
         self._secure: SecureChannel | None = None
         self._bootstrap_session: BootstrapSession | None = None
+        self._bootstrap_server: tuple[str, int] | None = None
         self._updater: asyncio.Task[None] | None = None
         self._sleep_timer: asyncio.TimerHandle | None = None
         self._background: set[asyncio.Task[Any]] = set()
@@ -338,6 +339,8 @@ class SimulatedDevice:
                 raise BootstrapError(f"{self.endpoint}: no Bootstrap-Finish in time") from None
         finally:
             self._bootstrap_session = None
+            if psk is not None:
+                self._bootstrap_server = server
 
     @property
     def server_accounts(self) -> list[ServerAccount]:
@@ -353,13 +356,17 @@ class SimulatedDevice:
         """Register with the first LwM2M server account, in its terms.
 
         Lifetime and binding come from its Server instance ("UQ" means queue mode);
-        an account in PSK mode registers over DTLS with its identity and key.
+        an account in PSK mode registers over DTLS with its identity and key. The DTLS
+        session to the bootstrap server, if any, is closed first.
         """
         accounts = [a for a in self.server_accounts if a.server_instance is not None]
         if not accounts:
             raise RegistrationError(f"{self.endpoint}: no LwM2M server account to register with")
         account = accounts[0]
         scheme, host, port = account.address
+        if self._secure is not None and self._bootstrap_server is not None:
+            self._secure.end_session(*self._bootstrap_server)  # done with the bootstrap server
+            self._bootstrap_server = None
         if account.uses_psk:
             (await self._secure_channel()).add_psk(host, port, account.identity, account.secret_key)
         if account.lifetime is not None:

@@ -16,6 +16,8 @@ from typing import Any
 
 import aiocoap
 from aiocoap import Message
+from aiocoap.numbers import COAPS_PORT
+from aiocoap.util import hostportjoin
 
 from .transport import InboundFilter, install_gate
 
@@ -87,6 +89,12 @@ class SecureChannel:
         # aiocoap keeps a DTLS session only while something refers to its remote.
         self._sessions[response.remote.hostinfo] = response.remote
         return response
+
+    def end_session(self, host: str, port: int) -> None:
+        """Close the session to host:port (with close_notify), as a client that is done."""
+        remote = self._sessions.pop(hostportjoin(host, None if port == COAPS_PORT else port), None)
+        if remote is not None:
+            remote.shutdown()
 
     async def close(self) -> None:
         self._sessions.clear()

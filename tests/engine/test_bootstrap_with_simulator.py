@@ -180,3 +180,23 @@ async def test_store_update_reaches_both_servers(stack: Stack, make_device: Devi
         await device.bootstrap(stack.bootstrap_address)
     with pytest.raises(Exception, match="4.03"):
         await device.register(("127.0.0.1", stack.server.port))
+
+
+async def test_device_closes_its_bootstrap_session_to_register(
+    stack: Stack, make_device: DeviceFactory
+) -> None:
+    """Bootstrapping twice reuses the session; moving on to the LwM2M server ends it."""
+    dtls = stack.bootstrap.dtls_endpoint
+    assert dtls is not None
+    device = await make_device("meter-b")
+    for _ in range(2):
+        finished = stack.events.next(BootstrapFinished)
+        await device.bootstrap(stack.secure_bootstrap_address, psk=bootstrap_psk("meter-b"))
+        await finished
+    assert dtls.stats().handshakes_completed == 1
+    assert dtls.stats().sessions == 1
+    registered = stack.server_events.next(Registered)
+    await device.register_from_bootstrap()
+    await registered
+    await device.bootstrap(stack.secure_bootstrap_address, psk=bootstrap_psk("meter-b"))
+    assert dtls.stats().handshakes_completed == 2
