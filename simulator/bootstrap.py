@@ -40,7 +40,7 @@ from .defaults import DEVICE_OBJECT
 from .responses import RefusedError, bad_request, content, not_found
 from .state import DeviceState
 
-BOOTSTRAP_FINISH = ("bs",)
+BOOTSTRAP_PATH = ("bs",)
 
 
 class BootstrapSession:
@@ -59,7 +59,7 @@ class BootstrapSession:
 
     def _handle(self, request: Message) -> Message | None:
         segments = tuple(request.opt.uri_path)
-        if request.code == Code.POST and segments == BOOTSTRAP_FINISH:
+        if request.code == Code.POST and segments == BOOTSTRAP_PATH:
             return self._finish()
         code = request.code
         if code == Code.GET and request.opt.accept == ContentFormat.LINK_FORMAT:

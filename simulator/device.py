@@ -17,7 +17,7 @@ from custom_components.lwm2m.engine.path import Path
 from . import behaviours
 from .accounts import SECURITY_OBJECT, ServerAccount, bootstrap_account, server_accounts
 from .attributes import AttributeStore
-from .bootstrap import BOOTSTRAP_FINISH, BootstrapSession
+from .bootstrap import BOOTSTRAP_PATH, BootstrapSession
 from .defaults import DEFAULT_PMIN, SERVER_OBJECT, default_objects
 from .faults import Faults
 from .firmware import FirmwareUpdate
@@ -323,7 +323,7 @@ class SimulatedDevice:
         session = self._bootstrap_session = BootstrapSession(self.state)
         self._awaken()
         try:
-            message = _message_to(scheme, server, Code.POST, BOOTSTRAP_FINISH)
+            message = _message_to(scheme, server, Code.POST, BOOTSTRAP_PATH)
             query = [f"ep={self.endpoint}"] + ([] if pct is None else [f"pct={pct}"])
             message.opt.uri_query = tuple(query)
             response = await self._request(message)
