@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
+from typing import Any
 
 import aiocoap
 import pytest
@@ -103,3 +105,29 @@ async def test_port_requires_running_server(loopback: None) -> None:
     await idle.start()
     assert idle.port > 0
     await idle.stop()
+
+
+async def test_options_that_are_not_utf8_are_dropped(server: LwM2MServer) -> None:
+    """aiocoap raises UnicodeDecodeError for such a Uri-Path; it must not reach the loop."""
+    loop = asyncio.get_running_loop()
+    loop_errors: list[dict[str, Any]] = []
+    loop.set_exception_handler(lambda _loop, context: loop_errors.append(context))
+    device = await RawPeer(answer_reads(DEVICE_VALUES)).start()
+    raw = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        # CON POST, MID 0x1234, no token; Uri-Path "rd" then Uri-Path 0xC3 0x28
+        raw.sendto(
+            bytes([0x40, 0x02, 0x12, 0x34, 0xB2]) + b"rd" + b"\x02\xc3\x28", server_address(server)
+        )
+        await asyncio.sleep(0.1)
+        await register(device, server.port, "after")
+        assert await server.read("after", Path.of(3, 0, 9)) == {Path.of(3, 0, 9): 87}
+        assert not loop_errors
+    finally:
+        loop.set_exception_handler(None)
+        raw.close()
+        await device.stop()
+
+
+def server_address(server: LwM2MServer) -> tuple[str, int]:
+    return ("127.0.0.1", server.port)
