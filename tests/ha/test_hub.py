@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 from unittest.mock import patch
@@ -25,6 +26,7 @@ from custom_components.lwm2m.engine.events import Asleep, Awake, SendReceived, U
 from custom_components.lwm2m.engine.path import Path
 from custom_components.lwm2m.protocols import ObjectProtocol, ResourceSettings
 
+from .conftest import SENSOR_DEVICE_OBJECTS, SENSOR_DEVICE_VALUES
 from .fake_server import FakeServer
 
 TEMPERATURE = "sensor.dev_1_temperature"
@@ -273,6 +275,53 @@ async def test_failed_reads_and_observations_do_not_stop_the_device(
     hub.storage.protocols.objects[3303] = ObjectProtocol({5700: ResourceSettings(observe=False)})
     await hub.async_settings_changed()
     assert Path.parse("/3303/0/5700") not in hub.observed["dev-1"]
+
+
+async def test_a_read_that_times_out_ends_the_sync(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    fake_server: FakeServer,
+    register_sensor_device: Callable[..., Any],
+) -> None:
+    fake_server.fail["read"] = RequestTimeoutError("dev-1", Path.of(3, 0))
+    await register_sensor_device()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert len(fake_server.requests("read")) == 1
+    assert fake_server.requests("observe") == []
+
+
+async def test_syncs_after_registration_are_bounded(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    fake_server: FakeServer,
+) -> None:
+    """Many devices registering at once are read a few at a time, not all at once."""
+    hub = loaded_entry.runtime_data.hub
+    hub._sync_slots = asyncio.Semaphore(2)
+    release = asyncio.Event()
+    reading: set[str] = set()
+    most = 0
+    answer = fake_server.read
+
+    async def slow_read(endpoint: str, path: Path, *, accept: int | None = None) -> Any:
+        nonlocal most
+        reading.add(endpoint)
+        most = max(most, len(reading))
+        await release.wait()
+        reading.discard(endpoint)
+        return await answer(endpoint, path, accept=accept)
+
+    fake_server.read = slow_read  # type: ignore[method-assign]
+    for number in range(5):
+        fake_server.register(f"dev-{number}", SENSOR_DEVICE_OBJECTS, SENSOR_DEVICE_VALUES)
+    await hass.async_block_till_done()
+    assert reading == {"dev-0", "dev-1"}
+    release.set()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert most == 2
+    assert {call[1] for call in fake_server.requests("observe")} == {
+        f"dev-{number}" for number in range(5)
+    }
 
 
 async def test_updates_of_unknown_or_pending_devices_are_ignored(
