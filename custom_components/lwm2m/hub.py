@@ -38,6 +38,7 @@ from .engine.events import (
     Expired,
     LwM2MEvent,
     NotificationReceived,
+    QueueChanged,
     Registered,
     SendReceived,
     Updated,
@@ -188,6 +189,8 @@ class LwM2MHub:
                 self._on_gone(event.endpoint, "expired")
             case NotificationReceived(values=values) | SendReceived(values=values):
                 self.apply_values(event.endpoint, values)
+            case QueueChanged():
+                self.storage.schedule_save_queue(self.server.export_queue)
             case Asleep() | Awake():
                 LOGGER.debug("%s is %s", event.endpoint, type(event).__name__.lower())
 

@@ -17,6 +17,7 @@ from .protocols import DeviceProtocols
 
 STORAGE_VERSION = 1
 DEVICES_SAVE_DELAY = 10  # seconds; values change often, the file need not follow each one
+QUEUE_SAVE_DELAY = 1  # seconds; a queued request is on disk this soon after it was queued
 
 
 @dataclass(slots=True)
@@ -109,6 +110,15 @@ class LwM2MStorage:
 
     async def async_save_devices(self) -> None:
         await self._devices_store.async_save(self._devices_data())
+
+    def schedule_save_queue(self, requests: Callable[[], Mapping[str, Any]]) -> None:
+        """Save the queue soon; ``requests`` gives its content when the file is written."""
+
+        def data() -> dict[str, Any]:
+            self.queue = dict(requests())
+            return {"requests": self.queue}
+
+        self._queue_store.async_delay_save(data, QUEUE_SAVE_DELAY)
 
     async def async_save_queue(self, requests: Mapping[str, Any]) -> None:
         self.queue = dict(requests)

@@ -22,7 +22,13 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.lwm2m.const import DOMAIN, EVENT_DEREGISTERED, EVENT_REGISTERED
 from custom_components.lwm2m.device_state import DeviceState
 from custom_components.lwm2m.engine.errors import RequestTimeoutError
-from custom_components.lwm2m.engine.events import Asleep, Awake, SendReceived, Updated
+from custom_components.lwm2m.engine.events import (
+    Asleep,
+    Awake,
+    QueueChanged,
+    SendReceived,
+    Updated,
+)
 from custom_components.lwm2m.engine.path import Path
 from custom_components.lwm2m.protocols import ObjectProtocol, ResourceSettings
 
@@ -146,6 +152,23 @@ async def test_notifications_are_stored_at_the_delayed_save_only(
         assert converted.call_count == 1
     stored = hass_storage[f"{DOMAIN}.devices"]["data"]["devices"]["dev-1"]
     assert stored["values"]["/3303/0/5700"] == 23.0
+
+
+async def test_queue_changes_are_saved_soon(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    fake_server: FakeServer,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A request queued for a sleeping device is on disk without waiting for a stop."""
+    queued = {"dev-1": [{"operation": "read", "path": "/3/0/0"}]}
+    fake_server.export_queue = lambda: queued  # type: ignore[method-assign]
+    fake_server.emit(QueueChanged("dev-1"))
+    await hass.async_block_till_done()
+    assert f"{DOMAIN}.queue" not in hass_storage  # a delayed save, not one per change
+    hass.bus.async_fire(EVENT_HOMEASSISTANT_FINAL_WRITE)
+    await hass.async_block_till_done()
+    assert hass_storage[f"{DOMAIN}.queue"]["data"] == {"requests": queued}
 
 
 async def test_default_observations_are_set_up(

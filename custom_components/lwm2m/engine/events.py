@@ -117,3 +117,9 @@ class BootstrapFailed(LwM2MEvent):
     code: str | None = None
     reason: str = ""
     attempts: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class QueueChanged(LwM2MEvent):
+    """A request joined or left the endpoint's queue (queue mode): time to save
+    ``export_queue()`` if the queue is to survive a crash."""
