@@ -42,9 +42,9 @@ from .coap_fuzzing import (
 )
 from .device_stub import DEVICE_VALUES, answer_reads, register
 from .raw_peer import RawPeer
-from .server_harness import REGISTRY, loopback, make_server
+from .server_harness import REGISTRY, fresh_coap_warnings, loopback, make_server
 
-__all__ = ["loopback"]
+__all__ = ["fresh_coap_warnings", "loopback"]
 
 FUZZ_SETTINGS = settings(
     max_examples=25,
@@ -59,6 +59,11 @@ BOOTSTRAP_PATHS: list[tuple[str, ...]] = [("bs",), ("bs",), ("rd",), ("dp",), ("
 @pytest.fixture
 def expected_lingering_timers() -> bool:
     return True
+
+
+@pytest.fixture(autouse=True)
+def _own_warnings(fresh_coap_warnings: None) -> None:
+    """Hundreds of malformed datagrams must not use up other tests' first warnings."""
 
 
 @pytest.fixture

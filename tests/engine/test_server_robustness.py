@@ -16,9 +16,15 @@ from custom_components.lwm2m.engine.server import LwM2MServer
 
 from .device_stub import DEVICE_VALUES, answer_reads, register
 from .raw_peer import RawPeer
-from .server_harness import expected_lingering_timers, loopback, make_server, server
+from .server_harness import (
+    expected_lingering_timers,
+    fresh_coap_warnings,
+    loopback,
+    make_server,
+    server,
+)
 
-__all__ = ["expected_lingering_timers", "loopback", "server"]
+__all__ = ["expected_lingering_timers", "fresh_coap_warnings", "loopback", "server"]
 
 GARBAGE = [b"\xff", b"hello world", b"\x40", b"\x41\x01\x00\x01"]  # last: token length lies
 BAD_OPTION_DELTA = bytes([0x40, 0x01, 0x12, 0x34, 0xF0])  # option delta 15 is reserved
@@ -107,7 +113,9 @@ async def test_port_requires_running_server(loopback: None) -> None:
     await idle.stop()
 
 
-async def test_options_that_are_not_utf8_are_dropped(server: LwM2MServer) -> None:
+async def test_options_that_are_not_utf8_are_dropped(
+    server: LwM2MServer, fresh_coap_warnings: None
+) -> None:
     """aiocoap raises UnicodeDecodeError for such a Uri-Path; it must not reach the loop."""
     loop = asyncio.get_running_loop()
     loop_errors: list[dict[str, Any]] = []
