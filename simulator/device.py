@@ -17,7 +17,7 @@ from custom_components.lwm2m.engine.path import Path
 from . import behaviours
 from .attributes import AttributeStore
 from .defaults import DEFAULT_PMIN, SERVER_OBJECT, default_objects
-from .firmware import FirmwareUpdate
+from .firmware import RESULT_CONNECTION_LOST, FirmwareUpdate
 from .formats import FormatPolicy
 from .inbound import refuses_accept
 from .objects import DeviceObject, ObjectStore
@@ -96,7 +96,9 @@ class SimulatedDevice:
             executed=self._executed,
             deleted=self._deleted,
         )
-        self.firmware = FirmwareUpdate(self._stored_value, self.set_value)
+        self.firmware = FirmwareUpdate(
+            self._stored_value, self.set_value, fetch=self._fetch, changed=self.changes.happened
+        )
         self.log = RequestLog()
         self.executed: list[tuple[Path, str]] = []
         self.dropped: list[RequestRecord] = []
@@ -132,6 +134,19 @@ class SimulatedDevice:
             self.observations.end_all(silently=True)
             transport, self._transport = self._transport, None
             await transport.close()
+
+    async def reboot(self, *, firmware_result: int = RESULT_CONNECTION_LOST) -> None:
+        """Power-cycle: the socket closes without a word, a firmware download in progress
+        is lost (idle, Update Result ``firmware_result``), then the device comes back on
+        a new port and registers again with the server it had."""
+        server = self.server
+        await self.stop()
+        self.firmware.power_cycle(firmware_result)
+        self.location = None
+        self.asleep = False
+        await self.start()
+        if server is not None:
+            await self.register(server)
 
     @property
     def transport(self) -> DeviceTransport:
@@ -260,6 +275,10 @@ class SimulatedDevice:
 
     async def _request(self, message: Message) -> Message:
         return await self.transport.request(message)
+
+    async def _fetch(self, message: Message) -> Message:
+        """One request the device makes on its own (a firmware block), not block-wise."""
+        return await self.transport.request(message, blockwise=False)
 
     # --- automatic updates and queue mode ------------------------------------------------
 
