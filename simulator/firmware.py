@@ -159,9 +159,10 @@ class FirmwareUpdate:
         if self.update_result is not None:
             self._enter(instance, IDLE, self.update_result)
             return
-        version = next_version(str(self._value(FIRMWARE_VERSION)))
-        self._set(FIRMWARE_VERSION, version)
-        self._set(instance.child(PACKAGE_VERSION), version)
+        for path in (FIRMWARE_VERSION, instance.child(PACKAGE_VERSION)):
+            version = self._value(path)
+            if version is not None:
+                self._set(path, next_version(str(version)))
         self._enter(instance, IDLE, RESULT_SUCCESS)
 
     def power_cycle(self, result: int = RESULT_CONNECTION_LOST) -> None:
