@@ -50,12 +50,15 @@ def check_uri(uri: str) -> None:
 async def download(fetch: Fetch, uri: str, size_exponent: int, arrived: BlockArrived) -> bytes:
     """The whole package at ``uri``; ``arrived(count)`` is awaited after each block."""
     check_uri(uri)
+    first = Message(code=Code.GET, uri=uri)
+    remote = None
     received = bytearray()
     number = 0
     count = 0
     while True:
-        request = Message(code=Code.GET, uri=uri)
-        request.opt.block2 = BlockOption.BlockwiseTuple(number, False, size_exponent)
+        request = first.copy(block2=BlockOption.BlockwiseTuple(number, False, size_exponent))
+        if remote is not None:
+            request.remote = remote  # resolve the URI's host once, not for every block
         try:
             response = await fetch(request)
         except (coap_error.Error, OSError) as error:
@@ -64,6 +67,7 @@ async def download(fetch: Fetch, uri: str, size_exponent: int, arrived: BlockArr
         if response.code != Code.CONTENT:
             result = RESULT_INVALID_URI if response.code.class_ == 4 else RESULT_CONNECTION_LOST
             raise DownloadError(result, f"block {number} answered {response.code}")
+        remote = response.remote
         block = response.opt.block2
         count += 1
         if block is None:
