@@ -198,8 +198,10 @@ class FirmwareUpdater:
             return self.status(endpoint)
         if run.status.phase is Phase.UPDATING:
             raise UpdateNotCancellableError(endpoint)
-        task.cancel()  # a run only ends at an await, so this one ends unfinished
+        task.cancel()
         await asyncio.wait({task})
+        if run.status.finished:  # it ended on its own before the cancel reached it
+            return run.status
         await cancel_on_device(self._server, endpoint, run.status.method)
         cancelled = replace(
             run.status, phase=Phase.FAILED, error=ErrorKey.CANCELLED, updated=self._clock.time()
@@ -209,7 +211,7 @@ class FirmwareUpdater:
 
     async def close(self) -> None:
         """Stop following every update without ending it (save ``export_state`` first to
-        resume them); download URIs stop working."""
+        resume them); download URIs stop working. The updater is not used afterwards."""
         self._stop_listening()
         tasks = list(self._tasks.values())
         for task in tasks:
