@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from .coerce import coerce
 from .engine.model import ResourceDef
 from .engine.path import Path
+from .engine.registration import announced_version
 from .errors import engine_errors, validation_error
 from .json_values import to_response
 from .targets import object_definition
@@ -25,8 +26,8 @@ def resource_definition(hub: LwM2MHub, endpoint: str, path: Path) -> ResourceDef
         return None
     state = hub.devices.get(endpoint)
     objects = state.objects if state is not None else {}
-    version = objects.get(Path.of(path.ids[0]), {}).get("ver")
-    obj = object_definition(hub.registry, path.ids[0], None if version is None else str(version))
+    version = announced_version(objects, path.ids[0])
+    obj = object_definition(hub.registry, path.ids[0], version)
     return None if obj is None else obj.resource(path.ids[2])
 
 

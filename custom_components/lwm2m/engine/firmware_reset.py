@@ -51,13 +51,11 @@ async def cancel_on_device(
 
 
 def has_cancel(registration: Registration) -> bool:
-    """Whether the device announced object 5 in version 1.1 or later (``ver`` on the
-    object's link or, as many clients put it, on an instance's)."""
-    for path, params in sorted(registration.objects.items()):
-        version = params.get("ver")
-        if path.ids[:1] == FIRMWARE.ids[:1] and version is not None:
-            try:
-                return version_key(str(version)) >= (1, 1)
-            except ValueError:
-                return False
-    return False
+    """Whether the device announced object 5 in version 1.1 or later."""
+    version = registration.object_version(FIRMWARE.ids[0])
+    if version is None:
+        return False
+    try:
+        return version_key(version) >= (1, 1)
+    except ValueError:
+        return False
