@@ -179,7 +179,7 @@ def test_protocols_round_trip_and_keep_unknown_settings() -> None:
                         "show": True,
                         "observe": True,
                         "pmin": 1,
-                        "alarm": {"severity": "MAJOR"},
+                        "decoder": {"name": "acme-v2"},
                     }
                 }
             }
@@ -191,7 +191,7 @@ def test_protocols_round_trip_and_keep_unknown_settings() -> None:
             "3303": {
                 "resources": {
                     "5700": {
-                        "alarm": {"severity": "MAJOR"},
+                        "decoder": {"name": "acme-v2"},
                         "show": True,
                         "observe": True,
                         "pmin": 1,
