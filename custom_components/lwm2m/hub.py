@@ -46,7 +46,13 @@ from .engine.path import Path
 from .engine.registration import Registration
 from .engine_link import Engine, ServerAPI
 from .mapping import Observation
-from .signals import signal_availability, signal_new_entities, signal_remove, signal_values
+from .signals import (
+    signal_availability,
+    signal_new_entities,
+    signal_received,
+    signal_remove,
+    signal_values,
+)
 from .storage import LwM2MStorage
 from .targets import EntityTarget, device_observations, device_targets, instance_paths
 
@@ -251,18 +257,27 @@ class LwM2MHub:
         )
 
     @callback
-    def apply_values(self, endpoint: str, values: Mapping[Path, Any]) -> None:
-        """New values from a response, notification or Send: states follow."""
+    def apply_values(
+        self, endpoint: str, values: Mapping[Path, Any], *, from_device: bool = True
+    ) -> None:
+        """New values from a response, notification or Send (or values Home Assistant
+        wrote, ``from_device=False``): states follow; reported values reach the event
+        and alarm entities even when unchanged."""
         state = self.devices.get(endpoint)
         if state is None:
             return
         changed = state.merge(values)
-        if not changed:
-            return
-        if changed & IDENTITY_PATHS:
-            self._ensure_device(state)
-        self._remember(state)
-        async_dispatcher_send(self.hass, signal_values(self.entry.entry_id, endpoint), changed)
+        if changed:
+            if changed & IDENTITY_PATHS:
+                self._ensure_device(state)
+            self._remember(state)
+            async_dispatcher_send(self.hass, signal_values(self.entry.entry_id, endpoint), changed)
+        if from_device:
+            received = {path.resource_path() for path in values if len(path) >= 3}
+            if received:
+                async_dispatcher_send(
+                    self.hass, signal_received(self.entry.entry_id, endpoint), received
+                )
 
     # Reads and observations after registration
 
@@ -313,8 +328,8 @@ class LwM2MHub:
             if current.get(path) == observation:
                 continue
             try:
-                if observation.pmin is not None or observation.pmax is not None:
-                    await self.server.write_attributes(endpoint, path, **_periods(observation))
+                if observation.attributes:
+                    await self.server.write_attributes(endpoint, path, **observation.attributes)
                 await self.server.observe(endpoint, path)
             except LwM2MError as err:
                 LOGGER.debug("Observing %s on %s failed: %s", path, endpoint, err)
@@ -432,8 +447,3 @@ def _expiry(summary: Mapping[str, Any]) -> float | None:
     if not summary.get("registered") or not lifetime or not last_seen:
         return None
     return float(last_seen) + float(lifetime)
-
-
-def _periods(observation: Observation) -> dict[str, int]:
-    periods = {"pmin": observation.pmin, "pmax": observation.pmax}
-    return {key: value for key, value in periods.items() if value is not None}

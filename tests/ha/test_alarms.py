@@ -19,9 +19,7 @@ from custom_components.lwm2m.alarms import (
 )
 
 DOOR = AlarmSettings(Severity.MINOR, "door_open", AlarmStatus.ACTIVE, "The door is open")
-HOT = AlarmSettings(
-    Severity.CRITICAL, "overheat", AlarmStatus.ACKNOWLEDGED, "Too hot", above=30.0
-)
+HOT = AlarmSettings(Severity.CRITICAL, "overheat", AlarmStatus.ACKNOWLEDGED, "Too hot", above=30.0)
 BAND = AlarmSettings(Severity.WARNING, "out_of_band", AlarmStatus.ACTIVE, "Out", 30.0, 10.0)
 
 

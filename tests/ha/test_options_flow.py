@@ -227,7 +227,7 @@ async def test_device_protocol_chooses_shown_and_observed_resources(
     assert result["errors"] == {"pmin": "pmin_above_pmax"}
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
-        {"shown": ["5700"], "observed": ["5700", "5601"], "pmin": 10, "pmax": 60},
+        {"shown": ["5700", "5601"], "observed": ["5700", "5601"], "pmin": 10, "pmax": 60},
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "protocol_saved"
@@ -236,8 +236,8 @@ async def test_device_protocol_chooses_shown_and_observed_resources(
     protocol = loaded_entry.runtime_data.storage.protocols.get(3303)
     assert protocol is not None
     assert protocol.shown(5700)
-    assert not protocol.shown(5601)
-    assert hass.states.get("sensor.dev_1_temperature_min_measured_value") is None
+    assert not protocol.shown(5602)
+    assert hass.states.get("sensor.dev_1_temperature_max_measured_value") is None
     attributes = fake_server.requests("write_attributes")
     assert ("write_attributes", "dev-1", Path.parse("/3303/0/5601"), {"pmin": 10, "pmax": 60}) in (
         attributes
@@ -254,7 +254,7 @@ async def test_device_protocol_chooses_shown_and_observed_resources(
     await hass.async_block_till_done()
     assert loaded_entry.runtime_data.storage.protocols.get(3303) is None
     assert ("cancel_observation", "dev-1", Path.parse("/3303/0/5601")) in fake_server.calls
-    assert hass.states.get("sensor.dev_1_temperature_min_measured_value") is not None
+    assert hass.states.get("sensor.dev_1_temperature_max_measured_value") is not None
 
 
 async def test_pending_devices(

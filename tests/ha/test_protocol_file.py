@@ -75,7 +75,9 @@ def test_export_then_import_gives_the_same_protocols() -> None:
         "text": "Too hot",
         "above": 30.0,
     }
-    assert resource["validation"] == [[{"type": "string", "operator": "not_equals", "value": "test"}]]
+    assert resource["validation"] == [
+        [{"type": "string", "operator": "not_equals", "value": "test"}]
+    ]
     imported = parse_document(_bytes(document))
     assert imported.to_dict() == PROTOCOLS.to_dict()
     assert imported.get(3303).settings(5700) == FULL

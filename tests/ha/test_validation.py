@@ -193,7 +193,11 @@ def test_editing_and_round_trip() -> None:
     assert rules == SEED_RULES
     assert rules.references == {TIMEZONE}
     assert RuleSet.from_list(rules.to_list()) == rules
-    assert rules.to_list()[1][1] == {"type": "object_link", "operator": "equals", "value": "/3/0/15"}
+    assert rules.to_list()[1][1] == {
+        "type": "object_link",
+        "operator": "equals",
+        "value": "/3/0/15",
+    }
     assert rules.without([(0, 0)]) == RuleSet(((ENDS_WITH_ASD, SAME_AS_TIMEZONE),))
     assert rules.without([(1, 1)]) == RuleSet(((NOT_TEST,), (ENDS_WITH_ASD,)))
     assert RuleSet.from_list([[], [NOT_TEST.to_dict()]]) == RuleSet(((NOT_TEST,),))
