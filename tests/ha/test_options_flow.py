@@ -39,6 +39,8 @@ async def _menu(hass: HomeAssistant, entry: MockConfigEntry, choice: str) -> dic
         "import_credentials",
         "import_objects",
         "device_protocols",
+        "export_protocols",
+        "import_protocols",
         "pending",
     ]
     return await hass.config_entries.options.async_configure(
@@ -217,6 +219,12 @@ async def test_device_protocol_chooses_shown_and_observed_resources(
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"object": "3303"}
     )
+    assert result["type"] is FlowResultType.MENU
+    assert result["step_id"] == "protocol_object"
+    assert result["description_placeholders"]["summary"] == "-"
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "protocol_resources"}
+    )
     assert result["step_id"] == "protocol_resources"
     assert result["description_placeholders"] == {"object": "3303 Temperature"}
 
@@ -225,6 +233,11 @@ async def test_device_protocol_chooses_shown_and_observed_resources(
         {"shown": ["5700", "5601"], "observed": ["5700", "5601"], "pmin": 10, "pmax": 5},
     )
     assert result["errors"] == {"pmin": "pmin_above_pmax"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {"shown": ["5700"], "observed": ["5700", "5601"], "pmin": 10, "pmax": 60},
+    )
+    assert result["errors"] == {"observed": "observe_needs_functionality"}
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
         {"shown": ["5700", "5601"], "observed": ["5700", "5601"], "pmin": 10, "pmax": 60},
@@ -246,6 +259,13 @@ async def test_device_protocol_chooses_shown_and_observed_resources(
     result = await _menu(hass, loaded_entry, "device_protocols")
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"object": "3303"}
+    )
+    assert (
+        "5601 Min Measured Value: shown, observed"
+        in (result["description_placeholders"]["summary"])
+    )
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "protocol_resources"}
     )
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"shown": [], "observed": [], "reset": True}
