@@ -15,16 +15,20 @@ from custom_components.lwm2m.engine.model import ObjectLookup, ObjectRegistry
 from custom_components.lwm2m.engine.path import Path
 
 from . import behaviours
+from .accounts import SECURITY_OBJECT, ServerAccount, bootstrap_account, server_accounts
 from .attributes import AttributeStore
+from .bootstrap import BOOTSTRAP_PATH, BootstrapSession
 from .defaults import DEFAULT_PMIN, SERVER_OBJECT, default_objects
+from .faults import Faults
 from .firmware import FirmwareUpdate
 from .formats import FormatPolicy
 from .inbound import refuses_accept
-from .objects import DeviceObject, ObjectStore
+from .objects import DeviceObject, Instance, ObjectStore
 from .observation import Observations
 from .quirks import Quirks
 from .records import RequestLog, RequestPredicate, RequestRecord
 from .registration import registration_links, registration_query, update_query
+from .secure import SecureChannel
 from .send import send_payload
 from .site import DeviceSite, request_record
 from .state import DeviceState
@@ -38,6 +42,10 @@ _UPDATE_SHARE_OF_LIFETIME = 0.8
 
 class RegistrationError(Exception):
     """The server refused a registration request (or did not answer it)."""
+
+
+class BootstrapError(Exception):
+    """The bootstrap server refused the Bootstrap-Request or did not finish in time."""
 
 
 class SimulatedDevice:
@@ -100,10 +108,16 @@ class SimulatedDevice:
         self.log = RequestLog()
         self.executed: list[tuple[Path, str]] = []
         self.dropped: list[RequestRecord] = []
+        self.faults = Faults()
         self.server: tuple[str, int] | None = None
+        self.server_scheme = "coap"
         self.location: str | None = None
         self.asleep = False
         self._transport: DeviceTransport | None = None
+        self._site: DeviceSite | None = None
+        self._secure: SecureChannel | None = None
+        self._bootstrap_session: BootstrapSession | None = None
+        self._bootstrap_server: tuple[str, int] | None = None
         self._updater: asyncio.Task[None] | None = None
         self._sleep_timer: asyncio.TimerHandle | None = None
         self._background: set[asyncio.Task[Any]] = set()
@@ -120,7 +134,10 @@ class SimulatedDevice:
             record=self._received,
             awake=lambda: not self.asleep,
             default_periods=self._default_periods,
+            faults=self.faults,
+            bootstrap=lambda: self._bootstrap_session,
         )
+        self._site = site
         self._transport = await DeviceTransport.open(site, self.host, self.port, self._drops)
 
     async def stop(self) -> None:
@@ -132,6 +149,9 @@ class SimulatedDevice:
             self.observations.end_all(silently=True)
             transport, self._transport = self._transport, None
             await transport.close()
+        if self._secure is not None:
+            secure, self._secure = self._secure, None
+            await secure.close()
 
     @property
     def transport(self) -> DeviceTransport:
@@ -155,9 +175,14 @@ class SimulatedDevice:
 
     # --- registration --------------------------------------------------------------------
 
-    async def register(self, server: tuple[str, int]) -> str:
-        """Register with the server at (host, port); returns the location (``rd/5a3f``)."""
+    async def register(self, server: tuple[str, int], *, scheme: str = "coap") -> str:
+        """Register with the server at (host, port); returns the location (``rd/5a3f``).
+
+        With ``scheme="coaps"`` the device registers over DTLS, with the PSK it was
+        given for that server (see :meth:`register_from_bootstrap`).
+        """
         self.server = server
+        self.server_scheme = scheme
         self._awaken()
         query = registration_query(
             self.endpoint,
@@ -252,14 +277,105 @@ class SimulatedDevice:
     def _server_message(self, code: Code, segments: tuple[str, ...]) -> Message:
         if self.server is None:
             raise RegistrationError(f"{self.endpoint}: no server to talk to")
-        host, port = self.server
-        authority = f"[{host}]" if ":" in host else host
-        message = Message(code=code, uri=f"coap://{authority}:{port}")
-        message.opt.uri_path = segments
-        return message
+        return _message_to(self.server_scheme, self.server, code, segments)
 
     async def _request(self, message: Message) -> Message:
+        if message.requested_scheme == "coaps":
+            return await (await self._secure_channel()).request(message)
         return await self.transport.request(message)
+
+    async def _secure_channel(self) -> SecureChannel:
+        if self._secure is None:
+            if self._site is None:
+                raise RuntimeError("the device is not started: await device.start() first")
+            self._secure = await SecureChannel.open(self._site, self._drops)
+        return self._secure
+
+    # --- bootstrap -----------------------------------------------------------------------
+
+    async def bootstrap(
+        self,
+        server: tuple[str, int],
+        *,
+        psk: tuple[str | bytes, bytes] | None = None,
+        pct: int | None = None,
+        timeout: float = 30,  # noqa: ASYNC109  (the public API takes a timeout)
+    ) -> None:
+        """Client-initiated bootstrap with the bootstrap server at (host, port).
+
+        The device's bootstrap account (Security instance
+        ``quirks.bootstrap_account_instance``) is set to that server first: coaps://
+        with ``psk`` = (identity, key), else coap://. ``pct`` is the content format
+        the device asks the server to write in. Returns once the server has sent
+        Bootstrap-Finish; :meth:`register_from_bootstrap` then uses what it wrote.
+        """
+        scheme = "coap" if psk is None else "coaps"
+        secret = None
+        if psk is not None:
+            identity, key = psk
+            secret = (identity.encode("utf-8") if isinstance(identity, str) else identity, key)
+            (await self._secure_channel()).add_psk(*server, *secret)
+        uri = _server_uri(scheme, server)
+        self.store.objects.setdefault(SECURITY_OBJECT, DeviceObject(SECURITY_OBJECT))
+        self.store.objects[SECURITY_OBJECT].instances[self.quirks.bootstrap_account_instance] = (
+            bootstrap_account(uri, secret)
+        )
+        session = self._bootstrap_session = BootstrapSession(self.state)
+        self._awaken()
+        try:
+            message = _message_to(scheme, server, Code.POST, BOOTSTRAP_PATH)
+            query = [f"ep={self.endpoint}"] + ([] if pct is None else [f"pct={pct}"])
+            message.opt.uri_query = tuple(query)
+            response = await self._request(message)
+            if response.code != Code.CHANGED:
+                raise BootstrapError(
+                    f"{self.endpoint}: Bootstrap-Request answered {response.code} "
+                    f"{bytes(response.payload).decode('utf-8', 'replace')}"
+                )
+            try:
+                async with asyncio.timeout(timeout):
+                    await session.finished
+            except TimeoutError:
+                raise BootstrapError(f"{self.endpoint}: no Bootstrap-Finish in time") from None
+        finally:
+            self._bootstrap_session = None
+            if psk is not None:
+                self._bootstrap_server = server
+
+    @property
+    def server_accounts(self) -> list[ServerAccount]:
+        """The LwM2M server accounts the device holds (after a bootstrap, say)."""
+        return server_accounts(self.store)
+
+    def instances(self, object_id: int) -> dict[int, Instance]:
+        """A copy of an object's instances: ``{instance id: {resource id: value}}``."""
+        obj = self.store.objects.get(object_id)
+        return {} if obj is None else obj.copy().instances
+
+    async def register_from_bootstrap(self) -> str:
+        """Register with the first LwM2M server account, in its terms.
+
+        Lifetime and binding come from its Server instance ("UQ" means queue mode);
+        an account in PSK mode registers over DTLS with its identity and key. The DTLS
+        session to the bootstrap server, if any, is closed first.
+        """
+        accounts = [a for a in self.server_accounts if a.server_instance is not None]
+        if not accounts:
+            raise RegistrationError(f"{self.endpoint}: no LwM2M server account to register with")
+        account = accounts[0]
+        scheme, host, port = account.address
+        if self._secure is not None and self._bootstrap_server is not None:
+            self._secure.end_session(*self._bootstrap_server)  # done with the bootstrap server
+            self._bootstrap_server = None
+        if account.uses_psk:
+            (await self._secure_channel()).add_psk(host, port, account.identity, account.secret_key)
+        if account.lifetime is not None:
+            self.lifetime = account.lifetime
+        if account.binding is not None:
+            self.queue_mode = "Q" in account.binding
+            legacy = self.lwm2m_version == "1.0"
+            self.binding = account.binding if legacy else account.binding.replace("Q", "") or "U"
+        return await self.register((host, port), scheme=scheme)
 
     # --- automatic updates and queue mode ------------------------------------------------
 
@@ -451,3 +567,17 @@ class SimulatedDevice:
         message.opt.content_format = content_format
         response = await self._request(message)
         return Code(response.code)
+
+
+def _server_uri(scheme: str, server: tuple[str, int]) -> str:
+    host, port = server
+    authority = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{authority}:{port}"
+
+
+def _message_to(
+    scheme: str, server: tuple[str, int], code: Code, segments: tuple[str, ...]
+) -> Message:
+    message = Message(code=code, uri=_server_uri(scheme, server))
+    message.opt.uri_path = segments
+    return message

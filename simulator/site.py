@@ -15,6 +15,8 @@ from custom_components.lwm2m.engine.path import Path
 
 from . import composite, dispatch
 from .attributes import Attributes
+from .bootstrap import BootstrapSession
+from .faults import Faults
 from .observation import Observation, Observations
 from .records import RequestRecord
 from .responses import RefusedError
@@ -37,6 +39,10 @@ def _optional_int(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
+def _no_bootstrap() -> BootstrapSession | None:
+    return None
+
+
 def is_observe_registration(request: Message) -> bool:
     if request.opt.observe != 0:
         return False
@@ -50,6 +56,8 @@ class DeviceSite(Resource):  # type: ignore[misc]
 
     Non-observe requests take aiocoap's usual path (block-wise transfer included);
     Observe registrations keep their request stream open for the notifications.
+    ``faults`` answers chosen requests with errors; while ``bootstrap()`` returns a
+    session, the bootstrap interface's requests go to it.
     """
 
     def __init__(
@@ -60,6 +68,8 @@ class DeviceSite(Resource):  # type: ignore[misc]
         record: Callable[[RequestRecord], None],
         awake: Callable[[], bool],
         default_periods: Callable[[], tuple[int, int | None]],
+        faults: Faults | None = None,
+        bootstrap: Callable[[], BootstrapSession | None] = _no_bootstrap,
     ) -> None:
         super().__init__()
         self.state = state
@@ -67,12 +77,22 @@ class DeviceSite(Resource):  # type: ignore[misc]
         self._record = record
         self._awake = awake
         self._default_periods = default_periods
+        self._faults = faults if faults is not None else Faults()
+        self._bootstrap = bootstrap
 
     async def needs_blockwise_assembly(self, request: Message) -> bool:
         return True
 
     async def render(self, request: Message) -> Message:
-        self._record(request_record(request))
+        record = request_record(request)
+        self._record(record)
+        fault = self._faults.take(record)
+        if fault is not None:
+            return Message(code=fault, payload=b"injected fault")
+        session = self._bootstrap()
+        answer = None if session is None else session.handle(request)
+        if answer is not None:
+            return answer
         return dispatch.handle(self.state, request)
 
     async def render_to_pipe(self, pipe: Any) -> None:

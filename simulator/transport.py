@@ -70,6 +70,18 @@ async def open_context(site: Any, host: str = "127.0.0.1", port: int = 0) -> Any
     return context
 
 
+def install_gate(context: Any, drop: InboundFilter) -> None:
+    """Let ``drop`` see each incoming message of ``context`` before aiocoap handles it."""
+    message_manager = context.request_interfaces[0].token_interface
+    deliver = message_manager.dispatch_message
+
+    def gate(message: Message) -> None:
+        if not drop(message):
+            deliver(message)
+
+    message_manager.dispatch_message = gate
+
+
 class DeviceTransport:
     """A device's aiocoap context and its socket."""
 
@@ -82,21 +94,12 @@ class DeviceTransport:
     @classmethod
     async def open(cls, site: Any, host: str, port: int, drop: InboundFilter) -> DeviceTransport:
         transport = cls(await open_context(site, host, port), host)
-        transport._install_gate(drop)
+        install_gate(transport.context, drop)
         return transport
 
     def _socket(self) -> socket.socket:
         sock: socket.socket = self._interface.transport.get_extra_info("socket")
         return sock
-
-    def _install_gate(self, drop: InboundFilter) -> None:
-        deliver = self._message_manager.dispatch_message
-
-        def gate(message: Message) -> None:
-            if not drop(message):
-                deliver(message)
-
-        self._message_manager.dispatch_message = gate
 
     @property
     def address(self) -> tuple[str, int]:

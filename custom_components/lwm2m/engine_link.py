@@ -95,6 +95,8 @@ async def async_create_engine(
     )
 
     async def start_secure() -> None:
+        # Any bind address the plain port takes, 0.0.0.0 and :: included: the DTLS
+        # transport answers each device from the address the device wrote to.
         bind = (config[CONF_BIND_ADDRESS], config[CONF_COAPS_PORT])
         context, _endpoint = await create_dtls_context(None, bind, server.credentials)
         server.attach_transport(context, secure=True)

@@ -24,6 +24,7 @@ from custom_components.lwm2m.const import (
     CONF_COAPS_PORT,
     CONF_SECURITY_POLICY,
     CONF_SERVER_URI,
+    DEFAULT_BIND_ADDRESS,
     DOMAIN,
 )
 from custom_components.lwm2m.engine.credentials_csv import DeviceCredentials, SecurityMode
@@ -32,6 +33,8 @@ from custom_components.lwm2m.protocols import ObjectProtocol, ResourceSettings
 from custom_components.lwm2m.storage import StoredDDF
 from simulator import SimulatedDevice
 from tests.engine.ddf_builder import ddf, item, obj
+from tests.engine.dtls.client import PskClient, UdpPeer, handshake_over_udp
+from tests.engine.dtls.coap import decode, get
 
 TEMPERATURE = "sensor.sim_1_temperature"
 LIGHT = "switch.sim_1_light_control"
@@ -272,4 +275,52 @@ async def test_taken_coaps_port_raises_the_dtls_issue_and_coap_goes_on(
         assert hass.states.get("sensor.sim_9_temperature").state == "21.5"
     finally:
         await simulated.stop()
+        await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_default_bind_address_serves_dtls(
+    hass: HomeAssistant, hass_storage: dict[str, Any], loopback: None
+) -> None:
+    """0.0.0.0, the setup default, serves coaps:// too: no repair issue, handshakes complete."""
+    key = b"any-address-key!"
+    record = DeviceCredentials(
+        "dtls-1", SecurityMode.PSK, lwm2m_psk_id="dtls-1-id", lwm2m_psk_key=key
+    )
+    hass_storage[f"{DOMAIN}.credentials"] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": f"{DOMAIN}.credentials",
+        "data": {"devices": {"dtls-1": record.to_dict()}},
+    }
+    coap, coaps = _free_ports(2)
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data={
+            CONF_BIND_ADDRESS: DEFAULT_BIND_ADDRESS,
+            CONF_COAP_PORT: coap,
+            CONF_COAPS_PORT: coaps,
+            CONF_BOOTSTRAP_PORT: 1,
+            CONF_BOOTSTRAPS_PORT: 2,
+            CONF_SERVER_URI: f"coaps://127.0.0.1:{coaps}",
+            CONF_SECURITY_POLICY: "strict",
+        },
+    )
+    entry.add_to_hass(hass)
+    assert DEFAULT_BIND_ADDRESS == "0.0.0.0"
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    try:
+        assert ir.async_get(hass).async_get_issue(DOMAIN, "dtls_unavailable") is None
+        peer = await UdpPeer.connect(coaps)  # connected: answers must come from 127.0.0.1
+        client = PskClient(b"dtls-1-id", key)
+        try:
+            await handshake_over_udp(peer, client)
+            peer.send(client.application_data(get("nothing-here")))
+            while not (answers := client.take_application_data()):
+                client.receive(await peer.receive())
+            peer.send(client.close_notify())
+        finally:
+            peer.close()
+        assert str(decode(answers[0]).code) == "4.04 Not Found"
+    finally:
         await hass.config_entries.async_unload(entry.entry_id)

@@ -44,10 +44,12 @@ class _Waiter:
 
 
 class StandInSite(Resource):  # type: ignore[misc]
-    """Answers Register (2.01 rd/N), Update (2.04, or 4.04 once forgotten), De-register, Send."""
+    """Answers Register (2.01 rd/N), Update (2.04, or 4.04 once forgotten), De-register, Send,
+    and Bootstrap-Request (``bootstrap_answer``, 2.04 unless changed)."""
 
     def __init__(self) -> None:
         super().__init__()
+        self.bootstrap_answer = Code.CHANGED
         self.arrivals: list[Arrival] = []
         self.known: set[str] = set()
         self._numbers = itertools.count(1)
@@ -88,6 +90,9 @@ class StandInSite(Resource):  # type: ignore[misc]
         if code == Code.POST and path == ("dp",):
             arrival.kind = "send"
             return Message(code=Code.CHANGED)
+        if code == Code.POST and path == ("bs",):
+            arrival.kind = "bootstrap"
+            return Message(code=self.bootstrap_answer)
         return Message(code=Code.NOT_FOUND)
 
     def _arrived(self, arrival: Arrival) -> None:

@@ -79,3 +79,18 @@ class ManualClock:
     def pending(self) -> int:
         """How many timers are still waiting (cancelled ones excluded)."""
         return sum(1 for _, _, timer in self._timers if not timer.cancelled)
+
+
+async def clock_sleep(clock: Clock, delay: float) -> None:
+    """Wait ``delay`` seconds of ``clock``'s time (a ManualClock's only when advanced)."""
+    done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def wake() -> None:
+        if not done.done():
+            done.set_result(None)
+
+    timer = clock.call_later(delay, wake)
+    try:
+        await done
+    finally:
+        timer.cancel()

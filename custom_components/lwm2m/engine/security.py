@@ -27,17 +27,25 @@ class SecurityPolicy(StrEnum):
 
 
 class CredentialStore:
-    """Device credentials in memory, by endpoint, with an index of PSK identities."""
+    """Device credentials in memory, by endpoint, with indexes of PSK identities.
+
+    It is the one source of truth for both servers: the LwM2M server looks up LwM2M
+    identities (:meth:`lookup`), the bootstrap server bootstrap identities
+    (:attr:`bootstrap_keys`), so an import that updates the store updates both at once.
+    """
 
     def __init__(self, credentials: Iterable[DeviceCredentials] = ()) -> None:
         self._by_endpoint: dict[str, DeviceCredentials] = {}
         self._by_identity: dict[bytes, DeviceCredentials] = {}
+        self._by_bootstrap_identity: dict[bytes, DeviceCredentials] = {}
+        self.bootstrap_keys = BootstrapKeys(self)
         self.set_all(credentials)
 
     def set_all(self, credentials: Iterable[DeviceCredentials]) -> None:
         """Replace every stored credential."""
         self._by_endpoint = {}
         self._by_identity = {}
+        self._by_bootstrap_identity = {}
         for item in credentials:
             self.update(item)
 
@@ -48,13 +56,20 @@ class CredentialStore:
         identity = _identity_bytes(credentials)
         if identity is not None:
             self._by_identity[identity] = credentials
+        for bootstrap_identity in _bootstrap_identities(credentials):
+            self._by_bootstrap_identity[bootstrap_identity] = credentials
 
     def remove(self, endpoint: str) -> None:
         """Forget an endpoint's credentials (no error when absent)."""
         previous = self._by_endpoint.pop(endpoint, None)
-        identity = None if previous is None else _identity_bytes(previous)
+        if previous is None:
+            return
+        identity = _identity_bytes(previous)
         if identity is not None and self._by_identity.get(identity) is previous:
             del self._by_identity[identity]
+        for bootstrap_identity in _bootstrap_identities(previous):
+            if self._by_bootstrap_identity.get(bootstrap_identity) is previous:
+                del self._by_bootstrap_identity[bootstrap_identity]
 
     def get(self, endpoint: str) -> DeviceCredentials | None:
         return self._by_endpoint.get(endpoint)
@@ -68,6 +83,15 @@ class CredentialStore:
         credentials = self._by_identity.get(identity)
         return None if credentials is None else credentials.endpoint
 
+    def bootstrap_lookup(self, identity: bytes) -> bytes | None:
+        """The bootstrap PSK key for a bootstrap identity (or external bootstrap id)."""
+        credentials = self._by_bootstrap_identity.get(identity)
+        return None if credentials is None else credentials.bootstrap_psk_key
+
+    def endpoint_for_bootstrap_identity(self, identity: bytes) -> str | None:
+        credentials = self._by_bootstrap_identity.get(identity)
+        return None if credentials is None else credentials.endpoint
+
     def __contains__(self, endpoint: object) -> bool:
         return endpoint in self._by_endpoint
 
@@ -78,10 +102,34 @@ class CredentialStore:
         return len(self._by_endpoint)
 
 
+class BootstrapKeys:
+    """The bootstrap server's view of a store: what its DTLS layer asks for keys."""
+
+    __slots__ = ("_store",)
+
+    def __init__(self, store: CredentialStore) -> None:
+        self._store = store
+
+    def __repr__(self) -> str:
+        return "<BootstrapKeys>"
+
+    def lookup(self, identity: bytes) -> bytes | None:
+        return self._store.bootstrap_lookup(identity)
+
+
 def _identity_bytes(credentials: DeviceCredentials) -> bytes | None:
     if credentials.security_mode is not SecurityMode.PSK or credentials.lwm2m_psk_id is None:
         return None
     return credentials.lwm2m_psk_id.encode("utf-8")
+
+
+def _bootstrap_identities(credentials: DeviceCredentials) -> list[bytes]:
+    """The identities a device may bootstrap with: its bootstrap PSK id and the
+    external bootstrap id (one namespace, as the CSV import checks)."""
+    if credentials.security_mode is not SecurityMode.PSK or credentials.bootstrap_psk_key is None:
+        return []
+    names = (credentials.bootstrap_psk_id, credentials.external_bootstrap_psk_id)
+    return [name.encode("utf-8") for name in names if name]
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from .coap_resources import build_site
 from .codec import Link
 from .device_model import DeviceModel
 from .device_request import AttributeValue, DeviceRequest, Operation
+from .dtls import Backend, DtlsEndpoint, DtlsSettings
 from .errors import DeviceNotRegisteredError, DevicePendingError, LwM2MError, RequestTimeoutError
 from .events import (
     Asleep,
@@ -45,6 +46,7 @@ from .registrar import Registrar
 from .registration import Registration
 from .registration_store import DEFAULT_GRACE_PERIOD, RegistrationStore
 from .request_queue import DEFAULT_QUEUE_LIMIT, QueuedRequest, RequestQueue
+from .secure_port import SecurePort
 from .security import CredentialStore, SecurityPolicy
 from .sessions import Sessions
 from .transport import Transport, bind_udp, bound_port
@@ -90,6 +92,11 @@ class LwM2MServer:
     ``request_timeout`` caps every request (None: CoAP's own retransmission limit);
     ``accept_timeout`` is how long a first request with an Accept option may go
     unanswered before it is repeated without one.
+
+    ``secure_port`` also serves coaps:// (DTLS-PSK, keys from ``credentials``) on
+    ``host``, which must then be a concrete address; 0 picks a free port. When the
+    ``dtls_backend`` cannot run here, the server runs plain CoAP only and
+    ``dtls_unavailable_reason`` says why.
     """
 
     def __init__(
@@ -107,6 +114,9 @@ class LwM2MServer:
         request_timeout: float | None = None,
         accept_timeout: float = DEFAULT_ACCEPT_TIMEOUT,
         coap_tuning: TransportTuning | None = None,
+        secure_port: int | None = None,
+        dtls_backend: Backend = "builtin",
+        dtls_settings: DtlsSettings | None = None,
     ) -> None:
         self.registry = registry
         self.host = host
@@ -115,6 +125,11 @@ class LwM2MServer:
         self._log_once = LogOnce(_LOGGER)
         self._listeners: list[Listener] = []
         self._transports: list[Transport] = []
+        self._secure = (
+            None
+            if secure_port is None
+            else SecurePort(host, secure_port, backend=dtls_backend, settings=dtls_settings)
+        )
         self._store = RegistrationStore(self._clock, grace_period, self._expired)
         self._sessions = Sessions()
         self._registrar = Registrar(
@@ -151,6 +166,15 @@ class LwM2MServer:
             raise RuntimeError("the server is already running")
         context = await bind_udp(self.host, self._requested_port, None)
         self.attach_transport(context, secure=False)
+        if self._secure is None:
+            return
+        try:
+            secure_context = await self._secure.open(self.credentials)
+        except BaseException:
+            await self.stop()
+            raise
+        if secure_context is not None:
+            self.attach_transport(secure_context, secure=True)
 
     def attach_transport(self, context: aiocoap.Context, *, secure: bool) -> Transport:
         """Serve /rd and /dp on another aiocoap context too (e.g. a DTLS one).
@@ -177,6 +201,8 @@ class LwM2MServer:
         transports, self._transports = self._transports, []
         for transport in transports:
             await transport.context.shutdown()
+        if self._secure is not None:
+            self._secure.closed()
 
     @property
     def port(self) -> int:
@@ -184,6 +210,21 @@ class LwM2MServer:
         if not self._transports:
             raise RuntimeError("the server is not running")
         return bound_port(self._transports[0].context)
+
+    @property
+    def secure_port(self) -> int | None:
+        """The coaps:// port bound; None when none was asked for or DTLS is unavailable."""
+        return None if self._secure is None else self._secure.port
+
+    @property
+    def dtls_unavailable_reason(self) -> str | None:
+        """Why the secure port asked for is not served (None when it is, or not asked)."""
+        return None if self._secure is None else self._secure.unavailable_reason
+
+    @property
+    def dtls_endpoint(self) -> DtlsEndpoint | None:
+        """The secure port's DTLS endpoint while it is served (stats, closing sessions)."""
+        return None if self._secure is None else self._secure.endpoint
 
     @property
     def registrations(self) -> Mapping[str, Registration]:

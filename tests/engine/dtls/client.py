@@ -300,10 +300,13 @@ class UdpPeer:
         self._inbox = inbox
 
     @classmethod
-    async def connect(cls, port: int, host: str = "127.0.0.1") -> UdpPeer:
+    async def connect(
+        cls, port: int, host: str = "127.0.0.1", *, local_host: str | None = None
+    ) -> UdpPeer:
+        """Connected to (host, port): the kernel drops datagrams from any other source."""
         loop = asyncio.get_running_loop()
         transport, inbox = await loop.create_datagram_endpoint(
-            _Inbox, local_addr=(host, 0), remote_addr=(host, port)
+            _Inbox, local_addr=(local_host or host, 0), remote_addr=(host, port)
         )
         return cls(transport, inbox)
 

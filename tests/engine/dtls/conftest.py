@@ -82,7 +82,7 @@ def expected_lingering_timers() -> bool:
 
 @pytest.fixture
 async def start_server(socket_enabled: None) -> AsyncIterator[StartServer]:
-    """Start DTLS servers on 127.0.0.1 port 0; all are shut down after the test."""
+    """Start DTLS servers on ``host`` (127.0.0.1 by default) port 0; all are shut down after."""
     running: list[RunningServer] = []
 
     async def start(
@@ -91,6 +91,7 @@ async def start_server(socket_enabled: None) -> AsyncIterator[StartServer]:
         keys: dict[bytes, bytes] | None = None,
         settings: DtlsSettings | None = None,
         clock: Callable[[], float] | None = None,
+        host: str = "127.0.0.1",
     ) -> RunningServer:
         site = resource.Site()
         site.add_resource(["x"], Hello())
@@ -100,7 +101,7 @@ async def start_server(socket_enabled: None) -> AsyncIterator[StartServer]:
         extra = {"clock": clock} if clock is not None else {}
         context, endpoint = await create_dtls_context(
             site,
-            ("127.0.0.1", 0),
+            (host, 0),
             StaticPskStore(keys),
             backend=backend,  # type: ignore[arg-type]
             settings=settings,

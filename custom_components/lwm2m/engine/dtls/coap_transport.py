@@ -64,7 +64,8 @@ class DtlsRemote(interfaces.EndpointAddress):  # type: ignore[misc]
 
     @property
     def hostinfo_local(self) -> str:
-        return self._transport.hostinfo_local
+        """Where the device writes to: on the any-address, the address it chose."""
+        return _hostinfo(*self._transport.driver.local_address_for(self.session.peer))
 
     @property
     def uri_base(self) -> str:
@@ -93,7 +94,6 @@ class BuiltinCoapTransport(interfaces.MessageInterface, DtlsEndpoint):  # type: 
         self._log = log
         self._driver: UdpDtlsDriver | None = None
         self._remotes: dict[Session, DtlsRemote] = {}  # live sessions, oldest first
-        self.hostinfo_local = ""
 
     @classmethod
     async def create(
@@ -110,7 +110,6 @@ class BuiltinCoapTransport(interfaces.MessageInterface, DtlsEndpoint):  # type: 
         transport._driver = await UdpDtlsDriver.bind(
             bind, psk_store, transport, settings=settings, clock=clock
         )
-        transport.hostinfo_local = _hostinfo(*transport._driver.local_address)
         return transport
 
     @property

@@ -39,7 +39,10 @@ async def create_dtls_context(
 ) -> tuple[Any, DtlsEndpoint]:
     """An aiocoap ``Context`` serving ``site`` over coaps:// on ``bind``, and its endpoint.
 
-    ``bind`` must name a concrete address; port 0 picks a free port (see
+    ``bind`` is an address of this host, or the any-address: 0.0.0.0 serves every
+    IPv4 address, :: every IPv6 and IPv4 address, each device answered from the
+    address it wrote to (the builtin backend only; the dtlssocket backend raises
+    :class:`DtlsConfigurationError` for it). Port 0 picks a free port (see
     ``endpoint.port``). A port in use raises :class:`DtlsBindError`. The context
     carries only this transport; ``await context.shutdown()`` closes every
     session and the socket. Requests sent through the context reach devices
@@ -53,6 +56,10 @@ async def create_dtls_context(
     chosen = status.backend(backend)
     if not chosen.available:
         raise DtlsUnavailableError(f"DTLS backend {backend!r} unavailable: {chosen.reason}")
+    if backend == "dtlssocket":
+        from .tinydtls_backend import refuse_any_address
+
+        refuse_any_address(bind)
     loop = asyncio.get_running_loop()
     context = aiocoap.Context(loop=loop, serversite=site, loggername=loggername)
     created: list[DtlsEndpoint] = []

@@ -18,7 +18,9 @@ with the stock transport:
   tables (handshakes by age, sessions least recently used), with handshake and
   idle timeouts;
 * remotes expose the authenticated PSK identity;
-* no SO_REUSEPORT, a port in use fails, port 0 binds a free port.
+* no SO_REUSEPORT, a port in use fails, port 0 binds a free port;
+* the any-address (0.0.0.0, ::) is refused: the stock transport answers from
+  whatever source address routing picks, not from the address a device wrote to.
 
 tinydtls itself still refuses clients that send neither renegotiation_info nor
 the SCSV, and picks cipher suites in the client's order: use the built-in
@@ -47,10 +49,11 @@ from aiocoap.transports.tinydtls import (
 )
 from aiocoap.util import hostportjoin, hostportsplit
 
-from .binding import check_bind_address
+from .addresses import is_any_address
+from .binding import bind_failed, check_bind_address
 from .coap_errors import DtlsSessionClosedError
 from .endpoint import DtlsEndpoint, DtlsStats, PskIdentityClaim
-from .errors import DtlsBindError
+from .errors import DtlsConfigurationError
 from .problems import Problem, ProblemLog
 from .psk import PskStore
 from .settings import DtlsSettings
@@ -58,9 +61,20 @@ from .settings import DtlsSettings
 _LOGGER = logging.getLogger(__name__)
 
 MAX_PSK_LENGTH = 16
+
 _HANDSHAKE = 22
 _CLIENT_HELLO = 1
 _RECORD_HEADER = 13
+
+
+def refuse_any_address(bind: tuple[str, int]) -> None:
+    """This backend binds one address of the host; the any-address is a configuration error."""
+    if is_any_address(bind[0]):
+        raise DtlsConfigurationError(
+            f"the dtlssocket DTLS backend cannot bind the any-address {bind[0]!r}: it "
+            "cannot answer each device from the address the device wrote to. Use the "
+            "builtin backend (the default), or bind an address of this host"
+        )
 
 
 def normalise_client_hello_version(datagram: bytes) -> bytes:
@@ -271,6 +285,7 @@ class TinyDtlsServerSocket(tinydtls_server._DatagramServerSocketSimpleDTLS):  # 
         settings: DtlsSettings,
         clock: Callable[[], float],
     ) -> TinyDtlsServerSocket:
+        refuse_any_address(bind)
         check_bind_address(bind)
         loop = asyncio.get_running_loop()
         ready: asyncio.Future[TinyDtlsServerSocket] = loop.create_future()
@@ -290,9 +305,7 @@ class TinyDtlsServerSocket(tinydtls_server._DatagramServerSocketSimpleDTLS):  # 
                 local_addr=bind,
             )
         except OSError as err:
-            raise DtlsBindError(
-                f"cannot bind the DTLS server to {bind[0]} port {bind[1]}: {err.strerror or err}"
-            ) from err
+            raise bind_failed(bind, err) from err
         server_socket = await ready
         server_socket._loop = loop
         host, port = server_socket.local_address

@@ -1,25 +1,47 @@
-"""asyncio glue for the sans-I/O server: one UDP socket, one timer."""
+"""asyncio glue for the sans-I/O server: one UDP socket, one timer.
+
+The socket is read with ``recvmsg`` when the event loop reports it readable, so
+that on the any-address each datagram comes with the local address it was sent
+to; replies name that address as their source (``sendmsg`` with PKTINFO). The
+server sees every peer as a :class:`~.addresses.Flow`, so a peer that writes to
+two of the host's addresses has two independent DTLS associations.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 import time
 from collections.abc import Callable
 
-from .binding import check_bind_address
-from .errors import DtlsBindError
+from .addresses import (
+    ANCILLARY_BUFFER_SIZE,
+    Flow,
+    ancillary_for,
+    local_address_of,
+    plain_host,
+)
+from .binding import open_udp_socket
 from .psk import PskStore
 from .server import DtlsServer, SessionListener
 from .session import PeerAddress, Session
 from .settings import DtlsSettings
 
+_LOGGER = logging.getLogger(__name__)
 
-class UdpDtlsDriver(asyncio.DatagramProtocol):
+_MAX_DATAGRAM = 0xFFFF
+# Datagrams read per readiness callback before other tasks get the loop again.
+_READ_BATCH = 64
+
+
+class UdpDtlsDriver:
     """Feeds a UDP socket into a :class:`DtlsServer` and keeps its timer armed."""
 
     def __init__(
         self,
+        sock: socket.socket,
+        any_address: bool,
         psk_store: PskStore,
         listener: SessionListener,
         *,
@@ -27,10 +49,17 @@ class UdpDtlsDriver(asyncio.DatagramProtocol):
         clock: Callable[[], float] = time.monotonic,
         logger: logging.Logger | None = None,
     ) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._sock: socket.socket | None = sock
+        self._family = sock.family
+        self._any_address = any_address
+        self._ancillary_size = ANCILLARY_BUFFER_SIZE if any_address else 0
+        self._buffer = bytearray(_MAX_DATAGRAM)
         self._clock = clock
-        self._transport: asyncio.DatagramTransport | None = None
+        self._logger = logger or _LOGGER
         self._timer: asyncio.TimerHandle | None = None
         self._timer_deadline: float | None = None
+        self._bound = sock.getsockname()
         self.server = DtlsServer(
             psk_store,
             self._transmit,
@@ -39,6 +68,7 @@ class UdpDtlsDriver(asyncio.DatagramProtocol):
             clock=clock,
             logger=logger,
         )
+        self._loop.add_reader(sock.fileno(), self._readable)
 
     @classmethod
     async def bind(
@@ -51,51 +81,88 @@ class UdpDtlsDriver(asyncio.DatagramProtocol):
         clock: Callable[[], float] = time.monotonic,
         logger: logging.Logger | None = None,
     ) -> UdpDtlsDriver:
-        check_bind_address(bind)
-        loop = asyncio.get_running_loop()
-        driver = cls(psk_store, listener, settings=settings, clock=clock, logger=logger)
+        """Bind ``bind`` (0.0.0.0 and :: included); a port in use raises DtlsBindError."""
+        sock, any_address = await open_udp_socket(bind)
         try:
-            # No SO_REUSEADDR/SO_REUSEPORT: a port in use must fail here, not be shared.
-            await loop.create_datagram_endpoint(lambda: driver, local_addr=bind)
-        except OSError as err:
-            raise DtlsBindError(
-                f"cannot bind the DTLS server to {bind[0]} port {bind[1]}: {err.strerror or err}"
-            ) from err
-        return driver
+            return cls(
+                sock,
+                any_address,
+                psk_store,
+                listener,
+                settings=settings,
+                clock=clock,
+                logger=logger,
+            )
+        except BaseException:
+            sock.close()
+            raise
 
     @property
     def local_address(self) -> tuple[str, int]:
-        if self._transport is None:
-            raise RuntimeError("not bound")
-        host, port = self._transport.get_extra_info("sockname")[:2]
-        return str(host), int(port)
+        """The address and port bound (0.0.0.0 or :: when bound to the any-address)."""
+        return str(self._bound[0]), int(self._bound[1])
+
+    @property
+    def any_address(self) -> bool:
+        return self._any_address
+
+    def local_address_for(self, peer: PeerAddress) -> tuple[str, int]:
+        """The address and port ``peer`` writes to, and that answers to it come from."""
+        if isinstance(peer, Flow) and peer.local is not None:
+            return plain_host(peer.local.host), int(self._bound[1])
+        return self.local_address
 
     @property
     def closed(self) -> bool:
-        return self._transport is None
+        return self._sock is None
 
-    # asyncio.DatagramProtocol
+    # receiving
 
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.DatagramTransport)
-        self._transport = transport
-
-    def datagram_received(self, data: bytes, addr: PeerAddress) -> None:
-        self.server.datagram_received(data, addr)
+    def _readable(self) -> None:
+        view = memoryview(self._buffer)
+        for _ in range(_READ_BATCH):
+            sock = self._sock
+            if sock is None:
+                return
+            try:
+                size, ancillary, flags, sockaddr = sock.recvmsg_into([view], self._ancillary_size)
+            except (BlockingIOError, InterruptedError):
+                break
+            except OSError as err:
+                # An error queued on the socket (an ICMP report, say): nothing to deliver.
+                self._logger.debug("DTLS socket receive error: %s", err)
+                continue
+            if flags & socket.MSG_TRUNC:
+                self.server.counters["dropped"] += 1
+                continue
+            local = None
+            if self._any_address:
+                local = local_address_of(self._family, ancillary)
+                if local is None:
+                    # No reply could leave from where this was sent (or we cannot tell).
+                    self.server.counters["dropped:not_unicast_to_us"] += 1
+                    continue
+            self.server.datagram_received(bytes(view[:size]), Flow.of(sockaddr, local))
         self._reschedule()
-
-    def error_received(self, exc: Exception) -> None:
-        """ICMP errors cannot be tied to a session reliably; timeouts handle dead peers."""
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._transport = None
-        self._cancel_timer()
 
     # sending and closing
 
     def _transmit(self, peer: PeerAddress, data: bytes) -> None:
-        if self._transport is not None:
-            self._transport.sendto(data, peer)
+        sock = self._sock
+        if sock is None:
+            return
+        flow = peer if isinstance(peer, Flow) else Flow.of(peer)
+        try:
+            if flow.local is None:
+                sock.sendto(data, flow.sockaddr)
+            else:
+                sock.sendmsg([data], ancillary_for(self._family, flow.local), 0, flow.sockaddr)
+        except (BlockingIOError, InterruptedError):
+            # Send buffer full: lost like any datagram; DTLS and CoAP retransmit.
+            self.server.counters["send_dropped"] += 1
+        except OSError as err:
+            self.server.counters["send_failed"] += 1
+            self._logger.debug("DTLS datagram not sent: %s", err)
 
     def send(self, session: Session, data: bytes) -> None:
         self.server.send(session, data)
@@ -108,11 +175,13 @@ class UdpDtlsDriver(asyncio.DatagramProtocol):
 
     def close(self) -> None:
         """close_notify to every session, then close the socket."""
+        if self._sock is None:
+            return
         self.server.close_all()
         self._cancel_timer()
-        if self._transport is not None:
-            self._transport.close()
-            self._transport = None
+        sock, self._sock = self._sock, None
+        self._loop.remove_reader(sock.fileno())
+        sock.close()
 
     def _cancel_timer(self) -> None:
         if self._timer is not None:
@@ -120,7 +189,7 @@ class UdpDtlsDriver(asyncio.DatagramProtocol):
         self._timer = self._timer_deadline = None
 
     def _reschedule(self) -> None:
-        if self._transport is None:
+        if self._sock is None:
             return
         deadline = self.server.next_deadline()
         if deadline is None:
@@ -131,4 +200,4 @@ class UdpDtlsDriver(asyncio.DatagramProtocol):
         self._cancel_timer()
         self._timer_deadline = deadline
         delay = max(0.0, deadline - self._clock())
-        self._timer = asyncio.get_running_loop().call_later(delay, self.poll)
+        self._timer = self._loop.call_later(delay, self.poll)

@@ -1,0 +1,119 @@
+"""Both servers' secure ports: opened with one argument, closed cleanly, and when no
+DTLS backend can run, plain CoAP keeps working and the reason is exposed."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from custom_components.lwm2m.engine.bootstrap import BootstrapServer
+from custom_components.lwm2m.engine.credentials_csv import parse_credentials_csv
+from custom_components.lwm2m.engine.dtls import DtlsBindError, DtlsConfigurationError, dtls_status
+from custom_components.lwm2m.engine.events import BootstrapFinished
+from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine.security import CredentialStore, SecurityPolicy
+from custom_components.lwm2m.engine.server import LwM2MServer
+from simulator import SimulatedDevice
+
+from .bootstrap_harness import NO_SEC_CSV, PSK_CSV, start_stack, stop_stack
+from .server_harness import REGISTRY, EventLog, expected_lingering_timers, loopback, make_server
+
+__all__ = ["expected_lingering_timers", "loopback"]
+
+BUILTIN_NEEDS = "cryptography.hazmat.primitives.ciphers.aead"
+DTLSSOCKET_NEEDS = "DTLSSocket.dtls"
+
+
+@pytest.fixture
+def no_dtls(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Neither backend's imports work, as on an installation without them."""
+    monkeypatch.setitem(sys.modules, BUILTIN_NEEDS, None)
+    monkeypatch.setitem(sys.modules, DTLSSOCKET_NEEDS, None)
+    assert not dtls_status().available
+
+
+@pytest.mark.parametrize("backend", ["builtin", "dtlssocket"])
+async def test_without_dtls_both_servers_run_plain(
+    loopback: None, no_dtls: None, backend: str
+) -> None:
+    store = CredentialStore()
+    server = make_server(
+        policy=SecurityPolicy.STRICT, credentials=store, secure_port=0, dtls_backend=backend
+    )
+    bootstrap = BootstrapServer(
+        store, REGISTRY, host="127.0.0.1", port=0, secure_port=0, dtls_backend=backend
+    )
+    await server.start()
+    await bootstrap.start()
+    device = SimulatedDevice("plain-meter", auto_update=False)
+    await device.start()
+    try:
+        for running in (server, bootstrap):
+            assert running.secure_port is None
+            assert running.dtls_endpoint is None
+            reason = running.dtls_unavailable_reason
+            assert reason is not None
+            assert f"DTLS backend {backend!r} unavailable" in reason
+        expected_cause = "cryptography" if backend == "builtin" else "DTLSSocket"
+        assert expected_cause in str(server.dtls_unavailable_reason)
+
+        store.set_all(parse_credentials_csv(NO_SEC_CSV.format(plain=server.port)))
+        events = EventLog()
+        bootstrap.add_listener(events)
+        finished = events.next(BootstrapFinished)
+        await device.bootstrap(("127.0.0.1", bootstrap.port))
+        await finished
+        await device.register_from_bootstrap()
+        value = await server.read("plain-meter", Path.of(3, 0, 0))
+        assert value == {Path.of(3, 0, 0): "Simulated Devices Ltd"}
+    finally:
+        await device.stop()
+        await bootstrap.stop()
+        await server.stop()
+
+
+async def test_secure_ports_open_and_close(loopback: None) -> None:
+    stack = await start_stack()
+    stack.load(PSK_CSV)
+    try:
+        for running in (stack.server, stack.bootstrap):
+            assert running.dtls_unavailable_reason is None
+            endpoint = running.dtls_endpoint
+            assert endpoint is not None
+            assert endpoint.port == running.secure_port
+            assert endpoint.stats().sessions == 0
+    finally:
+        await stop_stack(stack)
+    for running in (stack.server, stack.bootstrap):
+        assert running.secure_port is None
+        assert running.dtls_endpoint is None
+
+
+async def test_taken_secure_port_fails_start_and_frees_the_plain_port(loopback: None) -> None:
+    stack = await start_stack()
+    taken = stack.server.secure_port
+    assert taken is not None
+    try:
+        second = make_server(secure_port=taken)
+        with pytest.raises(DtlsBindError):
+            await second.start()
+        with pytest.raises(RuntimeError, match="not running"):
+            _ = second.port
+        other = BootstrapServer(
+            CredentialStore(), REGISTRY, host="127.0.0.1", port=0, secure_port=taken
+        )
+        with pytest.raises(DtlsBindError):
+            await other.start()
+        with pytest.raises(RuntimeError, match="not running"):
+            _ = other.port
+    finally:
+        await stop_stack(stack)
+
+
+async def test_secure_port_needs_a_concrete_address(loopback: None) -> None:
+    server = LwM2MServer(REGISTRY, host="::", port=0, secure_port=0)
+    with pytest.raises(DtlsConfigurationError, match="any-address"):
+        await server.start()
+    with pytest.raises(RuntimeError, match="not running"):
+        _ = server.port
