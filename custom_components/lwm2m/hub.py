@@ -325,11 +325,16 @@ class LwM2MHub:
                     "Cancelling the observation of %s on %s failed: %s", path, endpoint, err
                 )
         for path, observation in wanted.items():
-            if current.get(path) == observation:
+            previous = current.get(path)
+            if previous == observation:
                 continue
+            # Attributes the protocol no longer sets are removed (None) from the device.
+            attributes: dict[str, int | float | None] = dict(observation.attributes)
+            if previous is not None:
+                attributes.update(dict.fromkeys(previous.attributes.keys() - attributes.keys()))
             try:
-                if observation.attributes:
-                    await self.server.write_attributes(endpoint, path, **observation.attributes)
+                if attributes:
+                    await self.server.write_attributes(endpoint, path, **attributes)
                 await self.server.observe(endpoint, path)
             except LwM2MError as err:
                 LOGGER.debug("Observing %s on %s failed: %s", path, endpoint, err)
@@ -407,7 +412,8 @@ class LwM2MHub:
             if new.get(unique_id) == target:
                 continue
             async_dispatcher_send(self.hass, signal_remove(self.entry.entry_id, unique_id))
-            if unique_id not in new:
+            replacement = new.get(unique_id)
+            if replacement is None or replacement.spec.platform != target.spec.platform:
                 entity_id = entity_registry.async_get_entity_id(
                     target.spec.platform, DOMAIN, unique_id
                 )

@@ -637,8 +637,9 @@ def _units_and_classes(
 def _settings(
     obj: ObjectDef, resource: ResourceDef, protocol: ObjectProtocol | None
 ) -> ResourceSettings | None:
-    """The protocol's settings of a resource; objects holding secrets never have any."""
-    if protocol is None or obj.id in PROTECTED_OBJECTS:
+    """The protocol's settings of a resource; objects holding secrets never have any, and
+    only a readable resource has values to measure, alarm on or pass on."""
+    if protocol is None or obj.id in PROTECTED_OBJECTS or not resource.operations.readable:
         return None
     return protocol.settings(resource.id)
 
@@ -665,7 +666,7 @@ def _measurement_spec(
         resource_name=resource.name,
         resource_type=resource.type,
         multiple=resource.multiple,
-        translation_key=rule.translation_key,
+        translation_key=rule.translation_key if rule.platform is SENSOR else None,
         primary=rule.primary,
         device_class=device_class,
         state_class=_MEASUREMENT,

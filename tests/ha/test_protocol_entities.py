@@ -181,8 +181,11 @@ async def test_seed_000_parsing_as_a_table(
 async def test_booleans_are_measured_as_0_and_1(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: FakeServer
 ) -> None:
+    assert er.async_get(hass).async_get("switch.dev_1_light_control") is not None
     await _use(hass, loaded_entry, 3311, r5850=ResourceSettings(measurement=MEASURED))
     assert hass.states.get("sensor.dev_1_light_control").state == "0"
+    # The switch became a sensor: the switch's registry entry goes.
+    assert er.async_get(hass).async_get("switch.dev_1_light_control") is None
     fake_server.notify("dev-1", "/3311/0/5850", {"/3311/0/5850": True})
     await hass.async_block_till_done()
     assert hass.states.get("sensor.dev_1_light_control").state == "1"
@@ -340,6 +343,18 @@ async def test_auto_observe_writes_every_attribute(
     observed = {call[2] for call in fake_server.requests("observe")}
     assert Path.parse("/3303/0/5700") in observed
     assert Path.parse("/3303/0/5601") in observed  # shown, so observable
+    # An attribute the protocol drops is removed from the device.
+    await _use(
+        hass,
+        loaded_entry,
+        3303,
+        r5700=ResourceSettings(measurement=MEASURED, observe=True, pmin=5, pmax=300),
+        r5601=ResourceSettings(observe=True),
+    )
+    assert fake_server.requests("write_attributes")[-1][2:] == (
+        Path.parse("/3303/0/5700"),
+        {"pmin": 5, "pmax": 300, "gt": None, "lt": None, "st": None},
+    )
     assert ("cancel_observation", "dev-1", Path.parse("/3304/0/5700")) not in fake_server.calls
     await _use(hass, loaded_entry, 3304, r5700=ResourceSettings(show=False, observe=True))
     # No functionality: the default observation ends and none takes its place.
