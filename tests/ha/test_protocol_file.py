@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path as FsPath
 from typing import Any
 
 import pytest
@@ -188,3 +190,13 @@ def test_preview_and_merge() -> None:
     assert sorted(result.objects) == [3303, 3304, 3311, 3342]
     assert result.objects[3303] == PROTOCOLS.objects[3303]
     assert result.objects[3304] == current.objects[3304]
+
+
+def test_the_readme_example_imports() -> None:
+    readme = (FsPath(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"```json\n(.*?)```", readme, re.DOTALL)
+    assert example is not None
+    protocols = parse_document(example.group(1).encode())
+    settings = protocols.get(3303).settings(5700)
+    assert settings.observation_attributes == {"pmin": 10, "pmax": 300, "gt": 30.0, "st": 0.5}
+    assert len(protocols.get(3303).settings(5750).rules.groups) == 2
