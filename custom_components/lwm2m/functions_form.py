@@ -73,8 +73,8 @@ def _optional(key: str, current: Any) -> vol.Optional:
     return vol.Optional(key, description={"suggested_value": current})
 
 
-def functions_schema(settings: ResourceSettings) -> vol.Schema:
-    """The form, filled in with ``settings``."""
+def functions_schema(settings: ResourceSettings, *, numeric: bool) -> vol.Schema:
+    """The form, filled in with ``settings``; value conditions only for a numeric resource."""
     measurement, alarm, event = settings.measurement, settings.alarm, settings.event
     fields: dict[Any, Any] = {
         vol.Required(SHOW, default=settings.show): BooleanSelector(),
@@ -124,7 +124,7 @@ def functions_schema(settings: ResourceSettings) -> vol.Schema:
     }
     for key in PERIODS:
         observation[_optional(key, getattr(settings, key))] = _PERIOD
-    for key in CONDITIONS:
+    for key in CONDITIONS if numeric else ():
         observation[_optional(key, getattr(settings, key))] = _NUMBER
     fields[vol.Required(OBSERVATION)] = section(
         vol.Schema(observation), {"collapsed": not settings.observe}

@@ -332,9 +332,12 @@ class LwM2MHub:
             attributes: dict[str, int | float | None] = dict(observation.attributes)
             if previous is not None:
                 attributes.update(dict.fromkeys(previous.attributes.keys() - attributes.keys()))
-            try:
-                if attributes:
+            if attributes:
+                try:
                     await self.server.write_attributes(endpoint, path, **attributes)
+                except LwM2MError as err:  # observing with the device's defaults still helps
+                    LOGGER.debug("Writing attributes of %s on %s failed: %s", path, endpoint, err)
+            try:
                 await self.server.observe(endpoint, path)
             except LwM2MError as err:
                 LOGGER.debug("Observing %s on %s failed: %s", path, endpoint, err)

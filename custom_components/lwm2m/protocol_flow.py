@@ -155,7 +155,7 @@ class ProtocolSteps(LwM2MOptionsBase):
                 )
         return self.async_show_form(
             step_id="resource_functions",
-            data_schema=functions_schema(before),
+            data_schema=functions_schema(before, numeric=resource.type.is_numeric),
             errors=errors,
             description_placeholders={
                 "object": f"{obj.id} {obj.name}",

@@ -106,7 +106,8 @@ def protocol_from_choice(
     obj: ObjectDef, choice: dict[str, Any], previous: ObjectProtocol | None
 ) -> ObjectProtocol:
     """The protocol the form's answer describes; the other settings of kept resources (and
-    resources with functionalities or validation rules) survive."""
+    resources with functionalities or validation rules) survive. The value conditions
+    (gt, lt, st) go to numeric resources only."""
     shown = {int(rid) for rid in choice.get(SHOWN, [])}
     observed = {int(rid) for rid in choice.get(OBSERVED, [])}
     pmin, pmax = _optional_int(choice.get(PMIN)), _optional_int(choice.get(PMAX))
@@ -120,15 +121,16 @@ def protocol_from_choice(
     for rid in sorted((shown | observed | configured) & set(obj.resources)):
         before = previous.settings(rid) if previous is not None else None
         watch = rid in observed
+        compare = watch and obj.resources[rid].type.is_numeric
         resources[rid] = replace(
             before or ResourceSettings(),
             show=rid in shown,
             observe=watch,
             pmin=pmin if watch else None,
             pmax=pmax if watch else None,
-            gt=gt if watch else None,
-            lt=lt if watch else None,
-            st=st if watch else None,
+            gt=gt if compare else None,
+            lt=lt if compare else None,
+            st=st if compare else None,
         )
     return ObjectProtocol(resources)
 

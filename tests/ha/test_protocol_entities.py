@@ -438,3 +438,15 @@ async def test_a_rule_reads_the_linked_resource_when_it_is_unknown(
             {"endpoint": "dev-1", "path": "/3311/0/5750", "value": "x"},
             blocking=True,
         )
+
+
+async def test_an_attribute_the_device_refuses_does_not_stop_the_observation(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: FakeServer
+) -> None:
+    fake_server.fail["write_attributes"] = RequestFailedError(
+        "dev-1", Path.parse("/3303/0/5700"), "4.00"
+    )
+    settings = ResourceSettings(measurement=MEASURED, observe=True, gt=30.0)
+    await _use(hass, loaded_entry, 3303, r5700=settings)
+    assert fake_server.requests("observe")[-1][2] == Path.parse("/3303/0/5700")
+    assert loaded_entry.runtime_data.hub.observed["dev-1"][Path.parse("/3303/0/5700")].gt == 30.0

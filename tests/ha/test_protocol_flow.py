@@ -98,9 +98,14 @@ async def test_object_menu_lists_what_the_object_offers(
 async def test_resource_functionalities_are_saved_and_become_entities(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: FakeServer
 ) -> None:
+    result = await _resource_form(hass, loaded_entry, 3303, 5701)
+    observation = result["data_schema"].schema["observation"].schema.schema
+    assert sorted(str(key) for key in observation) == ["observe", "pmax", "pmin"]  # text
     result = await _resource_form(hass, loaded_entry, 3303, 5700)
     assert result["step_id"] == "resource_functions"
     assert result["description_placeholders"]["resource"] == "5700 Sensor Value"
+    observation = result["data_schema"].schema["observation"].schema.schema
+    assert {"gt", "lt", "st"} <= {str(key) for key in observation}
     answer = _functions(
         measurement={"enabled": True, "type": "c8y_T", "series": "c8y_T.T", "unit": "°C"},
         alarm={
@@ -201,7 +206,14 @@ async def test_entities_and_observation_take_conditions(
     result = await _submit(
         hass,
         result,
-        {"shown": ["5700"], "observed": ["5700"], "pmin": 1, "gt": 25.0, "lt": 15, "st": 0.25},
+        {
+            "shown": ["5700", "5701"],
+            "observed": ["5700", "5701"],
+            "pmin": 1,
+            "gt": 25.0,
+            "lt": 15,
+            "st": 0.25,
+        },
     )
     assert result["reason"] == "protocol_saved"
     await hass.async_block_till_done()
@@ -212,6 +224,8 @@ async def test_entities_and_observation_take_conditions(
         "lt": 15.0,
         "st": 0.25,
     }
+    # Sensor Units is text: value conditions do not apply to it.
+    assert protocol.settings(5701).observation_attributes == {"pmin": 1}
     assert protocol.settings(5750).event == EventSettings("e", "t")  # kept, though not shown
     result = await _object(hass, loaded_entry, 3303)
     result = await _submit(hass, result, {"next_step_id": "protocol_resources"})
