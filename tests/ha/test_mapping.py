@@ -254,6 +254,11 @@ def test_functionalities_need_a_readable_resource_and_no_secrets(
     ]
     assert battery[0].translation_key == "battery_level"
     assert battery[0].state_class == "measurement"
+    presence = registry.get(3302)
+    assert presence is not None
+    sensor = describe(presence, presence.resources[5500], ObjectProtocol({5500: measured}))
+    assert sensor is not None
+    assert (sensor.platform, sensor.device_class) == (Platform.SENSOR, None)  # not occupancy
     security = registry.get(0)
     assert security is not None
     assert describe_object(security, ObjectProtocol({5: measured})) == []

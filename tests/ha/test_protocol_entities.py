@@ -320,6 +320,14 @@ async def test_secret_objects_take_no_functionality(
         for entry in er.async_entries_for_config_entry(er.async_get(hass), loaded_entry.entry_id)
         if entry.unique_id.startswith("sec-1")
     ] == []
+    # Rules stored for them (by an older version, say) are not applied either.
+    loaded_entry.runtime_data.storage.protocols.objects[0] = ObjectProtocol(
+        {0: ResourceSettings(rules=SEED_RULES)}
+    )
+    await hass.services.async_call(
+        DOMAIN, "write", {"endpoint": "sec-1", "path": "/0/0/0", "value": "test"}, blocking=True
+    )
+    assert fake_server.requests("write")[-1][1:3] == ("sec-1", Path.parse("/0/0/0"))
     assert not [call for call in fake_server.calls if call[0] == "observe" and call[1] == "sec-1"]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -27,6 +28,7 @@ from custom_components.lwm2m.protocols import (
     ObjectProtocol,
     ResourceSettings,
 )
+from custom_components.lwm2m.raw_payload import payload_attributes
 from custom_components.lwm2m.validation import Operator, RuleSet, RuleType, ValidationRule
 
 FULL = ResourceSettings(
@@ -200,3 +202,15 @@ def test_the_readme_example_imports() -> None:
     settings = protocols.get(3303).settings(5700)
     assert settings.observation_attributes == {"pmin": 10, "pmax": 300, "gt": 30.0, "st": 0.5}
     assert len(protocols.get(3303).settings(5750).rules.groups) == 2
+
+
+def test_raw_payload_of_other_values() -> None:
+    assert payload_attributes(datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC))["hex"] == (
+        b"2025-01-02T03:04:05+00:00".hex()
+    )
+    assert payload_attributes(21.5) == {
+        "hex": b"21.5".hex(),
+        "base64": "MjEuNQ==",
+        "length": 4,
+        "truncated": False,
+    }

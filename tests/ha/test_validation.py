@@ -132,6 +132,8 @@ def test_string_rules_and_booleans() -> None:
     assert ValidationRule(RuleType.STRING, Operator.EQUALS, "false").holds(False, {})
     assert ValidationRule(RuleType.STRING, Operator.EQUALS, "00ff").holds(b"\x00\xff", {})
     assert ValidationRule(RuleType.REGEX, Operator.NOT_EQUALS, "[0-9]+").holds("12a", {})
+    in_2025 = ValidationRule(RuleType.REGEX, Operator.EQUALS, "2025-.*")
+    assert in_2025.holds(datetime(2025, 3, 1, tzinfo=UTC), {})
 
 
 @pytest.mark.parametrize(
