@@ -458,3 +458,44 @@ async def test_an_attribute_the_device_refuses_does_not_stop_the_observation(
     await _use(hass, loaded_entry, 3303, r5700=settings)
     assert fake_server.requests("observe")[-1][2] == Path.parse("/3303/0/5700")
     assert loaded_entry.runtime_data.hub.observed["dev-1"][Path.parse("/3303/0/5700")].gt == 30.0
+
+
+async def test_rules_guard_switch_and_number_entities(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    fake_server: FakeServer,
+    register_sensor_device: Callable[..., Any],
+) -> None:
+    only_off = RuleSet(((ValidationRule(RuleType.STRING, Operator.EQUALS, "False"),),))
+    at_most_half = RuleSet(((ValidationRule(RuleType.NUMBER, Operator.LOWER_OR_EQUAL, "50"),),))
+    await _use(
+        hass,
+        loaded_entry,
+        3311,
+        r5850=ResourceSettings(rules=only_off),
+        r5851=ResourceSettings(rules=at_most_half),
+    )
+    await register_sensor_device("dev-2")
+    writes = len(fake_server.requests("write"))
+    refused = [
+        ("switch", "turn_on", {"entity_id": "switch.dev_2_light_control"}),
+        ("number", "set_value", {"entity_id": "number.dev_2_light_control_dimmer", "value": 80}),
+    ]
+    for domain, service, data in refused:
+        with pytest.raises(ServiceValidationError) as err:
+            await hass.services.async_call(domain, service, data, blocking=True)
+        assert err.value.translation_key == "validation_failed"
+    assert len(fake_server.requests("write")) == writes
+    await hass.services.async_call(
+        "switch", "turn_off", {"entity_id": "switch.dev_2_light_control"}, blocking=True
+    )
+    await hass.services.async_call(
+        "number",
+        "set_value",
+        {"entity_id": "number.dev_2_light_control_dimmer", "value": 50},
+        blocking=True,
+    )
+    assert [call[3] for call in fake_server.requests("write")[writes:]] == [
+        {Path.parse("/3311/0/5850"): False},
+        {Path.parse("/3311/0/5851"): 50},
+    ]
