@@ -9,7 +9,7 @@ from typing import Any
 from .engine.model import ObjectDef, ObjectRegistry
 from .engine.path import Path
 from .engine.registration import announced_version
-from .mapping import EntitySpec, Observation, describe_object, observations
+from .mapping import EntitySpec, Observation, Role, describe_object, observations
 from .protocols import DeviceProtocols
 
 
@@ -27,8 +27,10 @@ class EntityTarget:
 
     @property
     def unique_id(self) -> str:
+        """``{endpoint}-{obj}-{inst}-{res}``; a functionality's entity adds ``-{role}``."""
         spec = self.spec
-        return f"{self.endpoint}-{spec.object_id}-{self.instance_id}-{spec.resource_id}"
+        base = f"{self.endpoint}-{spec.object_id}-{self.instance_id}-{spec.resource_id}"
+        return base if spec.role is Role.VALUE else f"{base}-{spec.role.value}"
 
 
 def object_definition(
