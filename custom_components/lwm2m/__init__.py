@@ -25,6 +25,7 @@ from .const import (
 )
 
 if TYPE_CHECKING:
+    from .bootstrap_report import BootstrapReport
     from .data import LwM2MConfigEntry
     from .engine_link import Engine
     from .hub import LwM2MHub
@@ -48,6 +49,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> bool:
+    from .bootstrap_report import BootstrapReport
     from .data import LwM2MData
     from .engine_link import async_create_engine
     from .hub import LwM2MHub
@@ -60,16 +62,23 @@ async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> boo
     registry = await hass.async_add_executor_job(build_registry, storage.ddfs)
     engine = await async_create_engine(hass, entry.data, registry, storage.credentials)
     hub = LwM2MHub(hass, entry, storage, registry, engine)
-    entry.runtime_data = LwM2MData(hub, storage, registry)
+    bootstraps = BootstrapReport(
+        hass,
+        device_id=hub.device_id,
+        known=lambda endpoint: endpoint in storage.credentials,
+    )
+    entry.runtime_data = LwM2MData(hub, storage, registry, bootstraps)
     hub.restore_known_devices()
-    await _async_start_servers(entry, engine, hub)
+    await _async_start_servers(entry, engine, hub, bootstraps)
     async_update_dtls_issue(hass, engine.dtls_problems())
     entry.async_on_unload(lambda: async_update_dtls_issue(hass, []))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
 
 
-async def _async_start_servers(entry: LwM2MConfigEntry, engine: Engine, hub: LwM2MHub) -> None:
+async def _async_start_servers(
+    entry: LwM2MConfigEntry, engine: Engine, hub: LwM2MHub, bootstraps: BootstrapReport
+) -> None:
     """The LwM2M server first, so bootstrapped devices find it; each stops on unload.
 
     A port that cannot be bound (another program holds it) makes Home Assistant retry
@@ -85,6 +94,7 @@ async def _async_start_servers(entry: LwM2MConfigEntry, engine: Engine, hub: LwM
     entry.async_on_unload(hub.async_stop)
     if engine.bootstrap is None:
         return
+    entry.async_on_unload(engine.bootstrap.add_listener(bootstraps.handle_event))
     try:
         await engine.bootstrap.start()
     except (OSError, DtlsError) as err:

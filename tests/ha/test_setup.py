@@ -70,11 +70,13 @@ async def test_unloading_stops_both_servers_and_drops_the_issue(
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     assert fake_engine.started
     assert fake_bootstrap.started
+    assert len(fake_bootstrap.listeners) == 1
     assert ir.async_get(hass).async_get_issue(DOMAIN, "dtls_unavailable") is not None
 
     assert await hass.config_entries.async_unload(config_entry.entry_id)
     assert not fake_engine.started
     assert not fake_bootstrap.started
+    assert fake_bootstrap.listeners == []
     assert ir.async_get(hass).async_get_issue(DOMAIN, "dtls_unavailable") is None
 
 
@@ -94,6 +96,7 @@ async def test_bootstrap_server_that_cannot_bind_is_retried_and_stops_the_other(
         "error": "[Errno 98] Address in use",
     }
     assert not fake_engine.started
+    assert fake_bootstrap.listeners == []
 
 
 async def test_stored_ddfs_rebuild_the_registry(
