@@ -44,6 +44,7 @@ from custom_components.lwm2m.engine.bootstrap import BootstrapServer
 from custom_components.lwm2m.engine.credentials_csv import DeviceCredentials, SecurityMode
 from custom_components.lwm2m.engine.dtls import BackendStatus, DtlsStatus, dtls_status
 from custom_components.lwm2m.engine.server import LwM2MServer
+from custom_components.lwm2m.ports import dual_stack_available
 from simulator import BootstrapError, SimulatedDevice
 
 from .test_end_to_end import expected_lingering_timers, loopback
@@ -75,15 +76,26 @@ def _secrets() -> list[str]:
     return strings
 
 
+def _any_address() -> str:
+    """Where an entry on 0.0.0.0 binds on this host."""
+    return "::" if dual_stack_available() else "0.0.0.0"
+
+
+def _udp_socket(host: str) -> socket.socket:
+    if ":" not in host:
+        return socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    return sock
+
+
 def _free_ports(count: int) -> list[int]:
-    """Ports free for IPv4 and IPv6 both (servers on :: take both)."""
-    sockets = []
+    """Ports free on the any-address (IPv6 and IPv4 both, where the host has IPv6)."""
+    sockets: list[socket.socket] = []
     try:
         while len(sockets) < count:
-            sock = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
-            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
-            sock.bind(("::", 0))
-            sockets.append(sock)
+            sockets.append(_udp_socket(_any_address()))
+            sockets[-1].bind((_any_address(), 0))
         return [sock.getsockname()[1] for sock in sockets]
     finally:
         for sock in sockets:
@@ -190,10 +202,9 @@ def _temperature(hass: HomeAssistant, endpoint: str) -> str | None:
 
 
 def _ports_free(address: str, ports: list[int]) -> None:
-    """Bind each port as the servers did: they must all be released."""
+    """Bind each port where the servers did: they must all be released."""
     for port in ports:
-        with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as sock:
-            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        with _udp_socket(address) as sock:
             sock.bind((address, port))
 
 
@@ -208,7 +219,7 @@ async def test_csv_import_bootstrap_plain_and_dtls_then_register(
     entry = any_address_entry
     data = entry.data
     engine = entry.runtime_data.hub.engine
-    assert engine.host == "::"
+    assert engine.host == _any_address()
     assert engine.server.secure_port == data[CONF_COAPS_PORT]
     assert engine.bootstrap is not None
     assert engine.bootstrap.secure_port == data[CONF_BOOTSTRAPS_PORT]
@@ -267,7 +278,7 @@ async def test_csv_import_bootstrap_plain_and_dtls_then_register(
 
     await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
-    _ports_free("::", [data[key] for key in PORT_KEYS])
+    _ports_free(_any_address(), [data[key] for key in PORT_KEYS])
 
     # The test harness's stand-in for storage logs what it stores (Home Assistant's own
     # storage does not): that is the one logger left out.
@@ -342,6 +353,8 @@ async def test_ipv6_devices_reach_every_port(
     The PSK record has no server URL of its own (an older import's): the bootstrap
     server hands out the configured URI's host with the CoAPs port.
     """
+    if _any_address() != "::":
+        pytest.skip("this host has no IPv6")
     ports = _free_ports(4)
     coaps = ports[1]
     record = DeviceCredentials(
@@ -458,7 +471,7 @@ async def test_reconfigure_moves_both_servers_and_the_uri_they_hand_out(
     assert result["reason"] == "reconfigure_successful"
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
-    _ports_free("::ffff:127.0.0.1", old)
+    _ports_free("127.0.0.1", old)
 
     device = SimulatedDevice("plain-1", auto_update=False)
     await device.start()
@@ -490,5 +503,5 @@ async def test_taken_port_retries_the_setup_and_frees_the_others(
         assert entry.reason is not None
         assert entry.error_reason_translation_key == key
         assert str(ports[taken]) in entry.error_reason_translation_placeholders["ports"]
-    _ports_free("::ffff:127.0.0.1", ports)
+    _ports_free("127.0.0.1", ports)
     await hass.config_entries.async_unload(entry.entry_id)
