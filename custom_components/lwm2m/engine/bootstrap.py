@@ -75,9 +75,10 @@ class _BootstrapRequestResource(resource.Resource):  # type: ignore[misc]
 class BootstrapServer:
     """Client-initiated bootstrap over CoAP (``port``) and, optionally, DTLS-PSK.
 
-    ``secure_port`` serves coaps:// with the devices' bootstrap PSKs (``host`` must
-    then be a concrete address; 0 picks a free port); when ``dtls_backend`` cannot
-    run here, only plain CoAP is served and ``dtls_unavailable_reason`` says why.
+    ``secure_port`` serves coaps:// with the devices' bootstrap PSKs (on ``host``,
+    the any-address included with the builtin backend; 0 picks a free port); when
+    ``dtls_backend`` cannot run here, only plain CoAP is served and
+    ``dtls_unavailable_reason`` says why.
 
     The LwM2M server URI written to a device is its row's ``lwm2m server url``, else
     ``secure_server_uri`` (PSK rows) or ``server_uri`` (NO_SEC rows); a row without any

@@ -9,6 +9,7 @@ from .codec import TimedValue
 from .path import Path
 
 if TYPE_CHECKING:
+    from .firmware_status import FirmwareStatus
     from .registration import Registration
 
 
@@ -117,3 +118,19 @@ class BootstrapFailed(LwM2MEvent):
     code: str | None = None
     reason: str = ""
     attempts: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class FirmwareProgress(LwM2MEvent):
+    """A firmware update moved on: its phase changed or its progress reached another
+    whole percent."""
+
+    status: FirmwareStatus
+
+
+@dataclass(frozen=True, slots=True)
+class FirmwareUpdateFinished(LwM2MEvent):
+    """A firmware update ended: ``status.phase`` is succeeded or failed, and then
+    ``status.error`` says why."""
+
+    status: FirmwareStatus
