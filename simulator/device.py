@@ -20,7 +20,7 @@ from .attributes import AttributeStore
 from .bootstrap import BOOTSTRAP_PATH, BootstrapSession
 from .defaults import DEFAULT_PMIN, SERVER_OBJECT, default_objects
 from .faults import Faults
-from .firmware import FirmwareUpdate
+from .firmware import RESULT_CONNECTION_LOST, FirmwareUpdate
 from .formats import FormatPolicy
 from .inbound import refuses_accept
 from .objects import DeviceObject, Instance, ObjectStore
@@ -104,7 +104,9 @@ class SimulatedDevice:
             executed=self._executed,
             deleted=self._deleted,
         )
-        self.firmware = FirmwareUpdate(self._stored_value, self.set_value)
+        self.firmware = FirmwareUpdate(
+            self._stored_value, self.set_value, fetch=self._fetch, changed=self.changes.happened
+        )
         self.log = RequestLog()
         self.executed: list[tuple[Path, str]] = []
         self.dropped: list[RequestRecord] = []
@@ -152,6 +154,19 @@ class SimulatedDevice:
         if self._secure is not None:
             secure, self._secure = self._secure, None
             await secure.close()
+
+    async def reboot(self, *, firmware_result: int = RESULT_CONNECTION_LOST) -> None:
+        """Power-cycle: the socket closes without a word, a firmware download in progress
+        is lost (idle, Update Result ``firmware_result``), then the device comes back on
+        a new port and registers again with the server it had."""
+        server = self.server
+        await self.stop()
+        self.firmware.power_cycle(firmware_result)
+        self.location = None
+        self.asleep = False
+        await self.start()
+        if server is not None:
+            await self.register(server)
 
     @property
     def transport(self) -> DeviceTransport:
@@ -376,6 +391,10 @@ class SimulatedDevice:
             legacy = self.lwm2m_version == "1.0"
             self.binding = account.binding if legacy else account.binding.replace("Q", "") or "U"
         return await self.register((host, port), scheme=scheme)
+
+    async def _fetch(self, message: Message) -> Message:
+        """One request the device makes on its own (a firmware block), not block-wise."""
+        return await self.transport.request(message, blockwise=False)
 
     # --- automatic updates and queue mode ------------------------------------------------
 

@@ -125,8 +125,8 @@ class DeviceTransport:
         await interface._shutting_down
         interface._shutting_down = None
 
-    async def request(self, message: Message) -> Message:
-        response: Message = await self.context.request(message).response
+    async def request(self, message: Message, *, blockwise: bool = True) -> Message:
+        response: Message = await self.context.request(message, handle_blockwise=blockwise).response
         return response
 
     async def close(self) -> None:

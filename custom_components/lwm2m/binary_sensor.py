@@ -1,15 +1,20 @@
-"""Binary sensors: readable boolean resources."""
+"""Binary sensors: readable boolean resources, and the alarms of device protocols."""
 
 from __future__ import annotations
 
-from homeassistant.components.binary_sensor import BinarySensorEntity
+from typing import Any
+
+from homeassistant.components.binary_sensor import BinarySensorDeviceClass, BinarySensorEntity
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
+from .alarms import AlarmTracker
 from .data import LwM2MConfigEntry
 from .entity import LwM2MEntity, async_setup_platform_entities
 from .hub import LwM2MHub
+from .json_values import to_response
+from .mapping import Role
 from .targets import EntityTarget
 
 PARALLEL_UPDATES = 0
@@ -19,8 +24,14 @@ async def async_setup_entry(
     hass: HomeAssistant, entry: LwM2MConfigEntry, async_add_entities: AddEntitiesCallback
 ) -> None:
     async_setup_platform_entities(
-        hass, entry, Platform.BINARY_SENSOR, async_add_entities, LwM2MBinarySensor
+        hass, entry, Platform.BINARY_SENSOR, async_add_entities, _binary_sensor
     )
+
+
+def _binary_sensor(hub: LwM2MHub, target: EntityTarget) -> LwM2MEntity:
+    if target.spec.role is Role.ALARM:
+        return LwM2MAlarmSensor(hub, target)
+    return LwM2MBinarySensor(hub, target)
 
 
 class LwM2MBinarySensor(LwM2MEntity, BinarySensorEntity):
@@ -34,3 +45,32 @@ class LwM2MBinarySensor(LwM2MEntity, BinarySensorEntity):
     def is_on(self) -> bool | None:
         value = self.resource_value
         return None if value is None else bool(value)
+
+
+class LwM2MAlarmSensor(LwM2MEntity, BinarySensorEntity):
+    """On while the resource's alarm is raised; the attributes describe the alarm."""
+
+    _attr_device_class = BinarySensorDeviceClass.PROBLEM
+    listens_to_reports = True
+
+    def __init__(self, hub: LwM2MHub, target: EntityTarget) -> None:
+        super().__init__(hub, target)
+        spec = target.spec
+        self._tracker = AlarmTracker(spec.alarm, measured=spec.measurement is not None)
+
+    async def async_added_to_hass(self) -> None:
+        await super().async_added_to_hass()
+        self._tracker.start(self.resource_value)
+
+    @property
+    def is_on(self) -> bool:
+        return self._tracker.active is not None
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        return {key: to_response(value) for key, value in self._tracker.attributes().items()}
+
+    @callback
+    def value_reported(self, value: Any) -> None:
+        if self._tracker.update(value):
+            self.async_write_ha_state()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from homeassistant.config_entries import ConfigEntry
 
+from .bootstrap_report import BootstrapReport
 from .engine.model import ObjectRegistry
 from .hub import LwM2MHub
 from .storage import LwM2MStorage
@@ -13,11 +14,13 @@ from .storage import LwM2MStorage
 
 @dataclass(slots=True)
 class LwM2MData:
-    """What a loaded entry holds: the hub, its stores and the object registry."""
+    """What a loaded entry holds: the hub, its stores, the object registry and the
+    bootstrap outcomes."""
 
     hub: LwM2MHub
     storage: LwM2MStorage
     registry: ObjectRegistry
+    bootstraps: BootstrapReport
 
 
 type LwM2MConfigEntry = ConfigEntry[LwM2MData]

@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING, Any
 from .coerce import coerce
 from .engine.model import ResourceDef
 from .engine.path import Path
+from .engine.registration import announced_version
 from .errors import engine_errors, validation_error
 from .json_values import to_response
 from .targets import object_definition
+from .write_rules import async_check_write
 
 if TYPE_CHECKING:
     from .hub import LwM2MHub
@@ -25,8 +27,8 @@ def resource_definition(hub: LwM2MHub, endpoint: str, path: Path) -> ResourceDef
         return None
     state = hub.devices.get(endpoint)
     objects = state.objects if state is not None else {}
-    version = objects.get(Path.of(path.ids[0]), {}).get("ver")
-    obj = object_definition(hub.registry, path.ids[0], None if version is None else str(version))
+    version = announced_version(objects, path.ids[0])
+    obj = object_definition(hub.registry, path.ids[0], version)
     return None if obj is None else obj.resource(path.ids[2])
 
 
@@ -78,10 +80,12 @@ async def async_read(hub: LwM2MHub, endpoint: str, path: Path) -> dict[Path, Any
 
 
 async def async_write(hub: LwM2MHub, endpoint: str, path: Path, raw: Any) -> None:
+    """Write after the device protocol's validation rules accepted every value."""
     values = typed_values(hub, endpoint, path, raw)
+    await async_check_write(hub, endpoint, values)
     with engine_errors(endpoint, path):
         await hub.server.write(endpoint, path, values, partial=len(path) == 2)
-    hub.apply_values(endpoint, values)
+    hub.apply_values(endpoint, values, from_device=False)
 
 
 async def async_execute(hub: LwM2MHub, endpoint: str, path: Path, args: str | None) -> None:
@@ -131,9 +135,11 @@ async def async_create(
         raise validation_error("create_needs_object", path=str(path))
     instance = path if len(path) == 2 else path.child(_free_instance(hub, endpoint, path))
     values = typed_values(hub, endpoint, instance, raw or {})
+    await async_check_write(hub, endpoint, values)
     with engine_errors(endpoint, path):
         created = await hub.server.create(endpoint, Path.of(path.ids[0]), values)
-    hub.apply_values(endpoint, {Path((*created.ids, *p.ids[2:])): v for p, v in values.items()})
+    created_values = {Path((*created.ids, *p.ids[2:])): v for p, v in values.items()}
+    hub.apply_values(endpoint, created_values, from_device=False)
     return created
 
 

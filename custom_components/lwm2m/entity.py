@@ -17,15 +17,27 @@ from .const import DOMAIN
 from .data import LwM2MConfigEntry
 from .engine.path import Path
 from .hub import LwM2MHub
-from .signals import signal_availability, signal_new_entities, signal_remove, signal_values
+from .mapping import Role
+from .signals import (
+    signal_availability,
+    signal_new_entities,
+    signal_received,
+    signal_remove,
+    signal_values,
+)
 from .targets import EntityTarget
 
 
 class LwM2MEntity(Entity):
-    """State from the hub's values of ``target.path``, availability from registration."""
+    """State from the hub's values of ``target.path``, availability from registration.
+
+    An entity with ``listens_to_reports`` also hears of every value the device reports
+    for its resource, changed or not (``value_reported``).
+    """
 
     _attr_has_entity_name = True
     _attr_should_poll = False
+    listens_to_reports = False
 
     def __init__(self, hub: LwM2MHub, target: EntityTarget) -> None:
         self.hub = hub
@@ -37,6 +49,11 @@ class LwM2MEntity(Entity):
         self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, target.endpoint)})
         self._attr_entity_category = spec.category
         self._attr_entity_registry_enabled_default = spec.enabled
+        if spec.role is not Role.VALUE:
+            # "<resource name> alarm", "<resource name> events", ...
+            self._attr_translation_key = spec.translation_key
+            self._attr_translation_placeholders = {"name": spec.plain_name(target.instance_id)}
+            return
         if spec.translation_key is not None:
             self._attr_translation_key = spec.translation_key
         name = spec.name(target.instance_id)
@@ -69,11 +86,27 @@ class LwM2MEntity(Entity):
             (signal_remove(entry_id, self.target.unique_id), self._resource_gone),
         ):
             self.async_on_remove(async_dispatcher_connect(self.hass, signal, handler))
+        if self.listens_to_reports:
+            self.async_on_remove(
+                async_dispatcher_connect(
+                    self.hass, signal_received(entry_id, self.endpoint), self._paths_reported
+                )
+            )
 
     @callback
     def _values_changed(self, changed: set[Path]) -> None:
         if self.path in changed:
             self.async_write_ha_state()
+
+    @callback
+    def _paths_reported(self, paths: set[Path]) -> None:
+        value = self.resource_value if self.path in paths else None
+        if value is not None:
+            self.value_reported(value)
+
+    @callback
+    def value_reported(self, value: Any) -> None:
+        """The device reported ``value`` for this entity's resource."""
 
     @callback
     def _availability_changed(self) -> None:

@@ -48,7 +48,13 @@ from .engine.path import Path
 from .engine.registration import Registration
 from .engine_link import Engine, ServerAPI
 from .mapping import Observation
-from .signals import signal_availability, signal_new_entities, signal_remove, signal_values
+from .signals import (
+    signal_availability,
+    signal_new_entities,
+    signal_received,
+    signal_remove,
+    signal_values,
+)
 from .storage import LwM2MStorage
 from .targets import EntityTarget, device_observations, device_targets, instance_paths
 
@@ -265,18 +271,27 @@ class LwM2MHub:
         )
 
     @callback
-    def apply_values(self, endpoint: str, values: Mapping[Path, Any]) -> None:
-        """New values from a response, notification or Send: states follow."""
+    def apply_values(
+        self, endpoint: str, values: Mapping[Path, Any], *, from_device: bool = True
+    ) -> None:
+        """New values from a response, notification or Send (or values Home Assistant
+        wrote, ``from_device=False``): states follow; reported values reach the event
+        and alarm entities even when unchanged."""
         state = self.devices.get(endpoint)
         if state is None:
             return
         changed = state.merge(values)
-        if not changed:
-            return
-        if changed & IDENTITY_PATHS:
-            self._ensure_device(state)
-        self._remember(state)
-        async_dispatcher_send(self.hass, signal_values(self.entry.entry_id, endpoint), changed)
+        if changed:
+            if changed & IDENTITY_PATHS:
+                self._ensure_device(state)
+            self._remember(state)
+            async_dispatcher_send(self.hass, signal_values(self.entry.entry_id, endpoint), changed)
+        if from_device:
+            received = {path.resource_path() for path in values if len(path) >= 3}
+            if received:
+                async_dispatcher_send(
+                    self.hass, signal_received(self.entry.entry_id, endpoint), received
+                )
 
     # Reads and observations after registration
 
@@ -336,11 +351,19 @@ class LwM2MHub:
                     "Cancelling the observation of %s on %s failed: %s", path, endpoint, err
                 )
         for path, observation in wanted.items():
-            if current.get(path) == observation:
+            previous = current.get(path)
+            if previous == observation:
                 continue
+            # Attributes the protocol no longer sets are removed (None) from the device.
+            attributes: dict[str, int | float | None] = dict(observation.attributes)
+            if previous is not None:
+                attributes.update(dict.fromkeys(previous.attributes.keys() - attributes.keys()))
+            if attributes:
+                try:
+                    await self.server.write_attributes(endpoint, path, **attributes)
+                except LwM2MError as err:  # observing with the device's defaults still helps
+                    LOGGER.debug("Writing attributes of %s on %s failed: %s", path, endpoint, err)
             try:
-                if observation.pmin is not None or observation.pmax is not None:
-                    await self.server.write_attributes(endpoint, path, **_periods(observation))
                 await self.server.observe(endpoint, path)
             except LwM2MError as err:
                 LOGGER.debug("Observing %s on %s failed: %s", path, endpoint, err)
@@ -427,7 +450,8 @@ class LwM2MHub:
             if new.get(unique_id) == target:
                 continue
             async_dispatcher_send(self.hass, signal_remove(self.entry.entry_id, unique_id))
-            if unique_id not in new:
+            replacement = new.get(unique_id)
+            if replacement is None or replacement.spec.platform != target.spec.platform:
                 entity_id = entity_registry.async_get_entity_id(
                     target.spec.platform, DOMAIN, unique_id
                 )
@@ -467,8 +491,3 @@ def _expiry(summary: Mapping[str, Any]) -> float | None:
     if not summary.get("registered") or not lifetime or not last_seen:
         return None
     return float(last_seen) + float(lifetime)
-
-
-def _periods(observation: Observation) -> dict[str, int]:
-    periods = {"pmin": observation.pmin, "pmax": observation.pmax}
-    return {key: value for key, value in periods.items() if value is not None}

@@ -15,19 +15,29 @@ Multiple-instance resources become one read-only sensor per resource: its state 
 lowest resource instance's value and ``values`` holds every instance by id.
 
 The user's device protocol for an object (see ``protocols.py``) replaces the defaults: it
-shows exactly the resources it lists and observes the ones it marks.
+shows exactly the resources it lists and observes the ones it marks. Its functionalities
+feed the same table: a resource with a measurement becomes a measurement sensor whatever
+its row says, and ``FUNCTION_ENTITIES`` lists the entities a functionality adds beside it
+(an alarm: a problem binary sensor and an event entity; a measurement gets the same pair
+for the parse_error alarm; an event: an event entity; a custom action: an event entity
+carrying the raw bytes).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
 from homeassistant.components.binary_sensor import BinarySensorDeviceClass
 from homeassistant.components.button import ButtonDeviceClass
-from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
+from homeassistant.components.sensor import (
+    DEVICE_CLASS_STATE_CLASSES,
+    SensorDeviceClass,
+    SensorStateClass,
+)
 from homeassistant.const import (
     CONCENTRATION_PARTS_PER_MILLION,
     DEGREE,
@@ -48,9 +58,16 @@ from homeassistant.const import (
     UnitOfTime,
 )
 
+from .alarms import AlarmSettings
 from .engine.model import ObjectDef, Operations, ResourceDef, ResourceType
-from .protocols import ObjectProtocol
-from .units import ha_unit
+from .protocols import (
+    PROTECTED_OBJECTS,
+    EventSettings,
+    MeasurementSettings,
+    ObjectProtocol,
+    ResourceSettings,
+)
+from .units import UNITS, Unit, ha_unit
 
 R = Operations.R
 RW = Operations.R | Operations.W
@@ -121,6 +138,7 @@ SWITCH = Platform.SWITCH
 NUMBER = Platform.NUMBER
 TEXT_PLATFORM = Platform.TEXT
 BUTTON = Platform.BUTTON
+EVENT = Platform.EVENT
 
 
 def _device(resource_id: int, key: str, platform: Platform = SENSOR, **overrides: Any) -> Rule:
@@ -173,7 +191,7 @@ _D = SensorDeviceClass
 
 RULES: tuple[Rule, ...] = (
     # Never entities: secrets, access control, binary blobs.
-    Rule(platform=None, objects=_ids(0, 2, 21)),
+    Rule(platform=None, objects=PROTECTED_OBJECTS),
     Rule(platform=None, types=OPAQUE),
     # LwM2M Server (/1): the timing the device was given.
     Rule(
@@ -436,6 +454,61 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+class Role(StrEnum):
+    """Which of a resource's entities a spec describes; all but VALUE come from functionalities."""
+
+    VALUE = "value"
+    ALARM = "alarm"
+    ALARM_EVENTS = "alarm_events"
+    EVENTS = "events"
+    PAYLOAD = "payload"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FunctionEntity:
+    """A row for protocol functionalities: an entity a resource gets beside its value."""
+
+    needs: Callable[[ResourceSettings], bool]
+    role: Role
+    platform: Platform
+    translation_key: str
+    device_class: str | None = None
+
+
+def _alarmed(settings: ResourceSettings) -> bool:
+    """An alarm, or a measurement (whose unreadable values raise parse_error)."""
+    return settings.alarm is not None or settings.measurement is not None
+
+
+FUNCTION_ENTITIES: tuple[FunctionEntity, ...] = (
+    FunctionEntity(
+        needs=_alarmed,
+        role=Role.ALARM,
+        platform=BINARY_SENSOR,
+        translation_key="alarm",
+        device_class=BinarySensorDeviceClass.PROBLEM,
+    ),
+    FunctionEntity(
+        needs=_alarmed, role=Role.ALARM_EVENTS, platform=EVENT, translation_key="alarm_events"
+    ),
+    FunctionEntity(
+        needs=lambda settings: settings.event is not None,
+        role=Role.EVENTS,
+        platform=EVENT,
+        translation_key="resource_events",
+    ),
+    FunctionEntity(
+        needs=lambda settings: settings.custom_action,
+        role=Role.PAYLOAD,
+        platform=EVENT,
+        translation_key="payload_events",
+    ),
+)
+# A measurement is a sensor with long-term statistics whatever its row says.
+_MEASURED = Rule(platform=SENSOR, state_class=_MEASUREMENT, units_decide=True)
+_NOT_NUMERIC_CLASSES = frozenset({_D.DATE, _D.ENUM, _D.TIMESTAMP})
+
+
 @dataclass(frozen=True, slots=True)
 class EntitySpec:
     """What one resource of an object becomes, for every instance of that object."""
@@ -456,6 +529,16 @@ class EntitySpec:
     enabled: bool
     minimum: float | None
     maximum: float | None
+    role: Role = Role.VALUE
+    measurement: MeasurementSettings | None = None
+    alarm: AlarmSettings | None = None
+    event: EventSettings | None = None
+
+    def plain_name(self, instance_id: int) -> str:
+        """ "<object> [<instance>] <resource>", from the DDF."""
+        if instance_id == 0:
+            return f"{self.object_name} {self.resource_name}"
+        return f"{self.object_name} {instance_id} {self.resource_name}"
 
     def name(self, instance_id: int) -> str | None:
         """The entity name, or None when the translation key or device class names it."""
@@ -467,18 +550,31 @@ class EntitySpec:
             return self.object_name if instance_id == 0 else f"{self.object_name} {instance_id}"
         if self.translation_key is not None:
             return f"{self.resource_name} {instance_id}"
-        if instance_id == 0:
-            return f"{self.object_name} {self.resource_name}"
-        return f"{self.object_name} {instance_id} {self.resource_name}"
+        return self.plain_name(instance_id)
 
 
 @dataclass(frozen=True, slots=True)
 class Observation:
-    """A resource to observe right after registration, with its notification periods."""
+    """A resource to observe right after registration, with its notification attributes."""
 
     resource_id: int
     pmin: int | None = None
     pmax: int | None = None
+    gt: float | None = None
+    lt: float | None = None
+    st: float | None = None
+
+    @property
+    def attributes(self) -> dict[str, int | float]:
+        """The write-attributes to send before observing (none: the device's defaults)."""
+        values: dict[str, int | float | None] = {
+            "pmin": self.pmin,
+            "pmax": self.pmax,
+            "gt": self.gt,
+            "lt": self.lt,
+            "st": self.st,
+        }
+        return {name: value for name, value in values.items() if value is not None}
 
 
 @lru_cache(maxsize=4096)
@@ -494,7 +590,10 @@ def find_rule(object_id: int, resource: ResourceDef) -> Rule | None:
 def describe(
     obj: ObjectDef, resource: ResourceDef, protocol: ObjectProtocol | None = None
 ) -> EntitySpec | None:
-    """The entity ``resource`` of ``obj`` gets, or None when it gets none."""
+    """The value entity ``resource`` of ``obj`` gets, or None when it gets none."""
+    settings = _settings(obj, resource, protocol)
+    if settings is not None and settings.measurement is not None:
+        return _measurement_spec(obj, resource, settings.measurement)
     rule = find_rule(obj.id, resource)
     if rule is None or rule.platform is None:
         return None
@@ -541,19 +640,128 @@ def _units_and_classes(
     )
 
 
+def _settings(
+    obj: ObjectDef, resource: ResourceDef, protocol: ObjectProtocol | None
+) -> ResourceSettings | None:
+    """The protocol's settings of a resource; objects holding secrets never have any, and
+    only a readable resource has values to measure, alarm on or pass on."""
+    if protocol is None or obj.id in PROTECTED_OBJECTS or not resource.operations.readable:
+        return None
+    return protocol.settings(resource.id)
+
+
+def _measurement_spec(
+    obj: ObjectDef, resource: ResourceDef, measurement: MeasurementSettings
+) -> EntitySpec:
+    """A measurement sensor: the row's unit and device class unless the protocol names a
+    unit; a device class that cannot be a measurement is left out."""
+    row = find_rule(obj.id, resource)
+    rule = _MEASURED if row is None or row.platform is None else row
+    unit, device_class, _state_class = _units_and_classes(rule, resource)
+    if measurement.unit is not None and measurement.unit != unit:
+        chosen = _unit_named(measurement.unit)
+        unit, device_class = chosen.native, chosen.device_class
+    if device_class is not None and not _measurable(device_class):
+        device_class = None
+    value_range = resource.value_range
+    return EntitySpec(
+        platform=SENSOR,
+        object_id=obj.id,
+        resource_id=resource.id,
+        object_name=obj.name,
+        resource_name=resource.name,
+        resource_type=resource.type,
+        multiple=resource.multiple,
+        translation_key=rule.translation_key if rule.platform is SENSOR else None,
+        primary=rule.primary,
+        device_class=device_class,
+        state_class=_MEASUREMENT,
+        unit=unit,
+        category=None,
+        enabled=True,
+        minimum=value_range.minimum if value_range else None,
+        maximum=value_range.maximum if value_range else None,
+        measurement=measurement,
+    )
+
+
+def _unit_named(text: str) -> Unit:
+    """A unit as the user typed it: a DDF code ("Cel") or a Home Assistant unit ("°C")."""
+    same = next((unit for unit in UNITS.values() if unit.native == text), None)
+    return same or ha_unit(text) or Unit(text)
+
+
+def _measurable(device_class: str) -> bool:
+    try:
+        sensor_class = SensorDeviceClass(device_class)
+    except ValueError:
+        return False
+    allowed = DEVICE_CLASS_STATE_CLASSES.get(sensor_class)
+    return sensor_class not in _NOT_NUMERIC_CLASSES and (allowed is None or _MEASUREMENT in allowed)
+
+
+def function_specs(
+    obj: ObjectDef, resource: ResourceDef, protocol: ObjectProtocol | None
+) -> list[EntitySpec]:
+    """The entities the protocol's functionalities add to a resource (FUNCTION_ENTITIES)."""
+    settings = _settings(obj, resource, protocol)
+    if settings is None:
+        return []
+    return [
+        EntitySpec(
+            platform=row.platform,
+            object_id=obj.id,
+            resource_id=resource.id,
+            object_name=obj.name,
+            resource_name=resource.name,
+            resource_type=resource.type,
+            multiple=resource.multiple,
+            translation_key=row.translation_key,
+            primary=False,
+            device_class=row.device_class,
+            state_class=None,
+            unit=None,
+            category=_function_category(row.role, settings),
+            enabled=True,
+            minimum=None,
+            maximum=None,
+            role=row.role,
+            measurement=settings.measurement,
+            alarm=settings.alarm,
+            event=settings.event,
+        )
+        for row in FUNCTION_ENTITIES
+        if row.needs(settings)
+    ]
+
+
+def _function_category(role: Role, settings: ResourceSettings) -> EntityCategory | None:
+    """An alarm only a measurement's parse errors raise is a diagnostic."""
+    alarm_roles = (Role.ALARM, Role.ALARM_EVENTS)
+    return _DIAGNOSTIC if role in alarm_roles and settings.alarm is None else None
+
+
 def describe_object(obj: ObjectDef, protocol: ObjectProtocol | None = None) -> list[EntitySpec]:
-    """The entities of one instance of ``obj``, by resource id."""
-    specs = (describe(obj, obj.resources[rid], protocol) for rid in sorted(obj.resources))
-    return [spec for spec in specs if spec is not None]
+    """The entities of one instance of ``obj``, by resource id (its value entity first)."""
+    specs: list[EntitySpec] = []
+    for rid in sorted(obj.resources):
+        resource = obj.resources[rid]
+        value = describe(obj, resource, protocol)
+        if value is not None:
+            specs.append(value)
+        specs.extend(function_specs(obj, resource, protocol))
+    return specs
 
 
 def observations(obj: ObjectDef, protocol: ObjectProtocol | None = None) -> list[Observation]:
     """The resources of ``obj`` to observe after registration."""
+    if obj.id in PROTECTED_OBJECTS:
+        return []
     if protocol is not None:
         return [
-            Observation(rid, settings.pmin, settings.pmax)
+            Observation(rid, settings.pmin, settings.pmax, settings.gt, settings.lt, settings.st)
             for rid, settings in sorted(protocol.resources.items())
-            if settings.observe and rid in obj.resources
+            if settings.observes and rid in obj.resources
         ]
     result = []
     for rid in sorted(obj.resources):

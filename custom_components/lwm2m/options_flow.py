@@ -1,24 +1,20 @@
-"""Options flow: import credentials and object definitions, device protocols, pending devices."""
+"""Options flow: import credentials and object definitions, device protocols (with their
+export and import), pending devices."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import voluptuous as vol
-from homeassistant.config_entries import ConfigEntryState, ConfigFlowResult, OptionsFlow
+from homeassistant.config_entries import ConfigEntryState, ConfigFlowResult
 from homeassistant.helpers.selector import (
-    BooleanSelector,
     FileSelector,
     FileSelectorConfig,
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
 )
 
-from . import protocol_form as form
 from .engine.credentials_csv import (
     CredentialsCSVError,
     DeviceCredentials,
@@ -27,44 +23,45 @@ from .engine.credentials_csv import (
 )
 from .engine.errors import LwM2MError
 from .engine.model import DDFError, ObjectDef, parse_ddf
+from .protocol_transfer_flow import TransferSteps
+from .rules_flow import RulesSteps
 from .storage import StoredDDF
 from .uploads import UploadTooLargeError, read_credentials_csv, read_upload
 
-if TYPE_CHECKING:
-    from .data import LwM2MData
-
 CONF_FILE = "file"
-CONF_OBJECT = "object"
 CONF_ENDPOINT = "endpoint"
 CONF_DECISION = "decision"
 ACCEPT = "accept"
 REJECT = "reject"
 SHOWN_ERRORS = 50
 
-_PERIOD = NumberSelector(NumberSelectorConfig(min=0, step=1, mode=NumberSelectorMode.BOX))
 
+class LwM2MOptionsFlow(RulesSteps, TransferSteps):
+    """A menu of maintenance tasks; each one ends the flow when it is done.
 
-class LwM2MOptionsFlow(OptionsFlow):
-    """A menu of maintenance tasks; each one ends the flow when it is done."""
+    The device protocol steps live in ``protocol_flow``, ``rules_flow`` and
+    ``protocol_transfer_flow``.
+    """
 
     def __init__(self) -> None:
         self._merged: dict[str, DeviceCredentials] | None = None
         self._summary: ImportSummary | None = None
         self._imported_objects: list[str] = []
-        self._object: ObjectDef | None = None
         self._problems: list[str] = []
-
-    @property
-    def _data(self) -> LwM2MData:
-        data: LwM2MData = self.config_entry.runtime_data
-        return data
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         if self.config_entry.state is not ConfigEntryState.LOADED:
             return self.async_abort(reason="not_loaded")
         return self.async_show_menu(
             step_id="init",
-            menu_options=["import_credentials", "import_objects", "device_protocols", "pending"],
+            menu_options=[
+                "import_credentials",
+                "import_objects",
+                "device_protocols",
+                "export_protocols",
+                "import_protocols",
+                "pending",
+            ],
         )
 
     # Credentials CSV
@@ -192,78 +189,6 @@ class LwM2MOptionsFlow(OptionsFlow):
         storage.ddfs.append(ddf)
         await storage.async_save_ddfs()
 
-    # Device protocols
-
-    async def async_step_device_protocols(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        registry = self._data.registry
-        if user_input is not None:
-            self._object = registry.get(int(user_input[CONF_OBJECT]))
-            return await self.async_step_protocol_resources()
-        hub = self._data.hub
-        seen = {path.ids[0] for state in hub.devices.values() for path in state.objects if path.ids}
-        return self.async_show_form(
-            step_id="device_protocols",
-            data_schema=vol.Schema(
-                {
-                    vol.Required(CONF_OBJECT): SelectSelector(
-                        SelectSelectorConfig(
-                            options=form.object_choices(registry, seen),  # type: ignore[typeddict-item]
-                            mode=SelectSelectorMode.DROPDOWN,
-                        )
-                    )
-                }
-            ),
-        )
-
-    async def async_step_protocol_resources(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        obj = self._object
-        assert obj is not None
-        storage = self._data.storage
-        previous = storage.protocols.get(obj.id)
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            pmin, pmax = user_input.get(form.PMIN), user_input.get(form.PMAX)
-            if pmin is not None and pmax is not None and pmin > pmax:
-                errors[form.PMIN] = "pmin_above_pmax"
-            else:
-                if user_input.get(form.RESET):
-                    storage.protocols.objects.pop(obj.id, None)
-                else:
-                    protocol = form.protocol_from_choice(obj, user_input, previous)
-                    storage.protocols.objects[obj.id] = protocol
-                await storage.async_save_protocols()
-                await self._data.hub.async_settings_changed()
-                return self.async_abort(
-                    reason="protocol_saved", description_placeholders={"object": obj.name}
-                )
-        current = form.current_choice(obj, previous)
-        schema = vol.Schema(
-            {
-                vol.Optional(form.SHOWN, default=current[form.SHOWN]): _multi(
-                    form.resource_choices(obj)
-                ),
-                vol.Optional(form.OBSERVED, default=current[form.OBSERVED]): _multi(
-                    form.resource_choices(obj, readable_only=True)
-                ),
-                vol.Optional(form.PMIN): _PERIOD,
-                vol.Optional(form.PMAX): _PERIOD,
-                vol.Optional(form.RESET, default=False): BooleanSelector(),
-            }
-        )
-        suggested = {
-            key: current[key] for key in (form.PMIN, form.PMAX) if current[key] is not None
-        }
-        return self.async_show_form(
-            step_id="protocol_resources",
-            data_schema=self.add_suggested_values_to_schema(schema, suggested),
-            errors=errors,
-            description_placeholders={"object": f"{obj.id} {obj.name}"},
-        )
-
     # Pending devices
 
     async def async_step_pending(
@@ -308,16 +233,6 @@ class LwM2MOptionsFlow(OptionsFlow):
             errors=errors,
             description_placeholders={"count": str(len(pending))},
         )
-
-
-def _multi(options: list[dict[str, str]]) -> SelectSelector:
-    return SelectSelector(
-        SelectSelectorConfig(
-            options=options,  # type: ignore[typeddict-item]
-            multiple=True,
-            mode=SelectSelectorMode.DROPDOWN,
-        )
-    )
 
 
 def _key(obj: ObjectDef) -> str:

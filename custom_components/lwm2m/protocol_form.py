@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from .engine.model import ObjectDef, ObjectRegistry
 from .mapping import describe, find_rule
-from .protocols import ObjectProtocol, ResourceSettings
+from .protocols import PROTECTED_OBJECTS, ObjectProtocol, ResourceSettings
 
 SHOWN = "shown"
 OBSERVED = "observed"
 PMIN = "pmin"
 PMAX = "pmax"
+GT = "gt"
+LT = "lt"
+ST = "st"
 RESET = "reset"
 
 
@@ -23,10 +27,16 @@ def object_choices(registry: ObjectRegistry, first: Iterable[int] = ()) -> list[
     for obj in registry.objects():
         newest[obj.id] = registry.get(obj.id) or obj
     ordered = sorted(newest.values(), key=lambda obj: (obj.id not in leading, obj.id))
-    return [{"value": str(obj.id), "label": f"{obj.id} {obj.name}"} for obj in ordered]
+    return [
+        {"value": str(obj.id), "label": f"{obj.id} {obj.name}"}
+        for obj in ordered
+        if obj.id not in PROTECTED_OBJECTS
+    ]
 
 
-def resource_choices(obj: ObjectDef, *, readable_only: bool = False) -> list[dict[str, str]]:
+def resource_choices(
+    obj: ObjectDef, *, readable_only: bool = False, writable_only: bool = False
+) -> list[dict[str, str]]:
     return [
         {
             "value": str(resource.id),
@@ -34,7 +44,8 @@ def resource_choices(obj: ObjectDef, *, readable_only: bool = False) -> list[dic
             f"{resource.type.value})",
         }
         for resource in (obj.resources[key] for key in sorted(obj.resources))
-        if resource.operations.readable or not readable_only
+        if (resource.operations.readable or not readable_only)
+        and (resource.operations.writable or not writable_only)
     ]
 
 
@@ -51,6 +62,9 @@ def current_choice(obj: ObjectDef, protocol: ObjectProtocol | None) -> dict[str,
             OBSERVED: sorted((str(rid) for rid in observed), key=int),
             PMIN: first.pmin,
             PMAX: first.pmax,
+            GT: first.gt,
+            LT: first.lt,
+            ST: first.st,
         }
     default_shown: list[str] = []
     default_observed: list[str] = []
@@ -61,29 +75,77 @@ def current_choice(obj: ObjectDef, protocol: ObjectProtocol | None) -> dict[str,
         rule = find_rule(obj.id, resource)
         if rule is not None and rule.platform is not None and rule.observe:
             default_observed.append(str(resource.id))
-    return {SHOWN: default_shown, OBSERVED: default_observed, PMIN: None, PMAX: None}
+    return {
+        SHOWN: default_shown,
+        OBSERVED: default_observed,
+        PMIN: None,
+        PMAX: None,
+        GT: None,
+        LT: None,
+        ST: None,
+    }
+
+
+def protocol_or_defaults(obj: ObjectDef, previous: ObjectProtocol | None) -> ObjectProtocol:
+    """The saved protocol, else one that keeps the defaults' entities and observations (so
+    setting up one resource does not hide the others)."""
+    if previous is not None:
+        return previous
+    return protocol_from_choice(obj, current_choice(obj, None), None)
+
+
+def unobservable(obj: ObjectDef, choice: dict[str, Any], previous: ObjectProtocol | None) -> bool:
+    """Whether the answer observes a resource with no functionality (no entity either)."""
+    protocol = protocol_from_choice(obj, choice, previous)
+    return any(
+        settings.observe and not settings.observes for settings in protocol.resources.values()
+    )
 
 
 def protocol_from_choice(
     obj: ObjectDef, choice: dict[str, Any], previous: ObjectProtocol | None
 ) -> ObjectProtocol:
-    """The protocol the form's answer describes; extra settings of kept resources survive."""
+    """The protocol the form's answer describes; the other settings of kept resources (and
+    resources with functionalities or validation rules) survive. The value conditions
+    (gt, lt, st) go to numeric resources only."""
     shown = {int(rid) for rid in choice.get(SHOWN, [])}
     observed = {int(rid) for rid in choice.get(OBSERVED, [])}
-    pmin = _optional_int(choice.get(PMIN))
-    pmax = _optional_int(choice.get(PMAX))
+    pmin, pmax = _optional_int(choice.get(PMIN)), _optional_int(choice.get(PMAX))
+    gt, lt, st = (_optional_float(choice.get(key)) for key in (GT, LT, ST))
+    configured = {
+        rid
+        for rid, settings in (previous.resources.items() if previous is not None else ())
+        if settings.functions or settings.rules
+    }
     resources: dict[int, ResourceSettings] = {}
-    for rid in sorted((shown | observed) & set(obj.resources)):
+    for rid in sorted((shown | observed | configured) & set(obj.resources)):
         before = previous.settings(rid) if previous is not None else None
-        resources[rid] = ResourceSettings(
+        watch = rid in observed
+        compare = watch and obj.resources[rid].type.is_numeric
+        resources[rid] = replace(
+            before or ResourceSettings(),
             show=rid in shown,
-            observe=rid in observed,
-            pmin=pmin if rid in observed else None,
-            pmax=pmax if rid in observed else None,
-            extra=before.extra if before is not None else ResourceSettings().extra,
+            observe=watch,
+            pmin=pmin if watch else None,
+            pmax=pmax if watch else None,
+            gt=gt if compare else None,
+            lt=lt if compare else None,
+            st=st if compare else None,
         )
     return ObjectProtocol(resources)
 
 
+def with_resource(
+    obj: ObjectDef, previous: ObjectProtocol | None, resource_id: int, settings: ResourceSettings
+) -> ObjectProtocol:
+    """The object's protocol (or its defaults) with one resource's settings replaced."""
+    base = protocol_or_defaults(obj, previous)
+    return ObjectProtocol({**base.resources, resource_id: settings})
+
+
 def _optional_int(value: Any) -> int | None:
     return None if value is None or value == "" else int(value)
+
+
+def _optional_float(value: Any) -> float | None:
+    return None if value is None or value == "" else float(value)

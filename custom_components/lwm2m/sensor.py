@@ -11,6 +11,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
 from .data import LwM2MConfigEntry
+from .engine.values import parse_measurement
 from .entity import LwM2MEntity, async_setup_platform_entities
 from .hub import LwM2MHub
 from .targets import EntityTarget
@@ -22,7 +23,13 @@ MAX_STATE_LENGTH = 255
 async def async_setup_entry(
     hass: HomeAssistant, entry: LwM2MConfigEntry, async_add_entities: AddEntitiesCallback
 ) -> None:
-    async_setup_platform_entities(hass, entry, Platform.SENSOR, async_add_entities, LwM2MSensor)
+    async_setup_platform_entities(hass, entry, Platform.SENSOR, async_add_entities, _sensor)
+
+
+def _sensor(hub: LwM2MHub, target: EntityTarget) -> LwM2MEntity:
+    if target.spec.measurement is not None:
+        return LwM2MMeasurementSensor(hub, target)
+    return LwM2MSensor(hub, target)
 
 
 class LwM2MSensor(LwM2MEntity, RestoreSensor):
@@ -52,3 +59,26 @@ class LwM2MSensor(LwM2MEntity, RestoreSensor):
         if isinstance(value, bool | int | float):
             return int(value) if isinstance(value, bool) else value
         return str(value)[:MAX_STATE_LENGTH]
+
+
+class LwM2MMeasurementSensor(LwM2MSensor):
+    """A device protocol's measurement: the value read by the seed 000 rules (booleans 0/1,
+    scientific notation, leading-zero octal, 0x hex); unreadable values leave it unknown
+    and raise the resource's parse_error alarm instead."""
+
+    @property
+    def native_value(self) -> Any:
+        value = self.resource_value
+        if value is None:
+            return self._restored
+        try:
+            return parse_measurement(value)
+        except ValueError:
+            return None
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        measurement = self.target.spec.measurement
+        assert measurement is not None  # the platform makes this class for measurements
+        attributes = super().extra_state_attributes or {}
+        return {**attributes, "measurement_type": measurement.type, "series": measurement.series}

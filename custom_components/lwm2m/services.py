@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, cast
 
 import voluptuous as vol
@@ -16,6 +16,7 @@ from .const import ATTR_DEVICE_ID, ATTR_ENDPOINT, DOMAIN
 from .engine.path import Path
 from .errors import validation_error
 from .hub import LwM2MHub
+from .protocol_export import protocols_document
 
 ATTR_PATH = "path"
 ATTR_VALUE = "value"
@@ -70,6 +71,17 @@ def _hub(hass: HomeAssistant) -> LwM2MHub:
         raise validation_error("not_loaded")
     hub: LwM2MHub = entries[0].runtime_data.hub
     return hub
+
+
+def _export_protocols_handler(
+    hass: HomeAssistant,
+) -> Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]]:
+    async def _export(call: ServiceCall) -> ServiceResponse:
+        """The device protocols in the file format the options flow imports."""
+        hub = _hub(hass)
+        return protocols_document(hub.storage.protocols, hub.registry)
+
+    return _export
 
 
 def _endpoint(hass: HomeAssistant, call: ServiceCall) -> str:
@@ -210,3 +222,10 @@ def async_setup_services(hass: HomeAssistant) -> None:
             schema=SCHEMAS[name],
             supports_response=RESPONSES.get(name, SupportsResponse.NONE),
         )
+    hass.services.async_register(
+        DOMAIN,
+        "export_protocols",
+        _export_protocols_handler(hass),
+        schema=vol.Schema({}),
+        supports_response=SupportsResponse.ONLY,
+    )

@@ -17,6 +17,11 @@ def signal_values(entry_id: str, endpoint: str) -> str:
     return f"{DOMAIN}_{entry_id}_values_{endpoint}"
 
 
+def signal_received(entry_id: str, endpoint: str) -> str:
+    """Sent with the set of resource paths the device reported, changed or not."""
+    return f"{DOMAIN}_{entry_id}_received_{endpoint}"
+
+
 def signal_availability(entry_id: str, endpoint: str) -> str:
     """Sent when the device's registration state changes."""
     return f"{DOMAIN}_{entry_id}_available_{endpoint}"

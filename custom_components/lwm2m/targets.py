@@ -8,7 +8,8 @@ from typing import Any
 
 from .engine.model import ObjectDef, ObjectRegistry
 from .engine.path import Path
-from .mapping import EntitySpec, Observation, describe_object, observations
+from .engine.registration import announced_version
+from .mapping import EntitySpec, Observation, Role, describe_object, observations
 from .protocols import DeviceProtocols
 
 
@@ -26,8 +27,10 @@ class EntityTarget:
 
     @property
     def unique_id(self) -> str:
+        """``{endpoint}-{obj}-{inst}-{res}``; a functionality's entity adds ``-{role}``."""
         spec = self.spec
-        return f"{self.endpoint}-{spec.object_id}-{self.instance_id}-{spec.resource_id}"
+        base = f"{self.endpoint}-{spec.object_id}-{self.instance_id}-{spec.resource_id}"
+        return base if spec.role is Role.VALUE else f"{base}-{spec.role.value}"
 
 
 def object_definition(
@@ -46,12 +49,6 @@ def instance_paths(objects: Iterable[Path]) -> list[Path]:
     return sorted(path for path in objects if len(path) == 2)
 
 
-def _version(objects: Mapping[Path, Mapping[str, Any]], object_id: int) -> str | None:
-    params = objects.get(Path.of(object_id), {})
-    version = params.get("ver")
-    return None if version is None else str(version)
-
-
 def device_targets(
     endpoint: str,
     objects: Mapping[Path, Mapping[str, Any]],
@@ -62,7 +59,7 @@ def device_targets(
     targets: dict[str, EntityTarget] = {}
     for instance in instance_paths(objects):
         object_id, instance_id = instance.ids
-        obj = object_definition(registry, object_id, _version(objects, object_id))
+        obj = object_definition(registry, object_id, announced_version(objects, object_id))
         if obj is None:
             continue
         for spec in describe_object(obj, protocols.get(object_id)):
@@ -80,7 +77,7 @@ def device_observations(
     result: dict[Path, Observation] = {}
     for instance in instance_paths(objects):
         object_id, instance_id = instance.ids
-        obj = object_definition(registry, object_id, _version(objects, object_id))
+        obj = object_definition(registry, object_id, announced_version(objects, object_id))
         if obj is None:
             continue
         for observation in observations(obj, protocols.get(object_id)):

@@ -9,7 +9,7 @@ import pytest
 
 from custom_components.lwm2m.engine.bootstrap import BootstrapServer
 from custom_components.lwm2m.engine.credentials_csv import parse_credentials_csv
-from custom_components.lwm2m.engine.dtls import DtlsBindError, DtlsConfigurationError, dtls_status
+from custom_components.lwm2m.engine.dtls import DtlsBindError, dtls_status
 from custom_components.lwm2m.engine.events import BootstrapFinished
 from custom_components.lwm2m.engine.path import Path
 from custom_components.lwm2m.engine.security import CredentialStore, SecurityPolicy
@@ -111,9 +111,12 @@ async def test_taken_secure_port_fails_start_and_frees_the_plain_port(loopback: 
         await stop_stack(stack)
 
 
-async def test_secure_port_needs_a_concrete_address(loopback: None) -> None:
+async def test_secure_port_serves_the_any_address(loopback: None) -> None:
     server = LwM2MServer(REGISTRY, host="::", port=0, secure_port=0)
-    with pytest.raises(DtlsConfigurationError, match="any-address"):
-        await server.start()
-    with pytest.raises(RuntimeError, match="not running"):
-        _ = server.port
+    await server.start()
+    try:
+        assert server.dtls_unavailable_reason is None
+        assert server.secure_port not in (None, 0)
+        assert server.secure_port != server.port
+    finally:
+        await server.stop()

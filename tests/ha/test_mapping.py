@@ -10,12 +10,18 @@ from custom_components.lwm2m.engine.model import ObjectRegistry, ResourceDef, Re
 from custom_components.lwm2m.engine.model.types import ObjectDef, Operations
 from custom_components.lwm2m.mapping import (
     RULES,
+    Role,
     describe,
     describe_object,
     find_rule,
     observations,
 )
-from custom_components.lwm2m.protocols import DeviceProtocols, ObjectProtocol, ResourceSettings
+from custom_components.lwm2m.protocols import (
+    DeviceProtocols,
+    MeasurementSettings,
+    ObjectProtocol,
+    ResourceSettings,
+)
 from custom_components.lwm2m.units import UNITS, ha_unit
 
 
@@ -185,7 +191,7 @@ def test_protocols_round_trip_and_keep_unknown_settings() -> None:
                         "show": True,
                         "observe": True,
                         "pmin": 1,
-                        "alarm": {"severity": "MAJOR"},
+                        "decoder": {"name": "acme-v2"},
                     }
                 }
             }
@@ -197,7 +203,7 @@ def test_protocols_round_trip_and_keep_unknown_settings() -> None:
             "3303": {
                 "resources": {
                     "5700": {
-                        "alarm": {"severity": "MAJOR"},
+                        "decoder": {"name": "acme-v2"},
                         "show": True,
                         "observe": True,
                         "pmin": 1,
@@ -247,3 +253,32 @@ def test_rules_are_looked_up_once_per_resource_definition() -> None:
     after = find_rule.cache_info()
     assert after.misses == before.misses
     assert after.hits - before.hits == len(obj.resources)
+
+
+def test_functionalities_need_a_readable_resource_and_no_secrets(
+    registry: ObjectRegistry,
+) -> None:
+    measured = ResourceSettings(measurement=MeasurementSettings("m", "s"), custom_action=True)
+    device = registry.get(3)
+    assert device is not None
+    specs = describe_object(device, ObjectProtocol({4: measured, 9: measured}))
+    reboot = [spec for spec in specs if spec.resource_id == 4]
+    assert [(spec.platform, spec.role) for spec in reboot] == [(Platform.BUTTON, Role.VALUE)]
+    battery = [spec for spec in specs if spec.resource_id == 9]
+    assert [spec.role for spec in battery] == [
+        Role.VALUE,
+        Role.ALARM,
+        Role.ALARM_EVENTS,
+        Role.PAYLOAD,
+    ]
+    assert battery[0].translation_key == "battery_level"
+    assert battery[0].state_class == "measurement"
+    presence = registry.get(3302)
+    assert presence is not None
+    sensor = describe(presence, presence.resources[5500], ObjectProtocol({5500: measured}))
+    assert sensor is not None
+    assert (sensor.platform, sensor.device_class) == (Platform.SENSOR, None)  # not occupancy
+    security = registry.get(0)
+    assert security is not None
+    assert describe_object(security, ObjectProtocol({5: measured})) == []
+    assert observations(security, ObjectProtocol({5: ResourceSettings(observe=True)})) == []

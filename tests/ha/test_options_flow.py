@@ -39,6 +39,8 @@ async def _menu(hass: HomeAssistant, entry: MockConfigEntry, choice: str) -> dic
         "import_credentials",
         "import_objects",
         "device_protocols",
+        "export_protocols",
+        "import_protocols",
         "pending",
     ]
     return await hass.config_entries.options.async_configure(
@@ -217,6 +219,12 @@ async def test_device_protocol_chooses_shown_and_observed_resources(
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"object": "3303"}
     )
+    assert result["type"] is FlowResultType.MENU
+    assert result["step_id"] == "protocol_object"
+    assert result["description_placeholders"]["summary"] == "-"
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "protocol_resources"}
+    )
     assert result["step_id"] == "protocol_resources"
     assert result["description_placeholders"] == {"object": "3303 Temperature"}
 
@@ -229,6 +237,11 @@ async def test_device_protocol_chooses_shown_and_observed_resources(
         result["flow_id"],
         {"shown": ["5700"], "observed": ["5700", "5601"], "pmin": 10, "pmax": 60},
     )
+    assert result["errors"] == {"observed": "observe_needs_functionality"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {"shown": ["5700", "5601"], "observed": ["5700", "5601"], "pmin": 10, "pmax": 60},
+    )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "protocol_saved"
     await hass.async_block_till_done()
@@ -236,8 +249,8 @@ async def test_device_protocol_chooses_shown_and_observed_resources(
     protocol = loaded_entry.runtime_data.storage.protocols.get(3303)
     assert protocol is not None
     assert protocol.shown(5700)
-    assert not protocol.shown(5601)
-    assert hass.states.get("sensor.dev_1_temperature_min_measured_value") is None
+    assert not protocol.shown(5602)
+    assert hass.states.get("sensor.dev_1_temperature_max_measured_value") is None
     attributes = fake_server.requests("write_attributes")
     assert ("write_attributes", "dev-1", Path.parse("/3303/0/5601"), {"pmin": 10, "pmax": 60}) in (
         attributes
@@ -247,6 +260,13 @@ async def test_device_protocol_chooses_shown_and_observed_resources(
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"object": "3303"}
     )
+    assert (
+        "5601 Min Measured Value: shown, observed"
+        in (result["description_placeholders"]["summary"])
+    )
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "protocol_resources"}
+    )
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"shown": [], "observed": [], "reset": True}
     )
@@ -254,7 +274,7 @@ async def test_device_protocol_chooses_shown_and_observed_resources(
     await hass.async_block_till_done()
     assert loaded_entry.runtime_data.storage.protocols.get(3303) is None
     assert ("cancel_observation", "dev-1", Path.parse("/3303/0/5601")) in fake_server.calls
-    assert hass.states.get("sensor.dev_1_temperature_min_measured_value") is not None
+    assert hass.states.get("sensor.dev_1_temperature_max_measured_value") is not None
 
 
 async def test_pending_devices(

@@ -52,6 +52,7 @@ class StandInSite(Resource):  # type: ignore[misc]
         self.bootstrap_answer = Code.CHANGED
         self.arrivals: list[Arrival] = []
         self.known: set[str] = set()
+        self.files: dict[tuple[str, ...], bytes] = {}
         self._numbers = itertools.count(1)
         self._waiters: list[_Waiter] = []
 
@@ -74,6 +75,8 @@ class StandInSite(Resource):  # type: ignore[misc]
         return response
 
     def _answer(self, code: Code, path: tuple[str, ...], arrival: Arrival) -> Message:
+        if code == Code.GET and path in self.files:
+            return Message(code=Code.CONTENT, payload=self.files[path])
         if code == Code.POST and path == ("rd",):
             arrival.kind = "register"
             arrival.location = f"rd/{next(self._numbers)}"

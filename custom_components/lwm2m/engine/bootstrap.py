@@ -75,9 +75,10 @@ class _BootstrapRequestResource(resource.Resource):  # type: ignore[misc]
 class BootstrapServer:
     """Client-initiated bootstrap over CoAP (``port``) and, optionally, DTLS-PSK.
 
-    ``secure_port`` serves coaps:// with the devices' bootstrap PSKs (``host`` must
-    then be a concrete address; 0 picks a free port); when ``dtls_backend`` cannot
-    run here, only plain CoAP is served and ``dtls_unavailable_reason`` says why.
+    ``secure_port`` serves coaps:// with the devices' bootstrap PSKs (on ``host``,
+    the any-address included with the builtin backend; 0 picks a free port); when
+    ``dtls_backend`` cannot run here, only plain CoAP is served and
+    ``dtls_unavailable_reason`` says why.
 
     The LwM2M server URI written to a device is its row's ``lwm2m server url``, else
     ``secure_server_uri`` (PSK rows) or ``server_uri`` (NO_SEC rows); a row without any
@@ -319,7 +320,10 @@ class BootstrapServer:
         try:
             plan = await sequence.run()
         except StepFailedError as failure:
-            _LOGGER.warning("bootstrap of %r failed: %s", endpoint, failure)
+            # Failures are also events; a hostile peer must not flood the log with them.
+            self._log_once(
+                f"failed:{failure.step}", "bootstrap of %r failed: %s", endpoint, failure
+            )
             self._emit(
                 BootstrapFailed(
                     endpoint,
@@ -330,7 +334,7 @@ class BootstrapServer:
                 )
             )
         except Exception as error:
-            _LOGGER.warning("bootstrap of %r failed: %s", endpoint, error)
+            self._log_once("failed:sequence", "bootstrap of %r failed: %s", endpoint, error)
             self._emit(BootstrapFailed(endpoint, step="sequence", reason=str(error)))
         else:
             self._emit(

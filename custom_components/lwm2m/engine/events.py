@@ -9,6 +9,7 @@ from .codec import TimedValue
 from .path import Path
 
 if TYPE_CHECKING:
+    from .firmware_status import FirmwareStatus
     from .registration import Registration
 
 
@@ -123,3 +124,19 @@ class BootstrapFailed(LwM2MEvent):
 class QueueChanged(LwM2MEvent):
     """A request joined or left the endpoint's queue (queue mode): time to save
     ``export_queue()`` if the queue is to survive a crash."""
+
+
+@dataclass(frozen=True, slots=True)
+class FirmwareProgress(LwM2MEvent):
+    """A firmware update moved on: its phase changed or its progress reached another
+    whole percent."""
+
+    status: FirmwareStatus
+
+
+@dataclass(frozen=True, slots=True)
+class FirmwareUpdateFinished(LwM2MEvent):
+    """A firmware update ended: ``status.phase`` is succeeded or failed, and then
+    ``status.error`` says why."""
+
+    status: FirmwareStatus

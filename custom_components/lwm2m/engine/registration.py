@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,11 +39,7 @@ class Registration:
 
     def object_version(self, object_id: int) -> str | None:
         """The object version the device announced (``ver``), if any."""
-        params = self.objects.get(Path.of(object_id))
-        if params is None:
-            return None
-        version = params.get("ver")
-        return str(version) if version is not None else None
+        return announced_version(self.objects, object_id)
 
     def instances(self, object_id: int) -> list[int]:
         """Ids of the instances of ``object_id`` listed in the registration."""
@@ -53,3 +50,17 @@ class Registration:
     @property
     def object_ids(self) -> list[int]:
         return sorted({path.ids[0] for path in self.objects if path.ids})
+
+
+def announced_version(objects: Mapping[Path, Mapping[str, Any]], object_id: int) -> str | None:
+    """The ``ver`` a registration gives ``object_id``: on the object's own link, as the
+    specification puts it, else on one of its instance links, as many clients do."""
+    own = objects.get(Path.of(object_id), {}).get("ver")
+    if own is not None:
+        return str(own)
+    for path in sorted(objects):
+        if len(path.ids) == 2 and path.ids[0] == object_id:
+            version = objects[path].get("ver")
+            if version is not None:
+                return str(version)
+    return None

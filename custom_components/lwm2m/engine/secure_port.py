@@ -2,8 +2,9 @@
 
 When the chosen DTLS backend cannot run on this installation the port stays closed,
 plain CoAP keeps working, and ``unavailable_reason`` says why. A port that cannot be
-bound, or an address DTLS cannot serve from (the any-address), is an error instead:
-that is a configuration to fix, not a missing capability.
+bound, or an address the chosen backend cannot serve from (DTLSSocket cannot serve the
+any-address), is an error instead: that is a configuration to fix, not a missing
+capability.
 """
 
 from __future__ import annotations

@@ -15,6 +15,8 @@ from dataclasses import replace
 from typing import Any
 
 import aiocoap
+from aiocoap import resource
+from aiocoap.numbers.codes import Code
 from aiocoap.numbers.constants import TransportTuning
 
 from .clock import Clock, LoopClock
@@ -95,7 +97,7 @@ class LwM2MServer:
     unanswered before it is repeated without one.
 
     ``secure_port`` also serves coaps:// (DTLS-PSK, keys from ``credentials``) on
-    ``host``, which must then be a concrete address; 0 picks a free port. When the
+    ``host`` (the builtin backend serves the any-address too); 0 picks a free port. When the
     ``dtls_backend`` cannot run here, the server runs plain CoAP only and
     ``dtls_unavailable_reason`` says why.
     """
@@ -131,6 +133,7 @@ class LwM2MServer:
             if secure_port is None
             else SecurePort(host, secure_port, backend=dtls_backend, settings=dtls_settings)
         )
+        self._resources: dict[tuple[str, ...], resource.Resource] = {}
         self._store = RegistrationStore(self._clock, grace_period, self._expired)
         self._sessions = Sessions()
         self._registrar = Registrar(
@@ -185,6 +188,8 @@ class LwM2MServer:
         """
         transport = Transport(context, secure)
         context.serversite = build_site(self._registrar, transport)
+        for path, extra in self._resources.items():
+            context.serversite.add_resource(path, extra)
         self._transports.append(transport)
         return transport
 
@@ -613,6 +618,48 @@ class LwM2MServer:
         self, endpoint: str, target: ObservationTarget, active: bool
     ) -> None:
         await self._cancel(endpoint, target, active)
+
+    # --- for engine parts built on the server (firmware transfer) ---------------------
+
+    def emit(self, event: LwM2MEvent) -> None:
+        """Hand ``event`` to every listener, as the server's own events are."""
+        self._emit(event)
+
+    def add_resource(self, path: tuple[str, ...], extra: resource.Resource) -> None:
+        """Serve ``extra`` at ``path`` on every transport, including ones attached later."""
+        self._resources[path] = extra
+        for transport in self._transports:
+            transport.context.serversite.add_resource(path, extra)
+
+    def local_uri_base(self, endpoint: str) -> str | None:
+        """``coap://host:port`` (or ``coaps://``) of this server as the device's latest
+        uplink reached it; None when unknown."""
+        session = self._sessions.get(endpoint)
+        if session is None:
+            return None
+        try:
+            return str(session.remote.uri_base_local)
+        except (AttributeError, ValueError, TypeError):  # no local address was recorded
+            return None
+
+    def is_observed(self, endpoint: str, path: Path) -> bool:
+        """Whether an observation the server keeps covers ``path`` (or an ancestor)."""
+        return any(
+            observed.is_prefix_of(path)
+            for target in self._observations.remembered(endpoint)
+            for observed in target.paths
+        )
+
+    async def request_raw(
+        self, endpoint: str, code: Code, path: Path, **options: Any
+    ) -> aiocoap.Message:
+        """One CoAP request to a registered device, its response returned whatever its
+        code: no block-wise handling, no format negotiation, no queueing (the device must
+        be reachable now). For transfers that drive block options themselves."""
+        link = self._link(endpoint)
+        message = self._exchanger.message(link, code, path, **options)
+        exchange = await self._exchanger.send(link, message, path, blockwise=False)
+        return exchange.response
 
 
 def _target_of(request: DeviceRequest) -> ObservationTarget:

@@ -1,0 +1,104 @@
+"""Event entities of device protocols: alarms raised and cleared, reported values, raw
+payloads for custom actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.event import EventEntity
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.entity_platform import AddEntitiesCallback
+
+from .alarms import CLEARED, RAISED, AlarmTracker
+from .data import LwM2MConfigEntry
+from .entity import LwM2MEntity, async_setup_platform_entities
+from .hub import LwM2MHub
+from .json_values import to_response
+from .mapping import Role
+from .raw_payload import payload_attributes
+from .targets import EntityTarget
+
+PARALLEL_UPDATES = 0
+VALUE_RECEIVED = "value_received"
+PAYLOAD_RECEIVED = "payload_received"
+
+
+async def async_setup_entry(
+    hass: HomeAssistant, entry: LwM2MConfigEntry, async_add_entities: AddEntitiesCallback
+) -> None:
+    async_setup_platform_entities(hass, entry, Platform.EVENT, async_add_entities, _event)
+
+
+def _event(hub: LwM2MHub, target: EntityTarget) -> LwM2MEntity:
+    role = target.spec.role
+    if role is Role.ALARM_EVENTS:
+        return LwM2MAlarmEvents(hub, target)
+    if role is Role.PAYLOAD:
+        return LwM2MPayloadEvents(hub, target)
+    return LwM2MValueEvents(hub, target)
+
+
+class _LwM2MEvents(LwM2MEntity, EventEntity):
+    """Fires on values the device reports for the resource."""
+
+    listens_to_reports = True
+    fires: tuple[str, ...] = ()
+
+    def __init__(self, hub: LwM2MHub, target: EntityTarget) -> None:
+        super().__init__(hub, target)
+        self._attr_event_types = list(self.fires)
+
+    @property
+    def extra_state_attributes(self) -> None:
+        return None
+
+    def _fire(self, event_type: str, attributes: dict[str, Any]) -> None:
+        self._trigger_event(event_type, attributes)
+        self.async_write_ha_state()
+
+
+class LwM2MAlarmEvents(_LwM2MEvents):
+    """``alarm_raised`` / ``alarm_cleared`` with severity, type, status, text and value."""
+
+    fires = (RAISED, CLEARED)
+
+    def __init__(self, hub: LwM2MHub, target: EntityTarget) -> None:
+        super().__init__(hub, target)
+        spec = target.spec
+        self._tracker = AlarmTracker(spec.alarm, measured=spec.measurement is not None)
+
+    async def async_added_to_hass(self) -> None:
+        await super().async_added_to_hass()
+        self._tracker.start(self.resource_value)
+
+    @callback
+    def value_reported(self, value: Any) -> None:
+        for change in self._tracker.update(value):
+            attributes = change.alarm.attributes()
+            self._fire(change.event, {key: to_response(item) for key, item in attributes.items()})
+
+
+class LwM2MValueEvents(_LwM2MEvents):
+    """``value_received`` on every reported value, with the protocol's type and text."""
+
+    fires = (VALUE_RECEIVED,)
+
+    @callback
+    def value_reported(self, value: Any) -> None:
+        event = self.target.spec.event
+        assert event is not None  # the mapping only makes this entity for an event
+        self._fire(
+            VALUE_RECEIVED, {"type": event.type, "text": event.text, "value": to_response(value)}
+        )
+
+
+class LwM2MPayloadEvents(_LwM2MEvents):
+    """``payload_received`` with the raw bytes as ``hex`` and ``base64`` (custom action)."""
+
+    fires = (PAYLOAD_RECEIVED,)
+    _unrecorded_attributes = frozenset({"hex", "base64"})
+
+    @callback
+    def value_reported(self, value: Any) -> None:
+        self._fire(PAYLOAD_RECEIVED, payload_attributes(value))

@@ -1,0 +1,106 @@
+"""Options-flow steps that move device protocols between sites: export to a file under the
+configuration directory; import an uploaded file after a preview of what changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import voluptuous as vol
+from homeassistant.config_entries import ConfigFlowResult
+from homeassistant.helpers.selector import FileSelector, FileSelectorConfig
+from homeassistant.util import dt as dt_util
+
+from .engine.model import ObjectRegistry
+from .options_base import LwM2MOptionsBase
+from .protocol_export import EXPORT_FOLDER, protocols_document, write_export
+from .protocol_file import ProtocolFileError, merged, parse_document, preview
+from .protocols import DeviceProtocols
+from .uploads import UploadTooLargeError, read_upload
+
+CONF_FILE = "file"
+
+
+class TransferSteps(LwM2MOptionsBase):
+    """export_protocols; import_protocols -> protocols_preview."""
+
+    _imported: DeviceProtocols | None = None
+
+    async def async_step_export_protocols(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        data = self._data
+        protocols = data.storage.protocols
+        if not protocols.objects:
+            return self.async_abort(reason="no_protocols")
+        document = protocols_document(protocols, data.registry)
+        folder = Path(self.hass.config.path(EXPORT_FOLDER))
+        path = await self.hass.async_add_executor_job(write_export, folder, document, dt_util.now())
+        return self.async_abort(
+            reason="protocols_exported",
+            description_placeholders={"path": str(path), "count": str(len(protocols.objects))},
+        )
+
+    async def async_step_import_protocols(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        errors: dict[str, str] = {}
+        detail = ""
+        if user_input is not None:
+            try:
+                _name, content = await self.hass.async_add_executor_job(
+                    read_upload, self.hass, user_input[CONF_FILE]
+                )
+                self._imported = await self.hass.async_add_executor_job(parse_document, content)
+            except UploadTooLargeError:
+                errors[CONF_FILE] = "file_too_large"
+            except ProtocolFileError as err:
+                errors[CONF_FILE] = err.key
+                detail = err.detail
+            else:
+                return await self.async_step_protocols_preview()
+        return self.async_show_form(
+            step_id="import_protocols",
+            data_schema=vol.Schema(
+                {
+                    vol.Required(CONF_FILE): FileSelector(
+                        FileSelectorConfig(accept=".json,application/json")
+                    )
+                }
+            ),
+            errors=errors,
+            description_placeholders={"detail": detail},
+        )
+
+    async def async_step_protocols_preview(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        imported = self._imported
+        assert imported is not None  # import_protocols leads here with a parsed file
+        storage = self._data.storage
+        changes = preview(storage.protocols, imported)
+        registry = self._data.registry
+        placeholders = {
+            "added": _objects(registry, changes.added),
+            "replaced": _objects(registry, changes.replaced),
+            "unchanged": _objects(registry, changes.unchanged),
+            "kept": _objects(registry, changes.kept),
+        }
+        if user_input is not None:
+            storage.protocols = merged(storage.protocols, imported)
+            await storage.async_save_protocols()
+            await self._data.hub.async_settings_changed()
+            return self.async_abort(
+                reason="protocols_imported", description_placeholders=placeholders
+            )
+        return self.async_show_form(
+            step_id="protocols_preview", description_placeholders=placeholders
+        )
+
+
+def _objects(registry: ObjectRegistry, object_ids: list[int]) -> str:
+    names = []
+    for object_id in object_ids:
+        obj = registry.get(object_id)
+        names.append(f"{object_id} {obj.name}" if obj is not None else str(object_id))
+    return ", ".join(names) or "-"
