@@ -39,7 +39,6 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.const import (
-    CONCENTRATION_PARTS_PER_MILLION,
     DEGREE,
     LIGHT_LUX,
     PERCENTAGE,
@@ -67,7 +66,7 @@ from .protocols import (
     ObjectProtocol,
     ResourceSettings,
 )
-from .units import UNITS, Unit, ha_unit
+from .units import PARTS_PER_MILLION, UNITS, Unit, ha_unit
 
 R = Operations.R
 RW = Operations.R | Operations.W
@@ -377,7 +376,7 @@ RULES: tuple[Rule, ...] = (
     *_measuring(3320, None, PERCENTAGE),
     *_measuring(3321, _D.DISTANCE, UnitOfLength.METERS),
     *_measuring(3324, _D.SOUND_PRESSURE, UnitOfSoundPressure.DECIBEL),
-    *_measuring(3325, None, CONCENTRATION_PARTS_PER_MILLION),
+    *_measuring(3325, None, PARTS_PER_MILLION),
     *_measuring(3328, _D.POWER, UnitOfPower.WATT),
     *_measuring(3329, _D.POWER_FACTOR, None),
     *_measuring(3330, _D.DISTANCE, UnitOfLength.METERS),
