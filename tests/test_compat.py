@@ -243,6 +243,28 @@ def reloading_update_listeners(tree: ast.Module) -> list[Finding]:
     return findings
 
 
+FLOW_STEPS = {"async_show_form", "async_show_menu", "async_show_progress", "async_external_step"}
+DEPRECATED_FLOW_ATTRIBUTES = {"show_advanced_options", "_set_confirm_only"}
+
+
+def flow_steps(tree: ast.Module) -> list[Finding]:
+    """Flow steps name their step_id; newer releases report steps without one."""
+    findings = [
+        (node.lineno, f"{node.func.attr} without step_id")
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in FLOW_STEPS
+        and not any(keyword.arg in {"step_id", None} for keyword in node.keywords)
+    ]
+    findings += [
+        (node.lineno, f"uses {node.attr}, which newer releases deprecate")
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr in DEPRECATED_FLOW_ATTRIBUTES
+    ]
+    return findings
+
+
 RULES: list[Rule] = [
     missing_imports,
     deprecated_imports,
@@ -251,6 +273,7 @@ RULES: list[Rule] = [
     new_only_keywords,
     in_progress_values,
     reloading_update_listeners,
+    flow_steps,
 ]
 SOURCES = sorted(INTEGRATION.rglob("*.py"))
 
@@ -277,6 +300,7 @@ def test_the_scan_sees_the_integration() -> None:
 
 
 BAD = {
+    flow_steps: "def step(self):\n    return self.async_show_form(data_schema=SCHEMA)\n",
     missing_imports: "from homeassistant.const import NO_SUCH_CONSTANT_ANYWHERE\n",
     deprecated_imports: "from homeassistant.const import CONCENTRATION_PARTS_PER_MILLION\n",
     config_entry_assignments: (
@@ -300,6 +324,12 @@ BAD = {
 }
 
 GOOD = {
+    flow_steps: (
+        "def step(self):\n"
+        "    if self.source == 'user':\n"
+        "        return self.async_show_menu(step_id='init', menu_options=['a'])\n"
+        "    return self.async_show_form(step_id='init', data_schema=SCHEMA)\n"
+    ),
     missing_imports: (
         "try:\n"
         "    from homeassistant.const import NO_SUCH_CONSTANT_ANYWHERE\n"
@@ -371,3 +401,8 @@ def test_via_device_rule_flags_dict_forms() -> None:
         "info = {'identifiers': set(), 'via_device': ('d', 'hub')}\ninfo['via_device'] = None\n"
     )
     assert [line for line, _ in _check(via_device, source)] == [1, 2]
+
+
+def test_flow_rule_flags_deprecated_flow_attributes() -> None:
+    source = "def step(self):\n    if self.show_advanced_options:\n        pass\n"
+    assert [line for line, _ in _check(flow_steps, source)] == [2]
