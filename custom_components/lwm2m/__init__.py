@@ -25,11 +25,13 @@ if TYPE_CHECKING:
 PLATFORMS = [
     Platform.BINARY_SENSOR,
     Platform.BUTTON,
+    Platform.DEVICE_TRACKER,
     Platform.EVENT,
     Platform.NUMBER,
     Platform.SENSOR,
     Platform.SWITCH,
     Platform.TEXT,
+    Platform.UPDATE,
 ]
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -44,6 +46,8 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> bool:
     from .data import LwM2MData
     from .engine_link import async_create_engine
+    from .firmware_library import FirmwareLibrary
+    from .firmware_updates import FirmwareUpdates
     from .hub import LwM2MHub
     from .object_registry import build_registry
     from .repairs import async_update_dtls_issue
@@ -54,7 +58,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> boo
     registry = await hass.async_add_executor_job(build_registry, storage.ddfs)
     engine = await async_create_engine(hass, entry.data, registry, storage.credentials)
     hub = LwM2MHub(hass, entry, storage, registry, engine)
-    entry.runtime_data = LwM2MData(hub, storage, registry)
+    library = FirmwareLibrary(hass)
+    await library.async_load()
+    firmware = FirmwareUpdates(hass, entry, library, engine.firmware)
+    entry.runtime_data = LwM2MData(hub, storage, registry, firmware)
     hub.restore_known_devices()
     try:
         await hub.async_start()
@@ -65,6 +72,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> boo
             translation_placeholders={"error": str(err)},
         ) from err
     entry.async_on_unload(hub.async_stop)
+    await firmware.async_start(hub.server)
+    entry.async_on_unload(firmware.async_stop)  # runs first: updates are saved, then stop
     async_update_dtls_issue(hass, await _async_start_dtls(hass, engine))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
@@ -92,10 +101,16 @@ async def async_unload_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> bo
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> None:
-    """The entry is deleted: so are its stored credentials, DDFs and devices."""
+    """The entry is deleted: so are its stored credentials, DDFs, devices and firmware."""
+    from .firmware_library import FirmwareLibrary
+    from .firmware_updates import FirmwareUpdates
     from .storage import LwM2MStorage
 
     await LwM2MStorage(hass).async_remove()
+    library = FirmwareLibrary(hass)
+    await library.async_load()
+    await library.async_remove_all()
+    await FirmwareUpdates(hass, entry, library, None).async_remove()
 
 
 async def async_remove_config_entry_device(

@@ -7,17 +7,20 @@ from dataclasses import dataclass
 from homeassistant.config_entries import ConfigEntry
 
 from .engine.model import ObjectRegistry
+from .firmware_updates import FirmwareUpdates
 from .hub import LwM2MHub
 from .storage import LwM2MStorage
 
 
 @dataclass(slots=True)
 class LwM2MData:
-    """What a loaded entry holds: the hub, its stores and the object registry."""
+    """What a loaded entry holds: the hub, its stores, the object registry and the
+    firmware updates."""
 
     hub: LwM2MHub
     storage: LwM2MStorage
     registry: ObjectRegistry
+    firmware: FirmwareUpdates
 
 
 type LwM2MConfigEntry = ConfigEntry[LwM2MData]

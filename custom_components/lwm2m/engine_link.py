@@ -5,14 +5,22 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from homeassistant.core import HomeAssistant
 
-from .const import CONF_BIND_ADDRESS, CONF_COAP_PORT, CONF_COAPS_PORT, CONF_SECURITY_POLICY
+from .const import (
+    CONF_BIND_ADDRESS,
+    CONF_COAP_PORT,
+    CONF_COAPS_PORT,
+    CONF_SECURITY_POLICY,
+    CONF_SERVER_URI,
+)
 from .engine.codec import Link
 from .engine.credentials_csv import DeviceCredentials
 from .engine.dtls import create_dtls_context
 from .engine.events import LwM2MEvent
+from .engine.firmware import DeliveryMethod, FirmwareImage, FirmwareStatus, FirmwareUpdater
 from .engine.model import ObjectRegistry
 from .engine.path import Path
 from .engine.registration import Registration
@@ -65,6 +73,22 @@ class ServerAPI(Protocol):
     def import_queue(self, data: Mapping[str, Any]) -> None: ...
 
 
+class FirmwareAPI(Protocol):
+    """The public API of the engine's ``FirmwareUpdater`` this integration uses."""
+
+    def status(self, endpoint: str) -> FirmwareStatus: ...
+    def start(
+        self, endpoint: str, image: FirmwareImage, *, method: DeliveryMethod = ...
+    ) -> FirmwareStatus: ...
+    async def wait(self, endpoint: str) -> FirmwareStatus: ...
+    async def cancel(self, endpoint: str) -> FirmwareStatus: ...
+    def export_state(self) -> dict[str, Any]: ...
+    def import_state(
+        self, data: Mapping[str, Any], images: Callable[[str], FirmwareImage | None]
+    ) -> None: ...
+    async def close(self) -> None: ...
+
+
 @dataclass(slots=True)
 class Engine:
     """A created engine: its server and the hooks the hub needs beside the server API."""
@@ -72,6 +96,18 @@ class Engine:
     server: ServerAPI
     set_credentials: Callable[[Mapping[str, DeviceCredentials]], None]
     start_secure: Callable[[], Awaitable[None]] | None = None  # after server.start()
+    firmware: FirmwareAPI | None = None  # firmware updates of the server's devices
+
+
+def advertised_host(config: Mapping[str, Any]) -> str | None:
+    """The host devices reach the server at: the one in the configured server URI.
+
+    Download URIs carry it, so they work when the server listens on every address.
+    """
+    try:
+        return urlsplit(str(config.get(CONF_SERVER_URI, ""))).hostname or None
+    except ValueError:
+        return None
 
 
 async def async_create_engine(
@@ -102,8 +138,10 @@ async def async_create_engine(
         server.attach_transport(context, secure=True)
 
     api: ServerAPI = server
+    firmware: FirmwareAPI = FirmwareUpdater(server, advertised_host=advertised_host(config))
     return Engine(
         server=api,
         set_credentials=lambda records: store.set_all(records.values()),
         start_secure=start_secure,
+        firmware=firmware,
     )

@@ -35,6 +35,7 @@ from .engine.events import (
     Awake,
     Deregistered,
     Expired,
+    FirmwareUpdateFinished,
     LwM2MEvent,
     NotificationReceived,
     Registered,
@@ -60,6 +61,7 @@ if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
 
 DEVICE_OBJECT = Path.of(3, 0)
+FIRMWARE_OBJECT = Path.of(5, 0)
 
 
 class LwM2MHub:
@@ -183,6 +185,12 @@ class LwM2MHub:
                 self._on_gone(event.endpoint, "expired")
             case NotificationReceived(values=values) | SendReceived(values=values):
                 self.apply_values(event.endpoint, values)
+            case FirmwareUpdateFinished():
+                self.entry.async_create_background_task(
+                    self.hass,
+                    self.async_read_versions(event.endpoint),
+                    f"{DOMAIN} versions {event.endpoint}",
+                )
             case Asleep() | Awake():
                 LOGGER.debug("%s is %s", event.endpoint, type(event).__name__.lower())
 
@@ -300,6 +308,11 @@ class LwM2MHub:
         for instance in instances:
             await self._async_read_quietly(endpoint, instance)
         await self.async_update_observations(endpoint)
+
+    async def async_read_versions(self, endpoint: str) -> None:
+        """Read the Device and Firmware Update objects again (after a firmware update)."""
+        for path in (DEVICE_OBJECT, FIRMWARE_OBJECT):
+            await self._async_read_quietly(endpoint, path)
 
     async def _async_read_quietly(self, endpoint: str, path: Path) -> None:
         try:
