@@ -16,11 +16,19 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
-from .const import DOMAIN, LOGGER
+from .const import (
+    CONF_BOOTSTRAP_PORT,
+    CONF_BOOTSTRAPS_PORT,
+    CONF_COAP_PORT,
+    CONF_COAPS_PORT,
+    DOMAIN,
+)
 
 if TYPE_CHECKING:
+    from .bootstrap_report import BootstrapReport
     from .data import LwM2MConfigEntry
     from .engine_link import Engine
+    from .hub import LwM2MHub
 
 PLATFORMS = [
     Platform.BINARY_SENSOR,
@@ -44,6 +52,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> bool:
+    from .bootstrap_report import BootstrapReport
     from .data import LwM2MData
     from .engine_link import async_create_engine
     from .firmware_library import FirmwareLibrary
@@ -61,39 +70,61 @@ async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> boo
     library = FirmwareLibrary(hass)
     await library.async_load()
     firmware = FirmwareUpdates(hass, entry, library, engine.firmware)
-    entry.runtime_data = LwM2MData(hub, storage, registry, firmware)
+    bootstraps = BootstrapReport(
+        hass,
+        device_id=hub.device_id,
+        known=lambda endpoint: endpoint in storage.credentials,
+    )
+    entry.runtime_data = LwM2MData(hub, storage, registry, firmware, bootstraps)
     hub.restore_known_devices()
-    try:
-        await hub.async_start()
-    except OSError as err:
-        raise ConfigEntryNotReady(
-            translation_domain=DOMAIN,
-            translation_key="server_start_failed",
-            translation_placeholders={"error": str(err)},
-        ) from err
-    entry.async_on_unload(hub.async_stop)
+    await _async_start_servers(entry, engine, hub, bootstraps)
     await firmware.async_start(hub.server)
     entry.async_on_unload(firmware.async_stop)  # runs first: updates are saved, then stop
-    async_update_dtls_issue(hass, await _async_start_dtls(hass, engine))
+    async_update_dtls_issue(hass, engine.dtls_problems())
+    entry.async_on_unload(lambda: async_update_dtls_issue(hass, []))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
 
 
-async def _async_start_dtls(hass: HomeAssistant, engine: Engine) -> str | None:
-    """Serve coaps:// beside coap://; why it cannot, when it cannot (plain CoAP goes on)."""
-    from .engine.dtls import DtlsError, dtls_status
+async def _async_start_servers(
+    entry: LwM2MConfigEntry, engine: Engine, hub: LwM2MHub, bootstraps: BootstrapReport
+) -> None:
+    """The LwM2M server first, so bootstrapped devices find it; each stops on unload.
 
-    status = await hass.async_add_executor_job(dtls_status)
-    if not status.available:
-        return status.summary
-    if engine.start_secure is None:
-        return None
+    A port that cannot be bound (another program holds it) makes Home Assistant retry
+    the setup later; secure ports DTLS cannot serve here stay closed (see the repair).
+    """
+    from .engine.dtls import DtlsError
+
     try:
-        await engine.start_secure()
-    except (DtlsError, OSError) as err:
-        LOGGER.warning("The LwM2M server serves no DTLS: %s", err)
-        return str(err)
-    return None
+        await hub.async_start()
+    except (OSError, DtlsError) as err:
+        ports = (CONF_COAP_PORT, CONF_COAPS_PORT)
+        raise _not_ready("server_start_failed", entry, err, ports) from err
+    entry.async_on_unload(hub.async_stop)
+    if engine.bootstrap is None:
+        return
+    entry.async_on_unload(engine.bootstrap.add_listener(bootstraps.handle_event))
+    try:
+        await engine.bootstrap.start()
+    except (OSError, DtlsError) as err:
+        ports = (CONF_BOOTSTRAP_PORT, CONF_BOOTSTRAPS_PORT)
+        raise _not_ready("bootstrap_start_failed", entry, err, ports) from err
+    entry.async_on_unload(engine.bootstrap.stop)
+
+
+def _not_ready(
+    key: str, entry: LwM2MConfigEntry, cause: Exception, port_keys: tuple[str, str]
+) -> ConfigEntryNotReady:
+    """Setup is retried; the message names the server's ports and the cause."""
+    return ConfigEntryNotReady(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders={
+            "ports": ", ".join(str(entry.data[port_key]) for port_key in port_keys),
+            "error": str(cause),
+        },
+    )
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> bool:

@@ -42,7 +42,12 @@ DEFAULT_SECURITY_POLICY: Final = SecurityPolicyOption.PENDING
 
 EVENT_REGISTERED: Final = "lwm2m_registered"
 EVENT_DEREGISTERED: Final = "lwm2m_deregistered"
+EVENT_BOOTSTRAP_FINISHED: Final = "lwm2m_bootstrap_finished"
+EVENT_BOOTSTRAP_FAILED: Final = "lwm2m_bootstrap_failed"
 
 ATTR_DEVICE_ID: Final = "device_id"
 ATTR_ENDPOINT: Final = "endpoint"
 ATTR_REASON: Final = "reason"
+ATTR_STEP: Final = "step"
+ATTR_CODE: Final = "code"
+ATTR_SECURE: Final = "secure"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from homeassistant.config_entries import ConfigEntry
 
+from .bootstrap_report import BootstrapReport
 from .engine.model import ObjectRegistry
 from .firmware_updates import FirmwareUpdates
 from .hub import LwM2MHub
@@ -14,13 +15,14 @@ from .storage import LwM2MStorage
 
 @dataclass(slots=True)
 class LwM2MData:
-    """What a loaded entry holds: the hub, its stores, the object registry and the
-    firmware updates."""
+    """What a loaded entry holds: the hub, its stores, the object registry, the
+    firmware updates and the bootstrap outcomes."""
 
     hub: LwM2MHub
     storage: LwM2MStorage
     registry: ObjectRegistry
     firmware: FirmwareUpdates
+    bootstraps: BootstrapReport
 
 
 type LwM2MConfigEntry = ConfigEntry[LwM2MData]

@@ -45,11 +45,15 @@ class DeviceState:
         multiple = {path.resource_path() for path in values if len(path) == 4}
         multiple |= {path for path, value in values.items() if len(path) == 3 and value == []}
         changed: set[Path] = set()
-        stale = [
-            key
-            for key in self.values
-            if len(key) == 4 and key.resource_path() in multiple and key not in values
-        ]
+        stale = (
+            [
+                key
+                for key in self.values
+                if len(key) == 4 and key.resource_path() in multiple and key not in values
+            ]
+            if multiple
+            else []
+        )
         for key in stale:
             del self.values[key]
             changed.add(key.resource_path())

@@ -11,6 +11,7 @@ from homeassistant.helpers import device_registry as dr
 from .const import DOMAIN
 from .data import LwM2MConfigEntry
 from .device_state import DeviceState
+from .engine_link import Engine
 from .json_values import to_response
 
 TO_REDACT = {
@@ -38,6 +39,25 @@ def _device(state: DeviceState, credentials: dict[str, Any] | None) -> dict[str,
     }
 
 
+def _servers(engine: Engine) -> dict[str, Any]:
+    """The ports each server serves, and why a secure one is closed."""
+    servers: dict[str, Any] = {
+        "bind_host": engine.host,
+        "lwm2m": {
+            "port": engine.server.port,
+            "secure_port": engine.server.secure_port,
+            "dtls_unavailable_reason": engine.server.dtls_unavailable_reason,
+        },
+    }
+    if engine.bootstrap is not None:
+        servers["bootstrap"] = {
+            "port": engine.bootstrap.port,
+            "secure_port": engine.bootstrap.secure_port,
+            "dtls_unavailable_reason": engine.bootstrap.dtls_unavailable_reason,
+        }
+    return servers
+
+
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: LwM2MConfigEntry
 ) -> dict[str, Any]:
@@ -54,6 +74,8 @@ async def async_get_config_entry_diagnostics(
             "devices": {ep: _device(state, None) for ep, state in data.hub.devices.items()},
             "pending": data.hub.pending_endpoints(),
             "queued_requests": {ep: len(items) for ep, items in storage.queue.items()},
+            "servers": _servers(data.hub.engine),
+            "bootstraps": data.bootstraps.outcomes(),
         },
         TO_REDACT,
     )
@@ -66,6 +88,6 @@ async def async_get_device_diagnostics(
     endpoint = next((ident for domain, ident in device.identifiers if domain == DOMAIN), "")
     state = data.hub.devices.get(endpoint, DeviceState(endpoint))
     record = data.storage.credentials.get(endpoint)
-    return async_redact_data(
-        _device(state, record.to_dict() if record is not None else None), TO_REDACT
-    )
+    diagnostics = _device(state, record.to_dict() if record is not None else None)
+    diagnostics["last_bootstrap"] = data.bootstraps.last(endpoint)
+    return async_redact_data(diagnostics, TO_REDACT)

@@ -1,8 +1,8 @@
-"""The engine as the Home Assistant face sees it: the server API it calls, and its creation."""
+"""The engine as the Home Assistant face sees it: the servers' API it calls, and their creation."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -11,14 +11,17 @@ from homeassistant.core import HomeAssistant
 
 from .const import (
     CONF_BIND_ADDRESS,
+    CONF_BOOTSTRAP_PORT,
+    CONF_BOOTSTRAPS_PORT,
     CONF_COAP_PORT,
     CONF_COAPS_PORT,
     CONF_SECURITY_POLICY,
     CONF_SERVER_URI,
 )
+from .engine.bootstrap import BootstrapServer
 from .engine.codec import Link
 from .engine.credentials_csv import DeviceCredentials
-from .engine.dtls import create_dtls_context
+from .engine.dtls import DtlsSettings, dtls_status
 from .engine.events import LwM2MEvent
 from .engine.firmware import DeliveryMethod, FirmwareImage, FirmwareStatus, FirmwareUpdater
 from .engine.model import ObjectRegistry
@@ -26,6 +29,17 @@ from .engine.path import Path
 from .engine.registration import Registration
 from .engine.security import CredentialStore, SecurityPolicy
 from .engine.server import LwM2MServer
+from .ports import server_host
+
+# The registration lifetime the bootstrap server writes for rows that name none.
+BOOTSTRAP_LIFETIME = 86400
+# DTLS sessions on the LwM2M port must outlive the quietest device: one that sends
+# nothing but its registration update, once per lifetime. An hour of margin on top.
+LWM2M_DTLS_IDLE_MARGIN = 3600.0
+# A bootstrap is a handful of exchanges and the device moves on to the LwM2M server:
+# a session silent for five minutes (longer than one CoAP request's whole
+# retransmission wait, with the step's retries) is over.
+BOOTSTRAP_DTLS_IDLE_TIMEOUT = 300.0
 
 
 class ObservationHandle(Protocol):
@@ -37,6 +51,12 @@ class ServerAPI(Protocol):
 
     @property
     def port(self) -> int: ...
+
+    @property
+    def secure_port(self) -> int | None: ...
+
+    @property
+    def dtls_unavailable_reason(self) -> str | None: ...
 
     @property
     def registrations(self) -> Mapping[str, Registration]: ...
@@ -89,14 +109,86 @@ class FirmwareAPI(Protocol):
     async def close(self) -> None: ...
 
 
+class BootstrapAPI(Protocol):
+    """The public API of the engine's ``BootstrapServer`` this integration uses."""
+
+    @property
+    def port(self) -> int: ...
+
+    @property
+    def secure_port(self) -> int | None: ...
+
+    @property
+    def dtls_unavailable_reason(self) -> str | None: ...
+
+    async def start(self) -> None: ...
+    async def stop(self) -> None: ...
+    def add_listener(self, listener: Callable[[LwM2MEvent], None]) -> Callable[[], None]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class DtlsProblem:
+    """A coaps:// port the configuration asks for that is not served, and why."""
+
+    port: int
+    reason: str
+
+
 @dataclass(slots=True)
 class Engine:
-    """A created engine: its server and the hooks the hub needs beside the server API."""
+    """A created engine: the LwM2M server, the bootstrap server, and their credentials.
+
+    Both servers read the same credential store: ``set_credentials`` changes it for
+    both at once.
+    """
 
     server: ServerAPI
     set_credentials: Callable[[Mapping[str, DeviceCredentials]], None]
-    start_secure: Callable[[], Awaitable[None]] | None = None  # after server.start()
+    bootstrap: BootstrapAPI | None = None
+    host: str | None = None  # the address the servers bind (None: not known)
+    coaps_port: int | None = None  # the secure ports the configuration asks for
+    bootstraps_port: int | None = None
     firmware: FirmwareAPI | None = None  # firmware updates of the server's devices
+
+    def dtls_problems(self) -> list[DtlsProblem]:
+        """The secure ports that are not served because DTLS cannot run; call after start."""
+        problems = []
+        for port, reason in (
+            (self.coaps_port, self.server.dtls_unavailable_reason),
+            (self.bootstraps_port, _bootstrap_reason(self.bootstrap)),
+        ):
+            if port is not None and reason is not None:
+                problems.append(DtlsProblem(port, reason))
+        return problems
+
+
+def _bootstrap_reason(bootstrap: BootstrapAPI | None) -> str | None:
+    return None if bootstrap is None else bootstrap.dtls_unavailable_reason
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceURIs:
+    """The LwM2M server URIs the bootstrap server writes: NO_SEC rows, PSK rows."""
+
+    plain: str
+    secure: str
+
+
+def device_uris(config: Mapping[str, Any]) -> DeviceURIs:
+    """Both URIs from the one the installer entered, on the host they entered.
+
+    The entered URI is kept as it is for its own scheme (its port may be a forwarded
+    one); the other scheme gets the configured port of that server.
+    """
+    entered = str(config[CONF_SERVER_URI])
+    parts = urlsplit(entered)
+    host = parts.hostname or ""
+    authority = f"[{host}]" if ":" in host else host
+    plain = f"coap://{authority}:{config[CONF_COAP_PORT]}"
+    secure = f"coaps://{authority}:{config[CONF_COAPS_PORT]}"
+    if parts.scheme == "coaps":
+        return DeviceURIs(plain=plain, secure=entered)
+    return DeviceURIs(plain=entered, secure=secure)
 
 
 def advertised_host(config: Mapping[str, Any]) -> str | None:
@@ -110,38 +202,74 @@ def advertised_host(config: Mapping[str, Any]) -> str | None:
         return None
 
 
+def lwm2m_dtls_settings(credentials: Mapping[str, DeviceCredentials]) -> DtlsSettings:
+    """DTLS settings of the LwM2M port: sessions outlive every lifetime handed out."""
+    longest = max(
+        [BOOTSTRAP_LIFETIME]
+        + [
+            record.registration_lifetime
+            for record in credentials.values()
+            if record.registration_lifetime is not None
+        ]
+    )
+    default = DtlsSettings().idle_timeout
+    return DtlsSettings(idle_timeout=max(default, longest + LWM2M_DTLS_IDLE_MARGIN))
+
+
+def bootstrap_dtls_settings() -> DtlsSettings:
+    """DTLS settings of the bootstrap port: short-lived sessions are let go soon."""
+    return DtlsSettings(idle_timeout=BOOTSTRAP_DTLS_IDLE_TIMEOUT)
+
+
+def _prepare(address: str) -> str:
+    """Blocking preparation: the address to bind, and DTLS's imports done off the loop."""
+    dtls_status()
+    return server_host(address)
+
+
 async def async_create_engine(
     hass: HomeAssistant,
     config: Mapping[str, Any],
     registry: ObjectRegistry,
     credentials: Mapping[str, DeviceCredentials],
 ) -> Engine:
-    """The engine for the config entry's settings; nothing is bound until it starts.
+    """Both servers for the config entry's settings; nothing is bound until they start.
 
-    The plain CoAP port belongs to the server itself; the CoAPs port is a DTLS transport
-    attached to it, sharing its credential store, so imported PSKs apply at once.
+    Each serves its plain port and, when DTLS can run here, its secure port; both are
+    keyed from one credential store, so imported PSKs apply to both at once.
     """
+    host = await hass.async_add_executor_job(_prepare, config[CONF_BIND_ADDRESS])
     store = CredentialStore(credentials.values())
+    uris = device_uris(config)
     server = LwM2MServer(
         registry,
-        host=config[CONF_BIND_ADDRESS],
+        host=host,
         port=config[CONF_COAP_PORT],
         policy=SecurityPolicy(config[CONF_SECURITY_POLICY]),
         credentials=store,
+        secure_port=config[CONF_COAPS_PORT],
+        dtls_settings=lwm2m_dtls_settings(credentials),
     )
-
-    async def start_secure() -> None:
-        # Any bind address the plain port takes, 0.0.0.0 and :: included: the DTLS
-        # transport answers each device from the address the device wrote to.
-        bind = (config[CONF_BIND_ADDRESS], config[CONF_COAPS_PORT])
-        context, _endpoint = await create_dtls_context(None, bind, server.credentials)
-        server.attach_transport(context, secure=True)
-
+    bootstrap = BootstrapServer(
+        store,
+        registry,
+        host=host,
+        port=config[CONF_BOOTSTRAP_PORT],
+        secure_port=config[CONF_BOOTSTRAPS_PORT],
+        server_uri=uris.plain,
+        secure_server_uri=uris.secure,
+        lifetime=BOOTSTRAP_LIFETIME,
+        dtls_settings=bootstrap_dtls_settings(),
+    )
     api: ServerAPI = server
+    bootstrap_api: BootstrapAPI = bootstrap
     firmware: FirmwareAPI = FirmwareUpdater(server, advertised_host=advertised_host(config))
     return Engine(
         server=api,
         set_credentials=lambda records: store.set_all(records.values()),
-        start_secure=start_secure,
+        bootstrap=bootstrap_api,
+        host=host,
+        coaps_port=config[CONF_COAPS_PORT],
+        bootstraps_port=config[CONF_BOOTSTRAPS_PORT],
         firmware=firmware,
     )

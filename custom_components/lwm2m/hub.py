@@ -4,6 +4,7 @@ the engine."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping
@@ -29,7 +30,7 @@ from .const import (
 from .device_info import IDENTITY_PATHS, registry_fields
 from .device_state import DeviceState, registration_summary
 from .engine.credentials_csv import DeviceCredentials, SecurityMode
-from .engine.errors import LwM2MError
+from .engine.errors import LwM2MError, RequestTimeoutError
 from .engine.events import (
     Asleep,
     Awake,
@@ -38,6 +39,7 @@ from .engine.events import (
     FirmwareUpdateFinished,
     LwM2MEvent,
     NotificationReceived,
+    QueueChanged,
     Registered,
     SendReceived,
     Updated,
@@ -62,6 +64,13 @@ if TYPE_CHECKING:
 
 DEVICE_OBJECT = Path.of(3, 0)
 FIRMWARE_OBJECT = Path.of(5, 0)
+# Devices read and observed at the same time after registering. Without a bound, a
+# registration storm (a site's devices back after a power cut) has the server send
+# reads to every device at once; the answers then queue behind each other, requests
+# time out, retransmissions add to the load, and registrations wait longer than the
+# devices' own retransmissions last. Queue-mode devices are not counted: their
+# requests may wait for the next wake-up.
+SYNC_CONCURRENCY = 16
 
 
 class LwM2MHub:
@@ -86,6 +95,9 @@ class LwM2MHub:
         self._sync_tasks: dict[str, asyncio.Task[None]] = {}
         self._presumption_timers: dict[str, CALLBACK_TYPE] = {}
         self._pending_logged: set[str] = set()
+        self._unsaved: set[str] = set()  # devices whose stored form lags behind
+        self._sync_slots = asyncio.Semaphore(SYNC_CONCURRENCY)
+        storage.before_devices_save = self._write_back
 
     @property
     def server(self) -> ServerAPI:
@@ -191,6 +203,8 @@ class LwM2MHub:
                     self.async_read_versions(event.endpoint),
                     f"{DOMAIN} versions {event.endpoint}",
                 )
+            case QueueChanged():
+                self.storage.schedule_save_queue(self.server.export_queue)
             case Asleep() | Awake():
                 LOGGER.debug("%s is %s", event.endpoint, type(event).__name__.lower())
 
@@ -298,29 +312,42 @@ class LwM2MHub:
         )
 
     async def _async_sync(self, endpoint: str) -> None:
-        """Read the device's identity and entity values, then set up its observations."""
+        """Read the device's identity and entity values, then set up its observations.
+
+        A read that times out ends the sync: a device that did not answer one request
+        through all of CoAP's retransmissions will not answer the next ones either.
+        """
         state = self.devices[endpoint]
-        wanted = {target.path.parent for target in self.targets.get(endpoint, {}).values()}
-        instances = [path for path in instance_paths(state.objects) if path in wanted]
-        if DEVICE_OBJECT in state.objects and DEVICE_OBJECT not in instances:
-            instances.insert(0, DEVICE_OBJECT)
-        instances.sort(key=lambda path: path != DEVICE_OBJECT)
-        for instance in instances:
-            await self._async_read_quietly(endpoint, instance)
-        await self.async_update_observations(endpoint)
+        queue_mode = state.registration is not None and state.registration.queue_mode
+        async with contextlib.nullcontext() if queue_mode else self._sync_slots:
+            wanted = {target.path.parent for target in self.targets.get(endpoint, {}).values()}
+            instances = [path for path in instance_paths(state.objects) if path in wanted]
+            if DEVICE_OBJECT in state.objects and DEVICE_OBJECT not in instances:
+                instances.insert(0, DEVICE_OBJECT)
+            instances.sort(key=lambda path: path != DEVICE_OBJECT)
+            for instance in instances:
+                if not await self._async_read_quietly(endpoint, instance):
+                    return
+            await self.async_update_observations(endpoint)
 
     async def async_read_versions(self, endpoint: str) -> None:
         """Read the Device and Firmware Update objects again (after a firmware update)."""
         for path in (DEVICE_OBJECT, FIRMWARE_OBJECT):
-            await self._async_read_quietly(endpoint, path)
+            if not await self._async_read_quietly(endpoint, path):
+                return
 
-    async def _async_read_quietly(self, endpoint: str, path: Path) -> None:
+    async def _async_read_quietly(self, endpoint: str, path: Path) -> bool:
+        """Read ``path`` into the device's values; False when the device did not answer."""
         try:
             values = await self.server.read(endpoint, path)
+        except RequestTimeoutError as err:
+            LOGGER.debug("Reading %s of %s failed: %s", path, endpoint, err)
+            return False
         except LwM2MError as err:
             LOGGER.debug("Reading %s of %s failed: %s", path, endpoint, err)
-            return
+            return True
         self.apply_values(endpoint, values)
+        return True
 
     async def async_update_observations(self, endpoint: str) -> None:
         """Observe what the device protocols (or the defaults) want; cancel the rest."""
@@ -392,6 +419,7 @@ class LwM2MHub:
         self.targets.pop(endpoint, None)
         self.observed.pop(endpoint, None)
         self.storage.devices.pop(endpoint, None)
+        self._unsaved.discard(endpoint)
         await self.storage.async_save_devices()
 
     # Devices and entities
@@ -402,8 +430,16 @@ class LwM2MHub:
         self._remember(state)
 
     def _remember(self, state: DeviceState) -> None:
-        self.storage.devices[state.endpoint] = state.to_known()
+        """Mark the device for the next (delayed) save; converted only when it is written."""
+        self._unsaved.add(state.endpoint)
         self.storage.schedule_save_devices()
+
+    def _write_back(self) -> None:
+        for endpoint in self._unsaved:
+            state = self.devices.get(endpoint)
+            if state is not None:
+                self.storage.devices[endpoint] = state.to_known()
+        self._unsaved.clear()
 
     def _ensure_device(self, state: DeviceState) -> str:
         credentials = self.storage.credentials.get(state.endpoint)

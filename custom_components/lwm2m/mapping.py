@@ -36,6 +36,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from homeassistant.components.binary_sensor import BinarySensorDeviceClass
@@ -584,8 +585,13 @@ class Observation:
         return {name: value for name, value in values.items() if value is not None}
 
 
+@lru_cache(maxsize=4096)
 def find_rule(object_id: int, resource: ResourceDef) -> Rule | None:
-    """The first rule that matches, or None when none does."""
+    """The first rule that matches, or None when none does.
+
+    Cached: every registration asks for every resource of every instance it lists, and
+    RULES never changes (ResourceDef is frozen, so equal definitions share an answer).
+    """
     return next((rule for rule in RULES if rule.matches(object_id, resource)), None)
 
 

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 
 from .const import DOMAIN
+from .engine_link import DtlsProblem
 
 DTLS_UNAVAILABLE = "dtls_unavailable"
 
 
-def async_update_dtls_issue(hass: HomeAssistant, problem: str | None) -> None:
-    """Raise the DTLS issue while ``problem`` says why DTLS cannot run; clear it otherwise."""
-    if problem is None:
+def async_update_dtls_issue(hass: HomeAssistant, problems: Sequence[DtlsProblem]) -> None:
+    """One issue while any secure port is closed because DTLS cannot run; none otherwise.
+
+    The LwM2M and the bootstrap server share the DTLS backend, so they fail for the
+    same reason: the issue names the closed ports and each distinct reason once.
+    """
+    if not problems:
         ir.async_delete_issue(hass, DOMAIN, DTLS_UNAVAILABLE)
         return
+    reasons = list(dict.fromkeys(problem.reason for problem in problems))
     ir.async_create_issue(
         hass,
         DOMAIN,
@@ -22,5 +30,8 @@ def async_update_dtls_issue(hass: HomeAssistant, problem: str | None) -> None:
         is_fixable=False,
         severity=ir.IssueSeverity.WARNING,
         translation_key=DTLS_UNAVAILABLE,
-        translation_placeholders={"reason": problem},
+        translation_placeholders={
+            "ports": ", ".join(str(problem.port) for problem in problems),
+            "reason": "; ".join(reasons),
+        },
     )

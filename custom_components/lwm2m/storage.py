@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +17,7 @@ from .protocols import DeviceProtocols
 
 STORAGE_VERSION = 1
 DEVICES_SAVE_DELAY = 10  # seconds; values change often, the file need not follow each one
+QUEUE_SAVE_DELAY = 1  # seconds; a queued request is on disk this soon after it was queued
 
 
 @dataclass(slots=True)
@@ -76,6 +77,8 @@ class LwM2MStorage:
         self.protocols = DeviceProtocols()
         self.devices: dict[str, KnownDevice] = {}
         self.queue: dict[str, Any] = {}  # endpoint -> queued requests, as the engine exports
+        # called just before the devices are written, to bring ``devices`` up to date
+        self.before_devices_save: Callable[[], None] | None = None
 
     async def async_load(self) -> None:
         credentials = await self._credentials_store.async_load() or {}
@@ -108,6 +111,15 @@ class LwM2MStorage:
     async def async_save_devices(self) -> None:
         await self._devices_store.async_save(self._devices_data())
 
+    def schedule_save_queue(self, requests: Callable[[], Mapping[str, Any]]) -> None:
+        """Save the queue soon; ``requests`` gives its content when the file is written."""
+
+        def data() -> dict[str, Any]:
+            self.queue = dict(requests())
+            return {"requests": self.queue}
+
+        self._queue_store.async_delay_save(data, QUEUE_SAVE_DELAY)
+
     async def async_save_queue(self, requests: Mapping[str, Any]) -> None:
         self.queue = dict(requests)
         await self._queue_store.async_save({"requests": self.queue})
@@ -124,6 +136,8 @@ class LwM2MStorage:
             await store.async_remove()
 
     def _devices_data(self) -> dict[str, Any]:
+        if self.before_devices_save is not None:
+            self.before_devices_save()
         return {
             "devices": {endpoint: device.to_dict() for endpoint, device in self.devices.items()}
         }

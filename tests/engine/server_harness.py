@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any, TypeVar
 
 import pytest
 import pytest_socket
 
+from custom_components.lwm2m.engine import transport
 from custom_components.lwm2m.engine.events import LwM2MEvent
 from custom_components.lwm2m.engine.model import ObjectRegistry
 from custom_components.lwm2m.engine.security import SecurityPolicy
@@ -91,6 +92,18 @@ def events(server: LwM2MServer) -> EventLog:
     log = EventLog()
     server.add_listener(log)
     return log
+
+
+@pytest.fixture
+def fresh_coap_warnings() -> Iterator[None]:
+    """The server's CoAP logger shows each kind of warning once per process; a test that
+    provokes many kinds restores that memory after itself, so later tests still see
+    their first warning."""
+    seen = transport._ONCE_FILTER._seen
+    saved = set(seen)
+    yield
+    seen.clear()
+    seen.update(saved)
 
 
 @pytest.fixture

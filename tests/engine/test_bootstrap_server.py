@@ -228,6 +228,21 @@ async def test_step_failing_every_attempt_is_reported(
     assert "plain-meter" not in stack.bootstrap.active
 
 
+async def test_repeated_failures_of_one_step_warn_once(
+    stack: Stack, make_device: DeviceFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="custom_components.lwm2m.engine.bootstrap")
+    device = await make_device("plain-meter")
+    for _ in range(2):
+        device.faults.add("DELETE", "/1", Code.SERVICE_UNAVAILABLE, times=3)
+        failed = stack.events.next(BootstrapFailed)
+        attempt = asyncio.create_task(device.bootstrap(stack.bootstrap_address))
+        assert (await failed).step == "delete /1"
+        attempt.cancel()
+    outcomes = [r for r in caplog.records if "after 3 attempts" in r.getMessage()]
+    assert [r.levelno for r in outcomes] == [logging.WARNING, logging.DEBUG]
+
+
 async def test_failed_discover_chooses_ids_blind(stack: Stack, make_device: DeviceFactory) -> None:
     """Without the discover answer the generated bootstrap account cannot be found:
     it lands on the next free id instead of the client's account."""

@@ -12,7 +12,7 @@ from aiocoap.numbers.codes import Code
 
 from custom_components.lwm2m.engine.clock import ManualClock
 from custom_components.lwm2m.engine.errors import DeviceNotRegisteredError, QueueFullError
-from custom_components.lwm2m.engine.events import Asleep, Awake
+from custom_components.lwm2m.engine.events import Asleep, Awake, QueueChanged
 from custom_components.lwm2m.engine.path import Path
 from custom_components.lwm2m.engine.server import LwM2MServer
 
@@ -165,3 +165,18 @@ async def test_a_notification_wakes_the_queue(
     device.notify()
     await awake
     assert await pending == {Path.of(3, 0, 9): 87}
+
+
+async def test_queue_changes_are_announced(
+    server: LwM2MServer, events: EventLog, clock: ManualClock, sleeper: tuple[RawPeer, str]
+) -> None:
+    device, location = sleeper
+    clock.advance(93)
+    waiting = asyncio.ensure_future(server.read("sleepy", MANUFACTURER))
+    await asyncio.sleep(0)
+    assert events.of(QueueChanged) == [QueueChanged("sleepy")]
+    assert server.export_queue() == {"sleepy": [{"operation": "read", "path": "/3/0/0"}]}
+    await device.request(server.port, Code.POST, location)
+    assert await waiting == {MANUFACTURER: "Acme"}
+    assert len(events.of(QueueChanged)) == 2
+    assert server.export_queue() == {}

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
+from typing import Any
 
 import aiocoap
 import pytest
@@ -14,9 +16,15 @@ from custom_components.lwm2m.engine.server import LwM2MServer
 
 from .device_stub import DEVICE_VALUES, answer_reads, register
 from .raw_peer import RawPeer
-from .server_harness import expected_lingering_timers, loopback, make_server, server
+from .server_harness import (
+    expected_lingering_timers,
+    fresh_coap_warnings,
+    loopback,
+    make_server,
+    server,
+)
 
-__all__ = ["expected_lingering_timers", "loopback", "server"]
+__all__ = ["expected_lingering_timers", "fresh_coap_warnings", "loopback", "server"]
 
 GARBAGE = [b"\xff", b"hello world", b"\x40", b"\x41\x01\x00\x01"]  # last: token length lies
 BAD_OPTION_DELTA = bytes([0x40, 0x01, 0x12, 0x34, 0xF0])  # option delta 15 is reserved
@@ -103,3 +111,31 @@ async def test_port_requires_running_server(loopback: None) -> None:
     await idle.start()
     assert idle.port > 0
     await idle.stop()
+
+
+async def test_options_that_are_not_utf8_are_dropped(
+    server: LwM2MServer, fresh_coap_warnings: None
+) -> None:
+    """aiocoap raises UnicodeDecodeError for such a Uri-Path; it must not reach the loop."""
+    loop = asyncio.get_running_loop()
+    loop_errors: list[dict[str, Any]] = []
+    loop.set_exception_handler(lambda _loop, context: loop_errors.append(context))
+    device = await RawPeer(answer_reads(DEVICE_VALUES)).start()
+    raw = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        # CON POST, MID 0x1234, no token; Uri-Path "rd" then Uri-Path 0xC3 0x28
+        raw.sendto(
+            bytes([0x40, 0x02, 0x12, 0x34, 0xB2]) + b"rd" + b"\x02\xc3\x28", server_address(server)
+        )
+        await asyncio.sleep(0.1)
+        await register(device, server.port, "after")
+        assert await server.read("after", Path.of(3, 0, 9)) == {Path.of(3, 0, 9): 87}
+        assert not loop_errors
+    finally:
+        loop.set_exception_handler(None)
+        raw.close()
+        await device.stop()
+
+
+def server_address(server: LwM2MServer) -> tuple[str, int]:
+    return ("127.0.0.1", server.port)

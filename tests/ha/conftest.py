@@ -24,7 +24,7 @@ from custom_components.lwm2m.const import (
 )
 from custom_components.lwm2m.engine_link import Engine
 
-from .fake_server import FakeServer
+from .fake_server import FakeBootstrap, FakeServer
 
 ENTRY_DATA = {
     CONF_BIND_ADDRESS: "127.0.0.1",
@@ -76,13 +76,20 @@ def fake_server() -> FakeServer:
 
 
 @pytest.fixture
+def fake_bootstrap() -> FakeBootstrap:
+    return FakeBootstrap()
+
+
+@pytest.fixture
 def credentials_seen() -> list[dict[str, Any]]:
     return []
 
 
 @pytest.fixture
 def fake_engine(
-    fake_server: FakeServer, credentials_seen: list[dict[str, Any]]
+    fake_server: FakeServer,
+    fake_bootstrap: FakeBootstrap,
+    credentials_seen: list[dict[str, Any]],
 ) -> Iterator[FakeServer]:
     """The integration builds this fake instead of the real engine."""
 
@@ -91,6 +98,10 @@ def fake_engine(
         return Engine(
             server=fake_server,  # type: ignore[arg-type]
             set_credentials=lambda records: credentials_seen.append(dict(records)),
+            bootstrap=fake_bootstrap,
+            host=config[CONF_BIND_ADDRESS],
+            coaps_port=config[CONF_COAPS_PORT],
+            bootstraps_port=config[CONF_BOOTSTRAPS_PORT],
         )
 
     with patch("custom_components.lwm2m.engine_link.async_create_engine", _create):

@@ -34,6 +34,8 @@ class FakeServer:
     """Records every request; answers reads from ``devices``; raises from ``fail``."""
 
     port: int = 5683
+    secure_port: int | None = 5684
+    dtls_unavailable_reason: str | None = None
     registrations: dict[str, Registration] = field(default_factory=dict)
     devices: dict[str, dict[Path, Any]] = field(default_factory=dict)
     calls: list[tuple[Any, ...]] = field(default_factory=list)
@@ -190,3 +192,28 @@ class FakeServer:
 
     def requests(self, operation: str) -> list[tuple[Any, ...]]:
         return [call for call in self.calls if call[0] == operation]
+
+
+@dataclass
+class FakeBootstrap:
+    """A stand-in for the engine's BootstrapServer: started or not, and its listeners."""
+
+    port: int = 5783
+    secure_port: int | None = 5784
+    dtls_unavailable_reason: str | None = None
+    started: bool = False
+    listeners: list[Callable[[LwM2MEvent], None]] = field(default_factory=list)
+
+    async def start(self) -> None:
+        self.started = True
+
+    async def stop(self) -> None:
+        self.started = False
+
+    def add_listener(self, listener: Callable[[LwM2MEvent], None]) -> Callable[[], None]:
+        self.listeners.append(listener)
+        return lambda: self.listeners.remove(listener)
+
+    def emit(self, event: LwM2MEvent) -> None:
+        for listener in list(self.listeners):
+            listener(event)

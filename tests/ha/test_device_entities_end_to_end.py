@@ -62,9 +62,7 @@ async def test_the_tracker_puts_the_device_on_the_map_and_follows_it(
 
     device.set_value(Path.of(6, 0, 0), 48.137154)
     device.set_value(Path.of(6, 0, 1), 11.576124)
-    moved = await _until_state(
-        hass, TRACKER, lambda s: s.attributes["longitude"] == 11.576124
-    )
+    moved = await _until_state(hass, TRACKER, lambda s: s.attributes["longitude"] == 11.576124)
     assert moved.attributes["latitude"] == 48.137154
     assert hass.states.get("sensor.sim_1_latitude") is None  # the tracker replaced it
     altitude = hass.states.get("sensor.sim_1_altitude")
@@ -116,6 +114,4 @@ async def test_connectivity_entities_are_diagnostic_with_classes(
     signal = hass.states.get("sensor.sim_1_signal_strength").attributes
     assert (signal["device_class"], signal["unit_of_measurement"]) == ("signal_strength", "dBm")
     assert signal["state_class"] == "measurement"
-    assert hass.states.get("sensor.sim_1_ip_addresses").attributes["values"] == {
-        0: "10.64.12.23"
-    }
+    assert hass.states.get("sensor.sim_1_ip_addresses").attributes["values"] == {0: "10.64.12.23"}

@@ -245,39 +245,6 @@ async def test_restart_restores_devices_entities_and_imports(
     assert live_entry.runtime_data.hub.devices["sim-1"].registration is not None
 
 
-async def test_taken_coaps_port_raises_the_dtls_issue_and_coap_goes_on(
-    hass: HomeAssistant, loopback: None
-) -> None:
-    coap, coaps = _free_ports(2)
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        data={
-            CONF_BIND_ADDRESS: "127.0.0.1",
-            CONF_COAP_PORT: coap,
-            CONF_COAPS_PORT: coaps,
-            CONF_BOOTSTRAP_PORT: 1,
-            CONF_BOOTSTRAPS_PORT: 2,
-            CONF_SERVER_URI: f"coap://127.0.0.1:{coap}",
-            CONF_SECURITY_POLICY: "open",
-        },
-    )
-    entry.add_to_hass(hass)
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as squatter:
-        squatter.bind(("127.0.0.1", coaps))
-        assert await hass.config_entries.async_setup(entry.entry_id)
-    issue = ir.async_get(hass).async_get_issue(DOMAIN, "dtls_unavailable")
-    assert issue is not None
-    simulated = SimulatedDevice("sim-9", auto_update=False)
-    await simulated.start()
-    try:
-        await simulated.register(("127.0.0.1", coap))
-        await hass.async_block_till_done(wait_background_tasks=True)
-        assert hass.states.get("sensor.sim_9_temperature").state == "21.5"
-    finally:
-        await simulated.stop()
-        await hass.config_entries.async_unload(entry.entry_id)
-
-
 async def test_default_bind_address_serves_dtls(
     hass: HomeAssistant, hass_storage: dict[str, Any], loopback: None
 ) -> None:
@@ -292,15 +259,15 @@ async def test_default_bind_address_serves_dtls(
         "key": f"{DOMAIN}.credentials",
         "data": {"devices": {"dtls-1": record.to_dict()}},
     }
-    coap, coaps = _free_ports(2)
+    coap, coaps, bootstrap, bootstraps = _free_ports(4)
     entry = MockConfigEntry(
         domain=DOMAIN,
         data={
             CONF_BIND_ADDRESS: DEFAULT_BIND_ADDRESS,
             CONF_COAP_PORT: coap,
             CONF_COAPS_PORT: coaps,
-            CONF_BOOTSTRAP_PORT: 1,
-            CONF_BOOTSTRAPS_PORT: 2,
+            CONF_BOOTSTRAP_PORT: bootstrap,
+            CONF_BOOTSTRAPS_PORT: bootstraps,
             CONF_SERVER_URI: f"coaps://127.0.0.1:{coaps}",
             CONF_SECURITY_POLICY: "strict",
         },

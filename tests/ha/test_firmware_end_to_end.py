@@ -242,5 +242,5 @@ async def test_an_update_whose_image_is_gone_after_a_reload_fails_as_interrupted
 
 async def _until(condition: Callable[[], bool]) -> None:
     async with asyncio.timeout(10):
-        while not condition():
+        while not condition():  # noqa: ASYNC110 - a simulator flag, no event
             await asyncio.sleep(0.01)

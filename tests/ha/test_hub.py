@@ -2,23 +2,37 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import STATE_UNAVAILABLE, UnitOfTemperature
+from homeassistant.const import (
+    EVENT_HOMEASSISTANT_FINAL_WRITE,
+    STATE_UNAVAILABLE,
+    UnitOfTemperature,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from custom_components.lwm2m.const import DOMAIN, EVENT_DEREGISTERED, EVENT_REGISTERED
+from custom_components.lwm2m.device_state import DeviceState
 from custom_components.lwm2m.engine.errors import RequestTimeoutError
-from custom_components.lwm2m.engine.events import Asleep, Awake, SendReceived, Updated
+from custom_components.lwm2m.engine.events import (
+    Asleep,
+    Awake,
+    QueueChanged,
+    SendReceived,
+    Updated,
+)
 from custom_components.lwm2m.engine.path import Path
 from custom_components.lwm2m.protocols import ObjectProtocol, ResourceSettings
 
+from .conftest import SENSOR_DEVICE_OBJECTS, SENSOR_DEVICE_VALUES
 from .fake_server import FakeServer
 
 TEMPERATURE = "sensor.dev_1_temperature"
@@ -124,6 +138,48 @@ async def test_notification_changes_state(
     fake_server.emit(SendReceived("dev-1", {Path.parse("/3303/0/5700"): 19.0}))
     await hass.async_block_till_done()
     assert hass.states.get(TEMPERATURE).state == "19.0"
+
+
+async def test_notifications_are_stored_at_the_delayed_save_only(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    fake_server: FakeServer,
+    register_sensor_device: Callable[..., Any],
+    hass_storage: dict[str, Any],
+) -> None:
+    """A notification marks the device for the next save; it is converted only then."""
+    await register_sensor_device()
+
+    with patch.object(
+        DeviceState, "to_known", autospec=True, side_effect=DeviceState.to_known
+    ) as converted:
+        for value in (22.0, 22.5, 23.0):
+            fake_server.notify("dev-1", "/3303/0/5700", {"/3303/0/5700": value})
+            await hass.async_block_till_done()
+        assert converted.call_count == 0
+        # the delayed save is due (Home Assistant writes pending saves when it stops)
+        hass.bus.async_fire(EVENT_HOMEASSISTANT_FINAL_WRITE)
+        await hass.async_block_till_done()
+        assert converted.call_count == 1
+    stored = hass_storage[f"{DOMAIN}.devices"]["data"]["devices"]["dev-1"]
+    assert stored["values"]["/3303/0/5700"] == 23.0
+
+
+async def test_queue_changes_are_saved_soon(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    fake_server: FakeServer,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A request queued for a sleeping device is on disk without waiting for a stop."""
+    queued = {"dev-1": [{"operation": "read", "path": "/3/0/0"}]}
+    fake_server.export_queue = lambda: queued  # type: ignore[method-assign]
+    fake_server.emit(QueueChanged("dev-1"))
+    await hass.async_block_till_done()
+    assert f"{DOMAIN}.queue" not in hass_storage  # a delayed save, not one per change
+    hass.bus.async_fire(EVENT_HOMEASSISTANT_FINAL_WRITE)
+    await hass.async_block_till_done()
+    assert hass_storage[f"{DOMAIN}.queue"]["data"] == {"requests": queued}
 
 
 async def test_default_observations_are_set_up(
@@ -253,6 +309,53 @@ async def test_failed_reads_and_observations_do_not_stop_the_device(
     hub.storage.protocols.objects[3303] = ObjectProtocol({5700: ResourceSettings(observe=False)})
     await hub.async_settings_changed()
     assert Path.parse("/3303/0/5700") not in hub.observed["dev-1"]
+
+
+async def test_a_read_that_times_out_ends_the_sync(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    fake_server: FakeServer,
+    register_sensor_device: Callable[..., Any],
+) -> None:
+    fake_server.fail["read"] = RequestTimeoutError("dev-1", Path.of(3, 0))
+    await register_sensor_device()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert len(fake_server.requests("read")) == 1
+    assert fake_server.requests("observe") == []
+
+
+async def test_syncs_after_registration_are_bounded(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    fake_server: FakeServer,
+) -> None:
+    """Many devices registering at once are read a few at a time, not all at once."""
+    hub = loaded_entry.runtime_data.hub
+    hub._sync_slots = asyncio.Semaphore(2)
+    release = asyncio.Event()
+    reading: set[str] = set()
+    most = 0
+    answer = fake_server.read
+
+    async def slow_read(endpoint: str, path: Path, *, accept: int | None = None) -> Any:
+        nonlocal most
+        reading.add(endpoint)
+        most = max(most, len(reading))
+        await release.wait()
+        reading.discard(endpoint)
+        return await answer(endpoint, path, accept=accept)
+
+    fake_server.read = slow_read  # type: ignore[method-assign]
+    for number in range(5):
+        fake_server.register(f"dev-{number}", SENSOR_DEVICE_OBJECTS, SENSOR_DEVICE_VALUES)
+    await hass.async_block_till_done()
+    assert reading == {"dev-0", "dev-1"}
+    release.set()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert most == 2
+    assert {call[1] for call in fake_server.requests("observe")} == {
+        f"dev-{number}" for number in range(5)
+    }
 
 
 async def test_updates_of_unknown_or_pending_devices_are_ignored(

@@ -8,7 +8,14 @@ from homeassistant.const import EntityCategory, Platform
 
 from custom_components.lwm2m.engine.model import ObjectRegistry, ResourceDef, ResourceType
 from custom_components.lwm2m.engine.model.types import ObjectDef, Operations
-from custom_components.lwm2m.mapping import RULES, Role, describe, describe_object, observations
+from custom_components.lwm2m.mapping import (
+    RULES,
+    Role,
+    describe,
+    describe_object,
+    find_rule,
+    observations,
+)
 from custom_components.lwm2m.protocols import (
     DeviceProtocols,
     MeasurementSettings,
@@ -234,6 +241,18 @@ def test_whole_bundled_model_maps(registry: ObjectRegistry) -> None:
                 if device_class in DEVICE_CLASS_UNITS:
                     assert spec.unit in DEVICE_CLASS_UNITS[device_class], spec
     assert count > 1000
+
+
+def test_rules_are_looked_up_once_per_resource_definition() -> None:
+    """Registrations ask for the same definitions again and again: the answer is cached."""
+    obj = ObjectRegistry.default().get(3303)
+    assert obj is not None
+    first = describe_object(obj)
+    before = find_rule.cache_info()
+    assert describe_object(obj) == first
+    after = find_rule.cache_info()
+    assert after.misses == before.misses
+    assert after.hits - before.hits == len(obj.resources)
 
 
 def test_functionalities_need_a_readable_resource_and_no_secrets(

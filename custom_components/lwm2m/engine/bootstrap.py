@@ -320,7 +320,10 @@ class BootstrapServer:
         try:
             plan = await sequence.run()
         except StepFailedError as failure:
-            _LOGGER.warning("bootstrap of %r failed: %s", endpoint, failure)
+            # Failures are also events; a hostile peer must not flood the log with them.
+            self._log_once(
+                f"failed:{failure.step}", "bootstrap of %r failed: %s", endpoint, failure
+            )
             self._emit(
                 BootstrapFailed(
                     endpoint,
@@ -331,7 +334,7 @@ class BootstrapServer:
                 )
             )
         except Exception as error:
-            _LOGGER.warning("bootstrap of %r failed: %s", endpoint, error)
+            self._log_once("failed:sequence", "bootstrap of %r failed: %s", endpoint, error)
             self._emit(BootstrapFailed(endpoint, step="sequence", reason=str(error)))
         else:
             self._emit(

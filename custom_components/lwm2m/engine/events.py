@@ -121,6 +121,12 @@ class BootstrapFailed(LwM2MEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class QueueChanged(LwM2MEvent):
+    """A request joined or left the endpoint's queue (queue mode): time to save
+    ``export_queue()`` if the queue is to survive a crash."""
+
+
+@dataclass(frozen=True, slots=True)
 class FirmwareProgress(LwM2MEvent):
     """A firmware update moved on: its phase changed or its progress reached another
     whole percent."""

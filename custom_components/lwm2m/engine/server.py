@@ -33,6 +33,7 @@ from .events import (
     Expired,
     LwM2MEvent,
     NotificationReceived,
+    QueueChanged,
     Registered,
     Updated,
 )
@@ -434,11 +435,13 @@ class LwM2MServer:
         item = QueuedRequest(request, future)
         queue = self._queue(endpoint)
         queue.push(item)
+        self._emit(QueueChanged(endpoint))
         self._flush(endpoint)
         try:
             return await future
         finally:
             queue.discard(item)
+            self._emit(QueueChanged(endpoint))
 
     def _queue(self, endpoint: str) -> RequestQueue:
         queue = self._queues.get(endpoint)
@@ -480,6 +483,8 @@ class LwM2MServer:
                 _settle(item, error=error)
             else:
                 _settle(item, result=result)
+            if item.future is None:  # an imported request: nobody's finally announces it
+                self._emit(QueueChanged(endpoint))
 
     def _spawn(self, coroutine: Any) -> None:
         task = asyncio.get_running_loop().create_task(coroutine)

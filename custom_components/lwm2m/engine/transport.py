@@ -58,6 +58,21 @@ async def _bind_address(host: str, port: int) -> tuple[Any, ...]:
     return infos[0][4]
 
 
+class _UDP6(MessageInterfaceUDP6):  # type: ignore[misc]
+    """aiocoap's UDP transport, made to drop every datagram it cannot parse.
+
+    aiocoap drops a datagram whose framing is wrong, but a string option (Uri-Path,
+    Uri-Query, ...) that is not UTF-8 raises UnicodeDecodeError out of its receive
+    callback into the event loop, logged there as an error: any peer could fill the log.
+    """
+
+    def datagram_msg_received(self, data: bytes, ancdata: Any, flags: int, address: Any) -> None:
+        try:
+            super().datagram_msg_received(data, ancdata, flags, address)
+        except ValueError:  # UnicodeDecodeError and other value errors of option decoding
+            self.log.warning("Ignoring unparsable message from %s", address)
+
+
 async def bind_udp(host: str, port: int, site: Any) -> aiocoap.Context:
     """An aiocoap context serving ``site`` on (host, port); port 0 picks a free one."""
     address = await _bind_address(host, port)
@@ -73,7 +88,7 @@ async def bind_udp(host: str, port: int, site: Any) -> aiocoap.Context:
     context = aiocoap.Context(loop=loop, serversite=site, loggername=logger.name)
 
     def create_interface(manager: Any) -> Any:
-        return MessageInterfaceUDP6._create_transport_endpoint(sock, manager, logger, loop)
+        return _UDP6._create_transport_endpoint(sock, manager, logger, loop)
 
     try:
         await context._append_tokenmanaged_messagemanaged_transport(create_interface)

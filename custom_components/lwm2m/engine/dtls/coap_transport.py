@@ -136,7 +136,7 @@ class BuiltinCoapTransport(interfaces.MessageInterface, DtlsEndpoint):  # type: 
             return
         try:
             message = Message.decode(data, remote=remote)
-        except error.UnparsableMessage:
+        except (error.UnparsableMessage, ValueError):  # ValueError: a string option not UTF-8
             self._log.debug("Ignoring an unparsable CoAP message from %s", remote.hostinfo)
             return
         self._mman.dispatch_message(message)
