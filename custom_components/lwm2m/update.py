@@ -101,6 +101,11 @@ class LwM2MFirmwareUpdate(LwM2MEntity, UpdateEntity):
         self._status = status
         self.async_write_ha_state()
 
+    @property
+    def entity_picture(self) -> str | None:
+        """None: the icon stands for the firmware (this integration has no brand image)."""
+        return None
+
     # What the device runs, what it could run
 
     @property

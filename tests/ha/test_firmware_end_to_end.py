@@ -71,6 +71,7 @@ async def test_pull_of_256_kb_shows_progress_and_the_new_version(
     offered = hass.states.get(UPDATE)
     assert (offered.state, offered.attributes["latest_version"]) == (STATE_ON, "1.0.1")
     assert offered.attributes["release_summary"].startswith("sim-firmware 1.0.1 (SIM-100")
+    assert "entity_picture" not in offered.attributes  # the icon shows, not a missing brand
 
     recorder = StateRecorder(hass, UPDATE)
     started = time.monotonic()
