@@ -64,6 +64,7 @@ async def soak(devices: int, minutes: float, sample: float, warmup: float) -> di
                 {
                     "t": round(time.monotonic() - started, 1),
                     "rss_mib": rss_mib(),
+                    "python_blocks": sys.getallocatedblocks(),
                     "notifications_per_second": count / sample,
                     "p50_ms": 1000 * percentile(latencies, 0.5),
                     "p99_ms": 1000 * percentile(latencies, 0.99),
@@ -90,6 +91,8 @@ async def soak(devices: int, minutes: float, sample: float, warmup: float) -> di
         "rss_after_warmup_mib": first,
         "rss_end_mib": last,
         "rss_max_mib": max(entry["rss_mib"] for entry in samples),
+        "python_blocks_after_warmup": steady[0]["python_blocks"],
+        "python_blocks_end": steady[-1]["python_blocks"],
         "growth_after_warmup_percent": 100 * (last - first) / first,
         "growth_from_start_percent": 100 * (last - samples[0]["rss_mib"]) / samples[0]["rss_mib"],
         "notifications_sent": outcome["sent"],

@@ -90,6 +90,8 @@ class AttributeStore:
 
     def __init__(self) -> None:
         self._attached: dict[Path, dict[str, AttributeValue]] = {}
+        # effective() is asked on every notification; attributes change rarely
+        self._effective: dict[tuple[Path, int, int | None], Attributes] = {}
 
     def attached(self, path: Path) -> dict[str, AttributeValue]:
         return dict(self._attached.get(path, {}))
@@ -103,6 +105,7 @@ class AttributeStore:
             else:
                 attached[name] = value
         _check_thresholds(attached)
+        self._effective.clear()
         if attached:
             self._attached[path] = attached
         else:
@@ -110,10 +113,18 @@ class AttributeStore:
 
     def forget(self, path: Path) -> None:
         """Drop the attributes at and below ``path`` (its instance was deleted)."""
+        self._effective.clear()
         for attached_path in [p for p in self._attached if p.startswith(path)]:
             del self._attached[attached_path]
 
     def effective(self, path: Path, default_pmin: int, default_pmax: int | None) -> Attributes:
+        key = (path, default_pmin, default_pmax)
+        known = self._effective.get(key)
+        if known is None:
+            known = self._effective[key] = self._merge(path, default_pmin, default_pmax)
+        return known
+
+    def _merge(self, path: Path, default_pmin: int, default_pmax: int | None) -> Attributes:
         merged: dict[str, AttributeValue] = {}
         for depth in range(1, len(path) + 1):
             merged.update(self._attached.get(Path(path.ids[:depth]), {}))

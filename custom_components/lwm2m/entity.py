@@ -23,7 +23,6 @@ from .signals import (
     signal_new_entities,
     signal_received,
     signal_remove,
-    signal_values,
 )
 from .targets import EntityTarget
 
@@ -80,8 +79,10 @@ class LwM2MEntity(Entity):
 
     async def async_added_to_hass(self) -> None:
         entry_id = self.hub.entry.entry_id
+        self.async_on_remove(
+            self.hub.value_listeners.listen(self.endpoint, self.watched_paths, self._values_changed)
+        )
         for signal, handler in (
-            (signal_values(entry_id, self.endpoint), self._values_changed),
             (signal_availability(entry_id, self.endpoint), self._availability_changed),
             (signal_remove(entry_id, self.target.unique_id), self._resource_gone),
         ):
@@ -93,10 +94,14 @@ class LwM2MEntity(Entity):
                 )
             )
 
+    @property
+    def watched_paths(self) -> frozenset[Path]:
+        """The resources whose changes change this entity's state."""
+        return frozenset((self.path,))
+
     @callback
     def _values_changed(self, changed: set[Path]) -> None:
-        if self.path in changed:
-            self.async_write_ha_state()
+        self.async_write_ha_state()
 
     @callback
     def _paths_reported(self, paths: set[Path]) -> None:

@@ -54,10 +54,10 @@ from .signals import (
     signal_new_entities,
     signal_received,
     signal_remove,
-    signal_values,
 )
 from .storage import LwM2MStorage
 from .targets import EntityTarget, device_observations, device_targets, instance_paths
+from .value_listeners import ValueListeners
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
@@ -97,6 +97,7 @@ class LwM2MHub:
         self._pending_logged: set[str] = set()
         self._unsaved: set[str] = set()  # devices whose stored form lags behind
         self._sync_slots = asyncio.Semaphore(SYNC_CONCURRENCY)
+        self.value_listeners = ValueListeners()
         storage.before_devices_save = self._write_back
 
     @property
@@ -293,7 +294,7 @@ class LwM2MHub:
             if changed & IDENTITY_PATHS:
                 self._ensure_device(state)
             self._remember(state)
-            async_dispatcher_send(self.hass, signal_values(self.entry.entry_id, endpoint), changed)
+            self.value_listeners.notify(endpoint, changed)
         if from_device:
             received = {path.resource_path() for path in values if len(path) >= 3}
             if received:

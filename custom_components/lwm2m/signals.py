@@ -12,11 +12,6 @@ def signal_new_entities(entry_id: str, platform: Platform) -> str:
     return f"{DOMAIN}_{entry_id}_new_{platform}"
 
 
-def signal_values(entry_id: str, endpoint: str) -> str:
-    """Sent with the set of resource paths whose values changed."""
-    return f"{DOMAIN}_{entry_id}_values_{endpoint}"
-
-
 def signal_received(entry_id: str, endpoint: str) -> str:
     """Sent with the set of resource paths the device reported, changed or not."""
     return f"{DOMAIN}_{entry_id}_received_{endpoint}"

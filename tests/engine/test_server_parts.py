@@ -127,6 +127,22 @@ def test_device_model_prefers_announced_version() -> None:
     assert model.get(60000) is None
 
 
+def test_device_model_looks_each_object_up_once() -> None:
+    asked: list[int] = []
+
+    def announced(object_id: int) -> str | None:
+        asked.append(object_id)
+        return None
+
+    model = DeviceModel(ObjectRegistry.default(), announced)
+    first = model.get(3303)
+    assert first is not None
+    assert all(model.get(3303) is first for _ in range(5))
+    assert model.get(60000) is None
+    assert model.get(60000) is None
+    assert asked == [3303, 60000]
+
+
 def test_payload_helpers() -> None:
     assert is_single_value(REGISTRY, Path.of(3, 0, 0))
     assert not is_single_value(REGISTRY, Path.of(3, 0, 7))

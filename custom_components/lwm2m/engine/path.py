@@ -19,6 +19,12 @@ class Path:
     ids: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
+        ids = self.ids
+        if len(ids) <= 4 and all(type(value) is int and 0 <= value <= MAX_ID for value in ids):
+            return
+        self._explain_invalid()
+
+    def _explain_invalid(self) -> None:
         if len(self.ids) > len(_LEVELS):
             raise ValueError(f"an LwM2M path has at most 4 levels, got {len(self.ids)}")
         for level, value in zip(_LEVELS, self.ids, strict=False):
@@ -113,7 +119,7 @@ class Path:
     def parent(self) -> Path:
         if not self.ids:
             raise ValueError("the root path has no parent")
-        return Path(self.ids[:-1])
+        return _valid(self.ids[:-1])
 
     def child(self, child_id: int) -> Path:
         return Path((*self.ids, child_id))
@@ -129,4 +135,11 @@ class Path:
         """This path cut to its resource level (``/3/0/7/1`` -> ``/3/0/7``)."""
         if len(self.ids) < 3:
             raise ValueError(f"{self} does not name a resource")
-        return Path(self.ids[:3])
+        return _valid(self.ids[:3])
+
+
+def _valid(ids: tuple[int, ...]) -> Path:
+    """A path from ids already known to be valid (cut from another path's)."""
+    path = object.__new__(Path)
+    object.__setattr__(path, "ids", ids)
+    return path

@@ -35,6 +35,8 @@ def _bundled_layer() -> _FrozenLayer:
 
 
 def _newest(versions: Mapping[str, ObjectDef]) -> ObjectDef:
+    if len(versions) == 1:
+        return next(iter(versions.values()))
     return versions[max(versions, key=version_key)]
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 DEFAULT_VERSION = "1.0"
 
 _VERSION = re.compile(r"(\d+)(?:\.(\d+))?", re.ASCII)
 
 
+@lru_cache(maxsize=512)
 def version_key(text: str) -> tuple[int, int]:
     """``"1.2"`` -> ``(1, 2)``; a bare major number means minor 0. Raises ValueError."""
     match = _VERSION.fullmatch(text.strip())
