@@ -12,7 +12,7 @@ from typing import Any
 from homeassistant.components.device_tracker.config_entry import TrackerEntity
 from homeassistant.components.device_tracker.const import SourceType
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
 from .data import LwM2MConfigEntry
@@ -45,10 +45,14 @@ class LwM2MLocationTracker(LwM2MEntity, TrackerEntity):
     def _resource(self, resource_id: int) -> Any:
         return self.hub.value(self.endpoint, self.path.parent.child(resource_id))
 
-    @callback
-    def _values_changed(self, changed: set[Path]) -> None:
-        if any(path.parent == self.path.parent for path in changed):
-            self.async_write_ha_state()
+    @property
+    def watched_paths(self) -> frozenset[Path]:
+        """Every resource of the Location instance the tracker shows."""
+        instance = self.path.parent
+        return frozenset(
+            instance.child(resource)
+            for resource in (LATITUDE, LONGITUDE, ALTITUDE, RADIUS, TIMESTAMP, SPEED)
+        )
 
     @property
     def latitude(self) -> float | None:

@@ -67,14 +67,16 @@ class LwM2MFirmwareUpdate(LwM2MEntity, UpdateEntity):
         super().__init__(hub, target)
         self._firmware = firmware
         instance = target.path.parent
-        self._followed = {
-            target.path,
-            instance.child(UPDATE_RESULT),
-            instance.child(PACKAGE_NAME),
-            instance.child(PACKAGE_VERSION),
-            FIRMWARE_VERSION,
-            MODEL,
-        }
+        self._followed = frozenset(
+            {
+                target.path,
+                instance.child(UPDATE_RESULT),
+                instance.child(PACKAGE_NAME),
+                instance.child(PACKAGE_VERSION),
+                FIRMWARE_VERSION,
+                MODEL,
+            }
+        )
         self._status = firmware.status(target.endpoint)
 
     async def async_added_to_hass(self) -> None:
@@ -91,10 +93,10 @@ class LwM2MFirmwareUpdate(LwM2MEntity, UpdateEntity):
             )
         )
 
-    @callback
-    def _values_changed(self, changed: set[Path]) -> None:
-        if changed & self._followed:
-            self.async_write_ha_state()
+    @property
+    def watched_paths(self) -> frozenset[Path]:
+        """State, result and package resources, and the device's version and model."""
+        return self._followed
 
     @callback
     def _status_changed(self, status: FirmwareStatus) -> None:
