@@ -14,6 +14,7 @@ from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.lwm2m.const import CONF_COAP_PORT
 from custom_components.lwm2m.engine.path import Path
@@ -251,3 +252,22 @@ async def _until(condition: Callable[[], bool]) -> None:
     async with asyncio.timeout(10):
         while not condition():  # noqa: ASYNC110 - a simulator flag, no event
             await asyncio.sleep(0.01)
+
+
+async def test_release_notes_list_the_images_that_fit(
+    hass: HomeAssistant,
+    hass_ws_client: WebSocketGenerator,
+    library: FirmwareLibrary,
+    device: SimulatedDevice,
+    tmp_path: FsPath,
+) -> None:
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id({"type": "update/release_notes", "entity_id": UPDATE})
+    assert (await client.receive_json())["result"] is None
+    await add_image(hass, library, tmp_path, size=8 * KB, version="1.0.1", models=("SIM-100",))
+    await add_image(hass, library, tmp_path, size=4 * KB, version="1.2.0")
+    await add_image(hass, library, tmp_path, size=2 * KB, version="9.0", models=("OTHER",))
+    await client.send_json_auto_id({"type": "update/release_notes", "entity_id": UPDATE})
+    assert (await client.receive_json())["result"] == (
+        "- sim-firmware 1.2.0 (any model, 4 KB)\n- sim-firmware 1.0.1 (SIM-100, 8 KB)"
+    )
