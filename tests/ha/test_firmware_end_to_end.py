@@ -7,6 +7,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path as FsPath
+from typing import Any
 
 import pytest
 from aiocoap.numbers.codes import Code
@@ -190,6 +191,7 @@ async def test_a_device_reboot_mid_download_fails_the_update_clearly(
 
 async def test_an_update_under_way_resumes_after_the_entry_reloads(
     hass: HomeAssistant,
+    hass_storage: dict[str, Any],
     live_entry: MockConfigEntry,
     library: FirmwareLibrary,
     device: SimulatedDevice,
@@ -200,6 +202,12 @@ async def test_an_update_under_way_resumes_after_the_entry_reloads(
     install = hass.async_create_task(_install(hass))
     await _until(lambda: device.firmware.stalled)
     old_uri = str(device.value(PACKAGE_URI))
+    # Saved at the phase change already: a restart without an unload resumes it too.
+    await _until(lambda: "lwm2m.firmware_updates" in hass_storage)
+    saved = hass_storage["lwm2m.firmware_updates"]["data"]["devices"]["sim-1"]
+    assert (saved["phase"], saved["image_version"]) == ("transferring", "1.0.1")
+    assert saved["image_sha256"]
+    assert "uri" not in str(saved).lower()  # the download URI stays in memory
 
     assert await hass.config_entries.async_unload(live_entry.entry_id)
     with pytest.raises(HomeAssistantError) as raised:
