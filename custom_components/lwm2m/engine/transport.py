@@ -20,6 +20,7 @@ from aiocoap.transports.udp6 import MessageInterfaceUDP6
 from aiocoap.util import hostportsplit
 
 from .log_once import OncePerKindFilter
+from .socket_buffers import enlarge_receive_buffer
 
 COAP_LOGGER = f"{__package__}.coap"
 _ONCE_FILTER = OncePerKindFilter()
@@ -79,6 +80,7 @@ async def bind_udp(host: str, port: int, site: Any) -> aiocoap.Context:
     sock = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
     try:
         sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        enlarge_receive_buffer(sock)
         sock.bind(address)
     except OSError:
         sock.close()

@@ -6,6 +6,7 @@ import asyncio
 import errno
 import socket
 
+from ..socket_buffers import enlarge_receive_buffer
 from .addresses import enable_local_address_reporting, is_any_address
 from .errors import DtlsBindError, DtlsConfigurationError
 
@@ -54,6 +55,7 @@ async def open_udp_socket(bind: tuple[str, int]) -> tuple[socket.socket, bool]:
             continue
         try:
             sock.setblocking(False)
+            enlarge_receive_buffer(sock)
             any_address = is_any_address(str(sockaddr[0]))
             if any_address:
                 if family == socket.AF_INET6:
