@@ -204,6 +204,10 @@ class LwM2MServer:
                     item.future.set_exception(LwM2MError("the server stopped"))
         self._store.clear()
         self._sessions.clear()
+        # Let the cancelled requests drop their interest in a response first: aiocoap's
+        # shutdown would otherwise try to fail their (cancelled) response futures.
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
         transports, self._transports = self._transports, []
         for transport in transports:
             await transport.context.shutdown()
