@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import random
+from collections.abc import Sequence
 
 from custom_components.lwm2m.engine.path import Path
 
@@ -19,6 +21,7 @@ _TEMPERATURE_STEP = 0.3
 _DIMMER_STEP = 5
 _SWITCH_CHANCE = 0.05
 _POSITION_STEP = 0.0005
+_SPREAD = 0.01  # degrees of latitude from the start point to each device's own (about 1 km)
 
 
 def _clamp(value: float, low: float, high: float) -> float:
@@ -41,3 +44,19 @@ def animate(device: SimulatedDevice, rng: random.Random) -> None:
         if store.exists(path):
             drift = rng.uniform(-_POSITION_STEP, _POSITION_STEP)
             device.set_value(path, round(float(store.value(path)) + drift, 6))
+
+
+def spread(devices: Sequence[SimulatedDevice]) -> None:
+    """Move each device with a location to its own point on a small circle around the
+    start point, so that a map shows a fleet as separate markers."""
+    located = [device for device in devices if device.store.exists(LATITUDE)]
+    if len(located) < 2:
+        return
+    for index, device in enumerate(located):
+        angle = 2 * math.pi * index / len(located)
+        latitude = float(device.store.value(LATITUDE))
+        longitude = float(device.store.value(LONGITUDE))
+        # A degree of longitude is shorter than one of latitude away from the equator.
+        stretch = 1 / max(math.cos(math.radians(latitude)), 0.1)
+        device.set_value(LATITUDE, round(latitude + _SPREAD * math.cos(angle), 6))
+        device.set_value(LONGITUDE, round(longitude + _SPREAD * stretch * math.sin(angle), 6))

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from .animation import animate
+from .animation import animate, spread
 from .device import SimulatedDevice
 
 _LOGGER = logging.getLogger("simulator")
@@ -90,6 +90,8 @@ class Fleet:
             )
             for number in range(1, options.count + 1)
         ]
+        if options.animate:
+            spread(self.devices)
 
     async def register_all(self) -> None:
         gate = asyncio.Semaphore(REGISTRATION_CONCURRENCY)

@@ -33,11 +33,13 @@ if TYPE_CHECKING:
 PLATFORMS = [
     Platform.BINARY_SENSOR,
     Platform.BUTTON,
+    Platform.DEVICE_TRACKER,
     Platform.EVENT,
     Platform.NUMBER,
     Platform.SENSOR,
     Platform.SWITCH,
     Platform.TEXT,
+    Platform.UPDATE,
 ]
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -53,6 +55,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> boo
     from .bootstrap_report import BootstrapReport
     from .data import LwM2MData
     from .engine_link import async_create_engine
+    from .firmware_library import FirmwareLibrary
+    from .firmware_updates import FirmwareUpdates
     from .hub import LwM2MHub
     from .object_registry import build_registry
     from .repairs import async_update_dtls_issue
@@ -63,14 +67,19 @@ async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> boo
     registry = await hass.async_add_executor_job(build_registry, storage.ddfs)
     engine = await async_create_engine(hass, entry.data, registry, storage.credentials)
     hub = LwM2MHub(hass, entry, storage, registry, engine)
+    library = FirmwareLibrary(hass)
+    await library.async_load()
+    firmware = FirmwareUpdates(hass, entry, library, engine.firmware)
     bootstraps = BootstrapReport(
         hass,
         device_id=hub.device_id,
         known=lambda endpoint: endpoint in storage.credentials,
     )
-    entry.runtime_data = LwM2MData(hub, storage, registry, bootstraps)
+    entry.runtime_data = LwM2MData(hub, storage, registry, firmware, bootstraps)
     hub.restore_known_devices()
     await _async_start_servers(entry, engine, hub, bootstraps)
+    await firmware.async_start(hub.server)
+    entry.async_on_unload(firmware.async_stop)  # runs first: updates are saved, then stop
     async_update_dtls_issue(hass, engine.dtls_problems())
     entry.async_on_unload(lambda: async_update_dtls_issue(hass, []))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
@@ -123,10 +132,16 @@ async def async_unload_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> bo
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> None:
-    """The entry is deleted: so are its stored credentials, DDFs and devices."""
+    """The entry is deleted: so are its stored credentials, DDFs, devices and firmware."""
+    from .firmware_library import FirmwareLibrary
+    from .firmware_updates import FirmwareUpdates
     from .storage import LwM2MStorage
 
     await LwM2MStorage(hass).async_remove()
+    library = FirmwareLibrary(hass)
+    await library.async_load()
+    await library.async_remove_all()
+    await FirmwareUpdates(hass, entry, library, None).async_remove()
 
 
 async def async_remove_config_entry_device(

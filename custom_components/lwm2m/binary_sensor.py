@@ -16,6 +16,7 @@ from .hub import LwM2MHub
 from .json_values import to_response
 from .mapping import Role
 from .targets import EntityTarget
+from .value_names import error_name
 
 PARALLEL_UPDATES = 0
 
@@ -35,7 +36,11 @@ def _binary_sensor(hub: LwM2MHub, target: EntityTarget) -> LwM2MEntity:
 
 
 class LwM2MBinarySensor(LwM2MEntity, BinarySensorEntity):
-    """On when the resource is true."""
+    """On when the resource is true; a multiple resource while any of its instances is.
+
+    With ``value_names`` (the device's Error Code) the attributes list the codes that are
+    set and what each one means.
+    """
 
     def __init__(self, hub: LwM2MHub, target: EntityTarget) -> None:
         super().__init__(hub, target)
@@ -43,8 +48,23 @@ class LwM2MBinarySensor(LwM2MEntity, BinarySensorEntity):
 
     @property
     def is_on(self) -> bool | None:
-        value = self.resource_value
-        return None if value is None else bool(value)
+        if not self.target.spec.multiple:
+            value = self.resource_value
+            return None if value is None else bool(value)
+        instances = self.hub.resource_instances(self.endpoint, self.path)
+        return any(bool(value) for value in instances.values()) if instances else None
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        attributes = super().extra_state_attributes
+        if self.target.spec.value_names is None or attributes is None:
+            return attributes
+        codes = [
+            int(value)
+            for value in attributes["values"].values()
+            if isinstance(value, int) and not isinstance(value, bool) and value != 0
+        ]
+        return {**attributes, "codes": codes, "errors": [error_name(code) for code in codes]}
 
 
 class LwM2MAlarmSensor(LwM2MEntity, BinarySensorEntity):

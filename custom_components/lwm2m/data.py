@@ -8,18 +8,20 @@ from homeassistant.config_entries import ConfigEntry
 
 from .bootstrap_report import BootstrapReport
 from .engine.model import ObjectRegistry
+from .firmware_updates import FirmwareUpdates
 from .hub import LwM2MHub
 from .storage import LwM2MStorage
 
 
 @dataclass(slots=True)
 class LwM2MData:
-    """What a loaded entry holds: the hub, its stores, the object registry and the
-    bootstrap outcomes."""
+    """What a loaded entry holds: the hub, its stores, the object registry, the
+    firmware updates and the bootstrap outcomes."""
 
     hub: LwM2MHub
     storage: LwM2MStorage
     registry: ObjectRegistry
+    firmware: FirmwareUpdates
     bootstraps: BootstrapReport
 
 

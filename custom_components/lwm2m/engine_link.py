@@ -23,6 +23,7 @@ from .engine.codec import Link
 from .engine.credentials_csv import DeviceCredentials
 from .engine.dtls import DtlsSettings, dtls_status
 from .engine.events import LwM2MEvent
+from .engine.firmware import DeliveryMethod, FirmwareImage, FirmwareStatus, FirmwareUpdater
 from .engine.model import ObjectRegistry
 from .engine.path import Path
 from .engine.registration import Registration
@@ -92,6 +93,22 @@ class ServerAPI(Protocol):
     def import_queue(self, data: Mapping[str, Any]) -> None: ...
 
 
+class FirmwareAPI(Protocol):
+    """The public API of the engine's ``FirmwareUpdater`` this integration uses."""
+
+    def status(self, endpoint: str) -> FirmwareStatus: ...
+    def start(
+        self, endpoint: str, image: FirmwareImage, *, method: DeliveryMethod = ...
+    ) -> FirmwareStatus: ...
+    async def wait(self, endpoint: str) -> FirmwareStatus: ...
+    async def cancel(self, endpoint: str) -> FirmwareStatus: ...
+    def export_state(self) -> dict[str, Any]: ...
+    def import_state(
+        self, data: Mapping[str, Any], images: Callable[[str], FirmwareImage | None]
+    ) -> None: ...
+    async def close(self) -> None: ...
+
+
 class BootstrapAPI(Protocol):
     """The public API of the engine's ``BootstrapServer`` this integration uses."""
 
@@ -131,6 +148,7 @@ class Engine:
     host: str | None = None  # the address the servers bind (None: not known)
     coaps_port: int | None = None  # the secure ports the configuration asks for
     bootstraps_port: int | None = None
+    firmware: FirmwareAPI | None = None  # firmware updates of the server's devices
 
     def dtls_problems(self) -> list[DtlsProblem]:
         """The secure ports that are not served because DTLS cannot run; call after start."""
@@ -171,6 +189,17 @@ def device_uris(config: Mapping[str, Any]) -> DeviceURIs:
     if parts.scheme == "coaps":
         return DeviceURIs(plain=plain, secure=entered)
     return DeviceURIs(plain=entered, secure=secure)
+
+
+def advertised_host(config: Mapping[str, Any]) -> str | None:
+    """The host devices reach the server at: the one in the configured server URI.
+
+    Download URIs carry it, so they work when the server listens on every address.
+    """
+    try:
+        return urlsplit(str(config.get(CONF_SERVER_URI, ""))).hostname or None
+    except ValueError:
+        return None
 
 
 def lwm2m_dtls_settings(credentials: Mapping[str, DeviceCredentials]) -> DtlsSettings:
@@ -234,6 +263,7 @@ async def async_create_engine(
     )
     api: ServerAPI = server
     bootstrap_api: BootstrapAPI = bootstrap
+    firmware: FirmwareAPI = FirmwareUpdater(server, advertised_host=advertised_host(config))
     return Engine(
         server=api,
         set_credentials=lambda records: store.set_all(records.values()),
@@ -241,4 +271,5 @@ async def async_create_engine(
         host=host,
         coaps_port=config[CONF_COAPS_PORT],
         bootstraps_port=config[CONF_BOOTSTRAPS_PORT],
+        firmware=firmware,
     )

@@ -36,6 +36,7 @@ from .engine.events import (
     Awake,
     Deregistered,
     Expired,
+    FirmwareUpdateFinished,
     LwM2MEvent,
     NotificationReceived,
     QueueChanged,
@@ -62,6 +63,7 @@ if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
 
 DEVICE_OBJECT = Path.of(3, 0)
+FIRMWARE_OBJECT = Path.of(5, 0)
 # Devices read and observed at the same time after registering. Without a bound, a
 # registration storm (a site's devices back after a power cut) has the server send
 # reads to every device at once; the answers then queue behind each other, requests
@@ -196,6 +198,12 @@ class LwM2MHub:
                 self._on_gone(event.endpoint, "expired")
             case NotificationReceived(values=values) | SendReceived(values=values):
                 self.apply_values(event.endpoint, values)
+            case FirmwareUpdateFinished():
+                self.entry.async_create_background_task(
+                    self.hass,
+                    self.async_read_versions(event.endpoint),
+                    f"{DOMAIN} versions {event.endpoint}",
+                )
             case QueueChanged():
                 self.storage.schedule_save_queue(self.server.export_queue)
             case Asleep() | Awake():
@@ -322,6 +330,12 @@ class LwM2MHub:
                 if not await self._async_read_quietly(endpoint, instance):
                     return
             await self.async_update_observations(endpoint)
+
+    async def async_read_versions(self, endpoint: str) -> None:
+        """Read the Device and Firmware Update objects again (after a firmware update)."""
+        for path in (DEVICE_OBJECT, FIRMWARE_OBJECT):
+            if not await self._async_read_quietly(endpoint, path):
+                return
 
     async def _async_read_quietly(self, endpoint: str, path: Path) -> bool:
         """Read ``path`` into the device's values; False when the device did not answer."""

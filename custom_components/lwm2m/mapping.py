@@ -12,7 +12,15 @@ object name ("Light Control", "Light Control 1"). Everything else is named
 "<object> [<instance>] <resource>" from the DDF ("Temperature Min Measured Value").
 
 Multiple-instance resources become one read-only sensor per resource: its state is the
-lowest resource instance's value and ``values`` holds every instance by id.
+lowest resource instance's value and ``values`` holds every instance by id (a multiple
+binary sensor, such as the device's Error Code, is on while any instance is).
+
+Some entities stand for a whole object instance: the row of one resource places them and
+they read the instance's other resources too (the Firmware Update object's ``update``
+entity on State, the Location object's ``device_tracker`` on Latitude). A row without a
+platform but with ``observe`` keeps such a resource observed without an entity of its own.
+Rows with ``value_names`` name a resource's codes: an enum sensor's states, or the
+meanings a problem sensor lists.
 
 The user's device protocol for an object (see ``protocols.py``) replaces the defaults: it
 shows exactly the resources it lists and observes the ones it marks. Its functionalities
@@ -39,9 +47,9 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.const import (
-    DEGREE,
     LIGHT_LUX,
     PERCENTAGE,
+    SIGNAL_STRENGTH_DECIBELS_MILLIWATT,
     EntityCategory,
     Platform,
     UnitOfElectricCurrent,
@@ -67,6 +75,7 @@ from .protocols import (
     ResourceSettings,
 )
 from .units import PARTS_PER_MILLION, UNITS, Unit, ha_unit
+from .value_names import DEVICE_ERRORS, NETWORK_BEARERS, ValueNames
 
 R = Operations.R
 RW = Operations.R | Operations.W
@@ -111,7 +120,8 @@ class Rule:
     units_decide: bool = False  # device/state class and unit from the DDF's Units
     category: EntityCategory | None = None
     enabled: bool = True
-    observe: bool = False
+    observe: bool = False  # with platform=None: observed for an entity of the same instance
+    value_names: ValueNames | None = None  # codes an enum sensor names, or error meanings
 
     def matches(self, object_id: int, resource: ResourceDef) -> bool:
         return (
@@ -138,6 +148,8 @@ NUMBER = Platform.NUMBER
 TEXT_PLATFORM = Platform.TEXT
 BUTTON = Platform.BUTTON
 EVENT = Platform.EVENT
+UPDATE = Platform.UPDATE
+DEVICE_TRACKER = Platform.DEVICE_TRACKER
 
 
 def _device(resource_id: int, key: str, platform: Platform = SENSOR, **overrides: Any) -> Rule:
@@ -264,7 +276,15 @@ RULES: tuple[Rule, ...] = (
         category=_DIAGNOSTIC,
         enabled=False,
     ),
-    _device(11, "error_code", category=_DIAGNOSTIC),
+    _device(
+        11,
+        "error_code",
+        BINARY_SENSOR,
+        device_class=BinarySensorDeviceClass.PROBLEM,
+        category=_DIAGNOSTIC,
+        value_names=DEVICE_ERRORS,
+        observe=True,
+    ),
     _device(12, "reset_error_code", BUTTON, category=_CONFIG, enabled=False),
     _device(13, "current_time", device_class=_D.TIMESTAMP, category=_DIAGNOSTIC, enabled=False),
     _device(14, "utc_offset", TEXT_PLATFORM, category=_CONFIG, enabled=False),
@@ -284,78 +304,63 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(platform=None, objects=_ids(3)),
     # Connectivity Monitoring (/4).
-    _connectivity(0, "network_bearer", enabled=False),
-    _connectivity(1, "available_network_bearer", enabled=False),
-    _connectivity(2, "radio_signal_strength", units_decide=True),
-    _connectivity(3, "link_quality", state_class=_MEASUREMENT, enabled=False),
+    _connectivity(0, "network_bearer", device_class=_D.ENUM, value_names=NETWORK_BEARERS),
+    _connectivity(
+        1,
+        "available_network_bearer",
+        device_class=_D.ENUM,
+        value_names=NETWORK_BEARERS,
+        enabled=False,
+    ),
+    _connectivity(
+        2,
+        "radio_signal_strength",
+        device_class=_D.SIGNAL_STRENGTH,
+        unit=SIGNAL_STRENGTH_DECIBELS_MILLIWATT,
+        state_class=_MEASUREMENT,
+    ),
+    _connectivity(3, "link_quality", state_class=_MEASUREMENT),
     _connectivity(4, "ip_addresses"),
     _connectivity(5, "router_ip_addresses", enabled=False),
     _connectivity(6, "link_utilization", unit=PERCENTAGE, state_class=_MEASUREMENT, enabled=False),
-    _connectivity(7, "apn", enabled=False),
-    _connectivity(8, "cell_id", enabled=False),
+    _connectivity(7, "apn"),
+    _connectivity(8, "cell_id"),
     _connectivity(9, "smnc", enabled=False),
     _connectivity(10, "smcc", enabled=False),
     _connectivity(11, "signal_snr", units_decide=True, enabled=False),
     _connectivity(12, "lac", enabled=False),
     _connectivity(13, "coverage_enhancement_level", enabled=False),
     Rule(platform=None, objects=_ids(4)),
-    # Firmware Update (/5): its state for now; an update entity will take it over.
+    # Firmware Update (/5): one update entity on State, which also follows Update Result,
+    # the version resources and the images registered in Home Assistant.
     Rule(
-        platform=SENSOR,
+        platform=UPDATE,
         objects=_ids(5),
         resources=_ids(3),
-        translation_key="firmware_state",
-        category=_DIAGNOSTIC,
+        translation_key="firmware",
+        category=_CONFIG,
+        observe=True,
     ),
-    Rule(
-        platform=SENSOR,
-        objects=_ids(5),
-        resources=_ids(5),
-        translation_key="firmware_update_result",
-        category=_DIAGNOSTIC,
-    ),
+    Rule(platform=None, objects=_ids(5), resources=_ids(5), observe=True),
     Rule(platform=None, objects=_ids(5)),
-    # Location (/6).
+    # Location (/6): one tracker on Latitude that reads the rest of the instance; altitude
+    # and speed are also sensors, for their history and statistics.
     Rule(
-        platform=SENSOR,
+        platform=DEVICE_TRACKER,
         objects=_ids(6),
         resources=_ids(0),
-        translation_key="latitude",
-        unit=DEGREE,
+        translation_key="location",
         observe=True,
     ),
-    Rule(
-        platform=SENSOR,
-        objects=_ids(6),
-        resources=_ids(1),
-        translation_key="longitude",
-        unit=DEGREE,
-        observe=True,
-    ),
+    Rule(platform=None, objects=_ids(6), resources=_ids(1, 3, 5), observe=True),
     Rule(
         platform=SENSOR,
         objects=_ids(6),
         resources=_ids(2),
         translation_key="altitude",
         units_decide=True,
-    ),
-    Rule(
-        platform=SENSOR,
-        objects=_ids(6),
-        resources=_ids(3),
-        translation_key="radius",
-        units_decide=True,
-        category=_DIAGNOSTIC,
-        enabled=False,
-    ),
-    Rule(
-        platform=SENSOR,
-        objects=_ids(6),
-        resources=_ids(5),
-        translation_key="location_timestamp",
-        device_class=_D.TIMESTAMP,
-        category=_DIAGNOSTIC,
-        enabled=False,
+        state_class=_MEASUREMENT,
+        observe=True,
     ),
     Rule(
         platform=SENSOR,
@@ -363,6 +368,8 @@ RULES: tuple[Rule, ...] = (
         resources=_ids(6),
         translation_key="speed",
         units_decide=True,
+        state_class=_MEASUREMENT,
+        observe=True,
     ),
     Rule(platform=None, objects=_ids(6)),
     # IPSO sensors: the object says what the Sensor Value measures.
@@ -529,6 +536,7 @@ class EntitySpec:
     minimum: float | None
     maximum: float | None
     role: Role = Role.VALUE
+    value_names: ValueNames | None = None
     measurement: MeasurementSettings | None = None
     alarm: AlarmSettings | None = None
     event: EventSettings | None = None
@@ -620,6 +628,7 @@ def describe(
         enabled=enabled,
         minimum=value_range.minimum if value_range else None,
         maximum=value_range.maximum if value_range else None,
+        value_names=rule.value_names,
     )
 
 
@@ -765,6 +774,6 @@ def observations(obj: ObjectDef, protocol: ObjectProtocol | None = None) -> list
     result = []
     for rid in sorted(obj.resources):
         rule = find_rule(obj.id, obj.resources[rid])
-        if rule is not None and rule.platform is not None and rule.observe:
+        if rule is not None and rule.observe:
             result.append(Observation(rid))
     return result

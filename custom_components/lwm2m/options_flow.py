@@ -1,5 +1,5 @@
 """Options flow: import credentials and object definitions, device protocols (with their
-export and import), pending devices."""
+export and import), firmware images, pending devices."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from .engine.credentials_csv import (
 )
 from .engine.errors import LwM2MError
 from .engine.model import DDFError, ObjectDef, parse_ddf
+from .firmware_flow import FirmwareSteps
 from .protocol_transfer_flow import TransferSteps
 from .rules_flow import RulesSteps
 from .storage import StoredDDF
@@ -36,11 +37,11 @@ REJECT = "reject"
 SHOWN_ERRORS = 50
 
 
-class LwM2MOptionsFlow(RulesSteps, TransferSteps):
+class LwM2MOptionsFlow(RulesSteps, TransferSteps, FirmwareSteps):
     """A menu of maintenance tasks; each one ends the flow when it is done.
 
     The device protocol steps live in ``protocol_flow``, ``rules_flow`` and
-    ``protocol_transfer_flow``.
+    ``protocol_transfer_flow``; the firmware image steps in ``firmware_flow``.
     """
 
     def __init__(self) -> None:
@@ -60,6 +61,7 @@ class LwM2MOptionsFlow(RulesSteps, TransferSteps):
                 "device_protocols",
                 "export_protocols",
                 "import_protocols",
+                "firmware_images",
                 "pending",
             ],
         )

@@ -15,6 +15,7 @@ from .engine.values import parse_measurement
 from .entity import LwM2MEntity, async_setup_platform_entities
 from .hub import LwM2MHub
 from .targets import EntityTarget
+from .value_names import name_of, state_options
 
 PARALLEL_UPDATES = 0
 MAX_STATE_LENGTH = 255
@@ -41,6 +42,8 @@ class LwM2MSensor(LwM2MEntity, RestoreSensor):
         self._attr_device_class = spec.device_class  # type: ignore[assignment]
         self._attr_state_class = spec.state_class
         self._attr_native_unit_of_measurement = spec.unit
+        if spec.value_names is not None:
+            self._attr_options = state_options(spec.value_names)
         self._restored: Any = None
 
     async def async_added_to_hass(self) -> None:
@@ -54,6 +57,8 @@ class LwM2MSensor(LwM2MEntity, RestoreSensor):
         value = self.resource_value
         if value is None:
             return self._restored
+        if self.target.spec.value_names is not None:
+            return name_of(self.target.spec.value_names, value)
         if self.device_class == SensorDeviceClass.TIMESTAMP:
             return value if isinstance(value, datetime) else None
         if isinstance(value, bool | int | float):

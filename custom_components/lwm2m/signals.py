@@ -25,3 +25,13 @@ def signal_availability(entry_id: str, endpoint: str) -> str:
 def signal_remove(entry_id: str, unique_id: str) -> str:
     """Sent when the resource behind an entity is gone."""
     return f"{DOMAIN}_{entry_id}_remove_{unique_id}"
+
+
+def signal_firmware(entry_id: str, endpoint: str) -> str:
+    """Sent with the FirmwareStatus of the device's update whenever it moves on."""
+    return f"{DOMAIN}_{entry_id}_firmware_{endpoint}"
+
+
+def signal_firmware_images(entry_id: str) -> str:
+    """Sent when firmware images were added or removed."""
+    return f"{DOMAIN}_{entry_id}_firmware_images"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from homeassistant.components.file_upload import process_uploaded_file
 from homeassistant.core import HomeAssistant
 
 from .engine.credentials_csv import DeviceCredentials, parse_credentials_csv
+from .firmware_library import copy_image
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -29,3 +32,13 @@ def read_credentials_csv(hass: HomeAssistant, file_id: str) -> list[DeviceCreden
     """
     _name, content = read_upload(hass, file_id)
     return parse_credentials_csv(content.decode("utf-8-sig"))
+
+
+def receive_firmware(hass: HomeAssistant, file_id: str, folder: Path) -> tuple[str, str, int]:
+    """Move an uploaded firmware image into ``folder``: (file name, sha256, size).
+
+    Raises ImageTooLargeError or EmptyImageError.
+    """
+    with process_uploaded_file(hass, file_id) as path:
+        sha256, size = copy_image(path, folder)
+        return path.name, sha256, size

@@ -70,6 +70,14 @@ def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Every test may load the integration from custom_components/."""
 
 
+@pytest.fixture(autouse=True)
+def firmware_folder(tmp_path: FsPath) -> Iterator[FsPath]:
+    """Firmware images go to the test's own folder, not the shared test configuration."""
+    folder = tmp_path / "firmware"
+    with patch("custom_components.lwm2m.firmware_library.FIRMWARE_FOLDER", (str(folder),)):
+        yield folder
+
+
 @pytest.fixture
 def fake_server() -> FakeServer:
     return FakeServer()

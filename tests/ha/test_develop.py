@@ -37,3 +37,16 @@ def test_development_configuration_logs_the_integration_at_debug() -> None:
     assert "default_config" in config
     assert config["logger"]["logs"]["custom_components.lwm2m"] == "debug"
     assert (ROOT / "script" / "develop").stat().st_mode & 0o111
+
+
+def test_the_readme_shows_the_example_dashboard_script_develop_opens() -> None:
+    config = yaml.safe_load((ROOT / "config" / "configuration.yaml").read_text())
+    dashboard = config["lovelace"]["dashboards"]["lwm2m-demo"]
+    assert dashboard["mode"] == "yaml"
+    text = (ROOT / "config" / dashboard["filename"]).read_text().rstrip("\n")
+    assert f"```yaml\n{text}\n```" in (ROOT / "README.md").read_text()
+    cards = [card for view in yaml.safe_load(text)["views"] for card in view["cards"]]
+    assert {"map", "history-graph"} <= {card["type"] for card in cards}
+    shown = {str(item) for card in cards for item in card.get("entities", [])}
+    assert any("update.demo_" in item for item in shown)
+    assert (ROOT / "docs" / "dashboard.png").stat().st_size > 10_000

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
-import pytest_socket
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, State, callback
 from homeassistant.helpers import device_registry as dr
@@ -36,6 +34,10 @@ from tests.engine.ddf_builder import ddf, item, obj
 from tests.engine.dtls.client import PskClient, UdpPeer, handshake_over_udp
 from tests.engine.dtls.coap import decode, get
 
+from .live_network import expected_lingering_timers, free_udp_ports, loopback
+
+__all__ = ["expected_lingering_timers", "loopback"]
+
 TEMPERATURE = "sensor.sim_1_temperature"
 LIGHT = "switch.sim_1_light_control"
 REBOOT = "button.sim_1_reboot"
@@ -43,32 +45,8 @@ PUMP_DDF = ddf(obj("30001", name="Pump", version="1.0", items=[item("1", name="S
 
 
 @pytest.fixture
-def expected_lingering_timers() -> bool:
-    """aiocoap keeps a timer per received message for its deduplication window."""
-    return True
-
-
-@pytest.fixture
-def loopback(socket_enabled: None) -> None:
-    pytest_socket.socket_allow_hosts(
-        ["127.0.0.1", "::ffff:127.0.0.1", "::1"], allow_unix_socket=True
-    )
-
-
-def _free_ports(count: int) -> list[int]:
-    sockets = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
-
-
-@pytest.fixture
 async def live_entry(hass: HomeAssistant, loopback: None) -> AsyncIterator[MockConfigEntry]:
-    coap, coaps, bootstrap, bootstraps = _free_ports(4)
+    coap, coaps, bootstrap, bootstraps = free_udp_ports(4)
     entry = MockConfigEntry(
         domain=DOMAIN,
         title="LwM2M",
@@ -259,7 +237,7 @@ async def test_default_bind_address_serves_dtls(
         "key": f"{DOMAIN}.credentials",
         "data": {"devices": {"dtls-1": record.to_dict()}},
     }
-    coap, coaps, bootstrap, bootstraps = _free_ports(4)
+    coap, coaps, bootstrap, bootstraps = free_udp_ports(4)
     entry = MockConfigEntry(
         domain=DOMAIN,
         data={

@@ -101,15 +101,26 @@ async def test_platforms_follow_the_mapping(
     assert manufacturer.disabled_by is er.RegistryEntryDisabler.INTEGRATION
 
 
-async def test_multiple_resource_shows_first_instance_and_all_values(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, register_sensor_device: Callable[..., Any]
+async def test_multiple_binary_resource_is_on_while_any_instance_is(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    fake_server: FakeServer,
+    register_sensor_device: Callable[..., Any],
 ) -> None:
     await register_sensor_device()
 
-    error_code = hass.states.get("sensor.dev_1_error_code")
+    error_code = hass.states.get("binary_sensor.dev_1_device_error")
     assert error_code is not None
-    assert error_code.state == "0"
+    assert error_code.state == "off"
     assert error_code.attributes["values"] == {0: 0}
+    assert (error_code.attributes["codes"], error_code.attributes["errors"]) == ([], [])
+
+    fake_server.notify("dev-1", "/3/0/11", {"/3/0/11/0": 0, "/3/0/11/1": 5, "/3/0/11/2": 20})
+    await hass.async_block_till_done()
+    error_code = hass.states.get("binary_sensor.dev_1_device_error")
+    assert error_code.state == "on"
+    assert error_code.attributes["codes"] == [5, 20]
+    assert error_code.attributes["errors"] == ["out_of_memory", "device_specific_error"]
 
 
 async def test_notification_changes_state(

@@ -41,6 +41,7 @@ async def _menu(hass: HomeAssistant, entry: MockConfigEntry, choice: str) -> dic
         "device_protocols",
         "export_protocols",
         "import_protocols",
+        "firmware_images",
         "pending",
     ]
     return await hass.config_entries.options.async_configure(

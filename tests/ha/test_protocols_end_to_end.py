@@ -6,13 +6,11 @@ exported on one entry and imported on a fresh one."""
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path as FsPath
 from typing import Any
 
 import pytest
-import pytest_socket
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, State, callback
 from homeassistant.exceptions import ServiceValidationError
@@ -44,6 +42,10 @@ from custom_components.lwm2m.validation import Operator, RuleSet, RuleType, Vali
 from simulator import DeviceObject, RequestRecord, SimulatedDevice, default_objects
 from tests.engine.ddf_builder import ddf, item, obj
 
+from .live_network import expected_lingering_timers, free_udp_ports, loopback
+
+__all__ = ["expected_lingering_timers", "loopback"]
+
 TEMPERATURE = "sensor.sim_1_temperature"
 HOT_ALARM = "binary_sensor.sim_1_temperature_sensor_value_alarm"
 HOT_ALARMS = "event.sim_1_temperature_sensor_value_alarms"
@@ -73,32 +75,8 @@ SEED_RULES = RuleSet(
 )
 
 
-@pytest.fixture
-def expected_lingering_timers() -> bool:
-    """aiocoap keeps a timer per received message for its deduplication window."""
-    return True
-
-
-@pytest.fixture
-def loopback(socket_enabled: None) -> None:
-    pytest_socket.socket_allow_hosts(
-        ["127.0.0.1", "::ffff:127.0.0.1", "::1"], allow_unix_socket=True
-    )
-
-
-def _free_ports(count: int) -> list[int]:
-    sockets = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
-
-
 async def _add_entry(hass: HomeAssistant) -> MockConfigEntry:
-    coap, coaps, bootstrap, bootstraps = _free_ports(4)
+    coap, coaps, bootstrap, bootstraps = free_udp_ports(4)
     entry = MockConfigEntry(
         domain=DOMAIN,
         title="LwM2M",

@@ -8,7 +8,8 @@ import pytest
 from aiocoap.numbers.codes import Code
 
 from custom_components.lwm2m.engine.codec import ContentFormat
-from simulator.cli import UsageError, arguments, main, parse_server, run
+from custom_components.lwm2m.engine.path import Path
+from simulator.cli import Fleet, UsageError, arguments, main, parse_server, run
 
 from .stand_in import ServerStandIn
 
@@ -49,3 +50,17 @@ async def test_fleet_registers_animates_and_deregisters(server: ServerStandIn) -
         await fleet
     deregistrations = [arrival for arrival in server.arrivals if arrival.kind == "deregister"]
     assert len(deregistrations) == 3
+
+
+def test_an_animated_fleet_starts_at_separate_places() -> None:
+    options = arguments(["--server", "coap://127.0.0.1:5683", "--count", "3", "--animate", "5"])
+    places = {
+        (device.value(Path.of(6, 0, 0)), device.value(Path.of(6, 0, 1)))
+        for device in Fleet(options).devices
+    }
+    assert len(places) == 3
+    for latitude, longitude in places:
+        assert abs(float(latitude) - 52.520008) <= 0.0101
+        assert abs(float(longitude) - 13.404954) <= 0.0201
+    still = Fleet(arguments(["--server", "coap://127.0.0.1:5683", "--count", "2"]))
+    assert {device.value(Path.of(6, 0, 0)) for device in still.devices} == {52.520008}

@@ -37,15 +37,15 @@ from .bootstrap_request import BadBootstrapRequestError, parse_bootstrap_request
 from .bootstrap_sequence import BootstrapSequence, Destination, RetryPolicy, StepFailedError
 from .clock import Clock, LoopClock
 from .credentials import DeviceCredentials, SecurityMode
-from .dtls import Backend, DtlsEndpoint, DtlsSettings
+from .dtls import Backend, DtlsSettings
 from .events import BootstrapFailed, BootstrapFinished, BootstrapStarted, LwM2MEvent
 from .exchange import DEFAULT_ACCEPT_TIMEOUT, DeviceLink, Exchanger, tuning
 from .log_once import LogOnce
 from .model.types import ObjectLookup
 from .negotiation import FormatMemory, Negotiator
-from .secure_port import SecurePort
 from .security import CredentialStore
-from .transport import Transport, bind_udp, bound_port, peer_identity
+from .served_ports import ServedPorts
+from .transport import Transport, bind_udp, peer_identity
 from .uplink import answer
 
 _LOGGER = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ class _BootstrapRequestResource(resource.Resource):  # type: ignore[misc]
         return self._server._handle_request(self._transport, request)
 
 
-class BootstrapServer:
+class BootstrapServer(ServedPorts):
     """Client-initiated bootstrap over CoAP (``port``) and, optionally, DTLS-PSK.
 
     ``secure_port`` serves coaps:// with the devices' bootstrap PSKs (on ``host``,
@@ -90,6 +90,8 @@ class BootstrapServer:
     (time from ``clock``); ``request_timeout`` caps each request (None: CoAP's own
     retransmission span).
     """
+
+    _role = "bootstrap server"
 
     def __init__(
         self,
@@ -118,12 +120,8 @@ class BootstrapServer:
         self.secure_server_uri = secure_server_uri
         self.bootstrap_uri = bootstrap_uri
         self.lifetime = lifetime
+        super().__init__(host, secure_port, dtls_backend, dtls_settings)
         self._requested_port = port
-        self._secure = (
-            None
-            if secure_port is None
-            else SecurePort(host, secure_port, backend=dtls_backend, settings=dtls_settings)
-        )
         self._clock: Clock = clock or LoopClock()
         self._retry = RetryPolicy(attempts, retry_delay)
         self._log_once = LogOnce(_LOGGER)
@@ -134,7 +132,6 @@ class BootstrapServer:
             log_once=self._log_once,
         )
         self._listeners: list[Listener] = []
-        self._transports: list[Transport] = []
         self._running: dict[str, asyncio.Task[None]] = {}
 
     # --- lifecycle --------------------------------------------------------------------
@@ -168,33 +165,7 @@ class BootstrapServer:
         for task in running.values():
             task.cancel()
         await asyncio.gather(*running.values(), return_exceptions=True)
-        transports, self._transports = self._transports, []
-        for transport in transports:
-            await transport.context.shutdown()
-        if self._secure is not None:
-            self._secure.closed()
-
-    @property
-    def port(self) -> int:
-        """The UDP port actually bound (useful with port 0)."""
-        if not self._transports:
-            raise RuntimeError("the bootstrap server is not running")
-        return bound_port(self._transports[0].context)
-
-    @property
-    def secure_port(self) -> int | None:
-        """The coaps:// port bound; None when none was asked for or DTLS is unavailable."""
-        return None if self._secure is None else self._secure.port
-
-    @property
-    def dtls_unavailable_reason(self) -> str | None:
-        """Why the secure port asked for is not served (None when it is, or not asked)."""
-        return None if self._secure is None else self._secure.unavailable_reason
-
-    @property
-    def dtls_endpoint(self) -> DtlsEndpoint | None:
-        """The secure port's DTLS endpoint while it is served (stats, closing sessions)."""
-        return None if self._secure is None else self._secure.endpoint
+        await self._close_ports()
 
     @property
     def active(self) -> frozenset[str]:

@@ -24,7 +24,7 @@ from .coap_resources import build_site
 from .codec import Link
 from .device_model import DeviceModel
 from .device_request import AttributeValue, DeviceRequest, Operation
-from .dtls import Backend, DtlsEndpoint, DtlsSettings
+from .dtls import Backend, DtlsSettings
 from .errors import DeviceNotRegisteredError, DevicePendingError, LwM2MError, RequestTimeoutError
 from .events import (
     Asleep,
@@ -49,10 +49,10 @@ from .registrar import Registrar
 from .registration import Registration
 from .registration_store import DEFAULT_GRACE_PERIOD, RegistrationStore
 from .request_queue import DEFAULT_QUEUE_LIMIT, QueuedRequest, RequestQueue
-from .secure_port import SecurePort
 from .security import CredentialStore, SecurityPolicy
+from .served_ports import ServedPorts
 from .sessions import Sessions
-from .transport import Transport, bind_udp, bound_port
+from .transport import Transport, bind_udp
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ class _Hooks:
         return self._server._clock.time()
 
 
-class LwM2MServer:
+class LwM2MServer(ServedPorts):
     """An LwM2M server on one UDP port.
 
     ``policy`` and ``credentials`` decide who may register (see :mod:`.security`);
@@ -123,16 +123,11 @@ class LwM2MServer:
     ) -> None:
         self.registry = registry
         self.host = host
+        super().__init__(host, secure_port, dtls_backend, dtls_settings)
         self._requested_port = port
         self._clock: Clock = clock or LoopClock()
         self._log_once = LogOnce(_LOGGER)
         self._listeners: list[Listener] = []
-        self._transports: list[Transport] = []
-        self._secure = (
-            None
-            if secure_port is None
-            else SecurePort(host, secure_port, backend=dtls_backend, settings=dtls_settings)
-        )
         self._resources: dict[tuple[str, ...], resource.Resource] = {}
         self._store = RegistrationStore(self._clock, grace_period, self._expired)
         self._sessions = Sessions()
@@ -204,33 +199,11 @@ class LwM2MServer:
                     item.future.set_exception(LwM2MError("the server stopped"))
         self._store.clear()
         self._sessions.clear()
-        transports, self._transports = self._transports, []
-        for transport in transports:
-            await transport.context.shutdown()
-        if self._secure is not None:
-            self._secure.closed()
-
-    @property
-    def port(self) -> int:
-        """The UDP port actually bound (useful with port 0)."""
-        if not self._transports:
-            raise RuntimeError("the server is not running")
-        return bound_port(self._transports[0].context)
-
-    @property
-    def secure_port(self) -> int | None:
-        """The coaps:// port bound; None when none was asked for or DTLS is unavailable."""
-        return None if self._secure is None else self._secure.port
-
-    @property
-    def dtls_unavailable_reason(self) -> str | None:
-        """Why the secure port asked for is not served (None when it is, or not asked)."""
-        return None if self._secure is None else self._secure.unavailable_reason
-
-    @property
-    def dtls_endpoint(self) -> DtlsEndpoint | None:
-        """The secure port's DTLS endpoint while it is served (stats, closing sessions)."""
-        return None if self._secure is None else self._secure.endpoint
+        # Let the cancelled requests drop their interest in a response first: aiocoap's
+        # shutdown would otherwise try to fail their (cancelled) response futures.
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        await self._close_ports()
 
     @property
     def registrations(self) -> Mapping[str, Registration]:

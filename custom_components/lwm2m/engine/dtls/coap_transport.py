@@ -21,7 +21,7 @@ from aiocoap.numbers import COAPS_PORT, constants
 from aiocoap.util import hostportjoin, hostportsplit
 
 from .coap_errors import DtlsSessionClosedError
-from .endpoint import DtlsEndpoint, DtlsStats, PskIdentityClaim
+from .endpoint import DtlsEndpoint, DtlsStats, PskIdentityClaim, stats_of
 from .errors import SessionNotEstablishedError
 from .psk import PskStore
 from .server import CloseReason
@@ -203,30 +203,7 @@ class BuiltinCoapTransport(interfaces.MessageInterface, DtlsEndpoint):  # type: 
         return self.driver.local_address
 
     def stats(self) -> DtlsStats:
-        server = self.driver.server
-        counters = dict(server.counters)
-        evictions = sum(
-            count
-            for name, count in counters.items()
-            if name
-            in (
-                "sessions_closed:idle",
-                "sessions_closed:table_full",
-                "handshakes_ended:timeout",
-                "handshakes_ended:table_full",
-            )
-        )
-        return DtlsStats(
-            backend=self.backend,
-            sessions=server.sessions_count,
-            handshakes_in_progress=server.handshakes_count,
-            peak_sessions=server.peak_sessions,
-            peak_handshakes=server.peak_handshakes,
-            handshakes_completed=counters.get("handshakes_completed", 0),
-            handshakes_failed=counters.get("handshakes_failed", 0),
-            evictions=evictions,
-            counters=counters,
-        )
+        return stats_of(self.backend, self.driver.server)
 
     def remote_for_identity(self, identity: bytes) -> DtlsRemote | None:
         for remote in reversed(list(self._remotes.values())):

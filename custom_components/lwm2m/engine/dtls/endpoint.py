@@ -5,7 +5,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 Backend = Literal["builtin", "dtlssocket"]
 
@@ -33,6 +33,45 @@ class DtlsStats:
     handshakes_failed: int
     evictions: int
     counters: Mapping[str, int] = field(default_factory=dict)
+
+
+EVICTION_COUNTERS = (
+    "sessions_closed:idle",
+    "sessions_closed:table_full",
+    "handshakes_ended:timeout",
+    "handshakes_ended:table_full",
+)
+
+
+class SessionTable(Protocol):
+    """What either backend keeps about its sessions and handshakes."""
+
+    @property
+    def counters(self) -> Mapping[str, int]: ...
+    @property
+    def sessions_count(self) -> int: ...
+    @property
+    def handshakes_count(self) -> int: ...
+    @property
+    def peak_sessions(self) -> int: ...
+    @property
+    def peak_handshakes(self) -> int: ...
+
+
+def stats_of(backend: str, table: SessionTable) -> DtlsStats:
+    """A DtlsStats snapshot of a backend's session table."""
+    counters = dict(table.counters)
+    return DtlsStats(
+        backend=backend,
+        sessions=table.sessions_count,
+        handshakes_in_progress=table.handshakes_count,
+        peak_sessions=table.peak_sessions,
+        peak_handshakes=table.peak_handshakes,
+        handshakes_completed=counters.get("handshakes_completed", 0),
+        handshakes_failed=counters.get("handshakes_failed", 0),
+        evictions=sum(counters.get(name, 0) for name in EVICTION_COUNTERS),
+        counters=counters,
+    )
 
 
 def psk_identity_of(remote: object) -> bytes | None:

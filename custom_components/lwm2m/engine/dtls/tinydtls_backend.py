@@ -52,7 +52,7 @@ from aiocoap.util import hostportjoin, hostportsplit
 from .addresses import is_any_address
 from .binding import bind_failed, check_bind_address
 from .coap_errors import DtlsSessionClosedError
-from .endpoint import DtlsEndpoint, DtlsStats, PskIdentityClaim
+from .endpoint import DtlsEndpoint, DtlsStats, PskIdentityClaim, stats_of
 from .errors import DtlsConfigurationError
 from .problems import Problem, ProblemLog
 from .psk import PskStore
@@ -528,28 +528,7 @@ class TinyDtlsServerTransport(tinydtls_server.MessageInterfaceTinyDTLSServer, Dt
         return self.pool.local_address
 
     def stats(self) -> DtlsStats:
-        pool = self.pool
-        counters = dict(pool.counters)
-        evictions = sum(
-            counters.get(name, 0)
-            for name in (
-                "sessions_closed:idle",
-                "sessions_closed:table_full",
-                "handshakes_ended:timeout",
-                "handshakes_ended:table_full",
-            )
-        )
-        return DtlsStats(
-            backend=self.backend,
-            sessions=pool.sessions_count,
-            handshakes_in_progress=pool.handshakes_count,
-            peak_sessions=pool.peak_sessions,
-            peak_handshakes=pool.peak_handshakes,
-            handshakes_completed=counters.get("handshakes_completed", 0),
-            handshakes_failed=counters.get("handshakes_failed", 0),
-            evictions=evictions,
-            counters=counters,
-        )
+        return stats_of(self.backend, self.pool)
 
     def remote_for_identity(self, identity: bytes) -> TinyDtlsRemote | None:
         for remote in reversed(self.pool.remotes()):
