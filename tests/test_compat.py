@@ -23,6 +23,18 @@ PACKAGE = "custom_components.lwm2m"
 DEPRECATED = {
     ("homeassistant.config_entries", "OptionsFlowWithConfigEntry"): "OptionsFlow",
     **{
+        ("homeassistant.components.device_tracker.config_entry", name): (
+            f"homeassistant.components.device_tracker.{name}"
+        )
+        for name in (
+            "BaseTrackerEntity",
+            "ScannerEntity",
+            "SourceType",
+            "TrackerEntity",
+            "TrackerEntityDescription",
+        )
+    },
+    **{
         ("homeassistant.const", f"CONCENTRATION_{unit}"): "UnitOfDensity / UnitOfRatio"
         for unit in (
             "GRAMS_PER_CUBIC_METER",
