@@ -9,7 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from homeassistant.components.device_tracker.config_entry import TrackerEntity
+# The package's own name for it: newer releases deprecate the device_tracker.config_entry
+# alias. Releases up to 2026.2 export it from the package without listing it in __all__.
+from homeassistant.components.device_tracker import (  # type: ignore[attr-defined, unused-ignore]
+    TrackerEntity,
+)
 from homeassistant.components.device_tracker.const import SourceType
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant

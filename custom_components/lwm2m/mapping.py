@@ -47,7 +47,6 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.const import (
-    CONCENTRATION_PARTS_PER_MILLION,
     LIGHT_LUX,
     PERCENTAGE,
     SIGNAL_STRENGTH_DECIBELS_MILLIWATT,
@@ -75,7 +74,7 @@ from .protocols import (
     ObjectProtocol,
     ResourceSettings,
 )
-from .units import UNITS, Unit, ha_unit
+from .units import PARTS_PER_MILLION, UNITS, Unit, ha_unit
 from .value_names import DEVICE_ERRORS, NETWORK_BEARERS, ValueNames
 
 R = Operations.R
@@ -384,7 +383,7 @@ RULES: tuple[Rule, ...] = (
     *_measuring(3320, None, PERCENTAGE),
     *_measuring(3321, _D.DISTANCE, UnitOfLength.METERS),
     *_measuring(3324, _D.SOUND_PRESSURE, UnitOfSoundPressure.DECIBEL),
-    *_measuring(3325, None, CONCENTRATION_PARTS_PER_MILLION),
+    *_measuring(3325, None, PARTS_PER_MILLION),
     *_measuring(3328, _D.POWER, UnitOfPower.WATT),
     *_measuring(3329, _D.POWER_FACTOR, None),
     *_measuring(3330, _D.DISTANCE, UnitOfLength.METERS),

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from homeassistant import const as ha_const
 from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
 from homeassistant.const import (
-    CONCENTRATION_MICROGRAMS_PER_CUBIC_METER,
-    CONCENTRATION_MILLIGRAMS_PER_CUBIC_METER,
-    CONCENTRATION_PARTS_PER_BILLION,
-    CONCENTRATION_PARTS_PER_MILLION,
     DEGREE,
     LIGHT_LUX,
     PERCENTAGE,
@@ -32,6 +29,25 @@ from homeassistant.const import (
     UnitOfTime,
     UnitOfVolume,
 )
+
+
+def _concentration(enum: str, member: str) -> str:
+    """A concentration unit from the enum newer releases have, else from the older constant.
+
+    Newer Home Assistant releases deprecate the ``CONCENTRATION_*`` constants for
+    ``UnitOfDensity`` and ``UnitOfRatio``; 2025.4 has only the constants. The strings are
+    the same.
+    """
+    units = getattr(ha_const, enum, None)
+    if units is not None:
+        return str(getattr(units, member))
+    return str(getattr(ha_const, f"CONCENTRATION_{member}"))
+
+
+MICROGRAMS_PER_CUBIC_METER = _concentration("UnitOfDensity", "MICROGRAMS_PER_CUBIC_METER")
+MILLIGRAMS_PER_CUBIC_METER = _concentration("UnitOfDensity", "MILLIGRAMS_PER_CUBIC_METER")
+PARTS_PER_BILLION = _concentration("UnitOfRatio", "PARTS_PER_BILLION")
+PARTS_PER_MILLION = _concentration("UnitOfRatio", "PARTS_PER_MILLION")
 
 _MEASUREMENT = SensorStateClass.MEASUREMENT
 _TOTAL_INCREASING = SensorStateClass.TOTAL_INCREASING
@@ -92,10 +108,10 @@ UNITS: dict[str, Unit] = {
     "min": _unit(UnitOfTime.MINUTES, _D.DURATION),
     "h": _unit(UnitOfTime.HOURS, _D.DURATION),
     "d": _unit(UnitOfTime.DAYS, _D.DURATION),
-    "ppm": _unit(CONCENTRATION_PARTS_PER_MILLION),
-    "ppb": _unit(CONCENTRATION_PARTS_PER_BILLION),
-    "ug/m3": _unit(CONCENTRATION_MICROGRAMS_PER_CUBIC_METER),
-    "mg/m3": _unit(CONCENTRATION_MILLIGRAMS_PER_CUBIC_METER),
+    "ppm": _unit(PARTS_PER_MILLION),
+    "ppb": _unit(PARTS_PER_BILLION),
+    "ug/m3": _unit(MICROGRAMS_PER_CUBIC_METER),
+    "mg/m3": _unit(MILLIGRAMS_PER_CUBIC_METER),
     "B": _unit(UnitOfInformation.BYTES, _D.DATA_SIZE),
     "kB": _unit(UnitOfInformation.KILOBYTES, _D.DATA_SIZE),
     "KiB": _unit(UnitOfInformation.KIBIBYTES, _D.DATA_SIZE),

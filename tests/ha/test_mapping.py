@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 import pytest
+from homeassistant import const
 from homeassistant.components.sensor import DEVICE_CLASS_UNITS, SensorDeviceClass
 from homeassistant.const import EntityCategory, Platform
 
+from custom_components.lwm2m import units as lwm2m_units
 from custom_components.lwm2m.engine.model import ObjectRegistry, ResourceDef, ResourceType
 from custom_components.lwm2m.engine.model.types import ObjectDef, Operations
 from custom_components.lwm2m.mapping import (
@@ -282,3 +286,24 @@ def test_functionalities_need_a_readable_resource_and_no_secrets(
     assert security is not None
     assert describe_object(security, ObjectProtocol({5: measured})) == []
     assert observations(security, ObjectProtocol({5: ResourceSettings(observe=True)})) == []
+
+
+def test_concentration_units_come_from_the_release_enums_when_present(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Newer releases deprecate CONCENTRATION_*: their enums win, the constants stay unread."""
+
+    class UnitOfRatio(StrEnum):
+        PARTS_PER_MILLION = "ppm"
+
+    monkeypatch.setattr(const, "UnitOfRatio", UnitOfRatio, raising=False)
+    monkeypatch.delattr(const, "CONCENTRATION_PARTS_PER_MILLION", raising=False)
+    assert lwm2m_units._concentration("UnitOfRatio", "PARTS_PER_MILLION") == "ppm"
+
+
+def test_concentration_units_fall_back_to_the_older_constants(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delattr(const, "UnitOfDensity", raising=False)
+    monkeypatch.setattr(const, "CONCENTRATION_MILLIGRAMS_PER_CUBIC_METER", "mg/m³")
+    assert lwm2m_units._concentration("UnitOfDensity", "MILLIGRAMS_PER_CUBIC_METER") == "mg/m³"
