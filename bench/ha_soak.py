@@ -7,8 +7,9 @@ seconds the bench records Home Assistant's resident memory, the notifications th
 reached ``hass.states`` since the last sample and their p50/p99 latency.
 
 Memory growth is the last sample against the first one taken after ``--warmup``
-seconds of notifications (Python's allocator, the state machine and aiocoap's caches
-reach their working size in that time).
+seconds of notifications, and against the first sample after Python's first full
+garbage collection (Home Assistant's replaced states are freed only by those, so
+the heap reaches its working size there); each full collection's pause is recorded.
 
     python bench/ha_soak.py [--devices 1000] [--minutes 10] [--sample 10] [--warmup 60]
                             [--out bench/results] [--plot-with .bench-venv/bin/python]
@@ -35,6 +36,20 @@ def load_average() -> list[float]:
     return [float(value) for value in FsPath("/proc/loadavg").read_text().split()[:3]]
 
 
+class CollectionWatch:
+    """Full (generation 2) garbage collections: when, and how long the process stood still."""
+
+    def __init__(self) -> None:
+        self.full: list[float] = []  # pause of each full collection, seconds
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        elif info["generation"] == 2:
+            self.full.append(time.perf_counter() - self._started)
+
+
 async def soak(devices: int, minutes: float, sample: float, warmup: float) -> dict[str, Any]:
     from ha_harness import cpu_seconds, percentile, rss_mib, running_hass
 
@@ -52,6 +67,8 @@ async def soak(devices: int, minutes: float, sample: float, warmup: float) -> di
         seconds = minutes * 60
         run.commands.put(("drive", devices, 1.0, seconds))
         samples: list[dict[str, Any]] = []
+        collections = CollectionWatch()
+        gc.callbacks.append(collections)
         started = time.monotonic()
         cpu_before = cpu_seconds()
         while time.monotonic() - started < seconds:
@@ -65,6 +82,8 @@ async def soak(devices: int, minutes: float, sample: float, warmup: float) -> di
                     "t": round(time.monotonic() - started, 1),
                     "rss_mib": rss_mib(),
                     "python_blocks": sys.getallocatedblocks(),
+                    "full_collections": len(collections.full),
+                    "longest_full_collection_ms": 1000 * max(collections.full, default=0.0),
                     "notifications_per_second": count / sample,
                     "p50_ms": 1000 * percentile(latencies, 0.5),
                     "p99_ms": 1000 * percentile(latencies, 0.99),
@@ -75,10 +94,16 @@ async def soak(devices: int, minutes: float, sample: float, warmup: float) -> di
             cpu_before = cpu_now
             print(json.dumps(samples[-1]), file=sys.stderr, flush=True)
         outcome = await run.result()
+        gc.callbacks.remove(collections)
         run.counter.stop_counting()
         await run.stop_fleet()
     steady = [entry for entry in samples if entry["t"] >= warmup] or samples
     first, last = steady[0]["rss_mib"], steady[-1]["rss_mib"]
+    # Home Assistant's state_changed events and their contexts refer to each other, so
+    # the states a device replaces are freed by full collections only: the heap grows
+    # until the first one, then stays at that size
+    collected = [entry for entry in samples if entry["full_collections"] > 0]
+    after_collection = collected[0]["rss_mib"] if collected else None
     rates = [entry["notifications_per_second"] for entry in steady]
     return {
         "devices": devices,
@@ -95,6 +120,13 @@ async def soak(devices: int, minutes: float, sample: float, warmup: float) -> di
         "python_blocks_end": steady[-1]["python_blocks"],
         "growth_after_warmup_percent": 100 * (last - first) / first,
         "growth_from_start_percent": 100 * (last - samples[0]["rss_mib"]) / samples[0]["rss_mib"],
+        "rss_after_first_full_collection_mib": after_collection,
+        "first_full_collection_t": collected[0]["t"] if collected else None,
+        "growth_after_first_full_collection_percent": None
+        if after_collection is None
+        else 100 * (last - after_collection) / after_collection,
+        "full_collections": len(collections.full),
+        "longest_full_collection_ms": 1000 * max(collections.full, default=0.0),
         "notifications_sent": outcome["sent"],
         "mean_notifications_per_second": sum(rates) / len(rates),
         "offered_per_second": float(devices),
