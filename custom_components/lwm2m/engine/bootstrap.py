@@ -40,6 +40,7 @@ from .credentials import DeviceCredentials, SecurityMode
 from .dtls import Backend, DtlsSettings
 from .events import BootstrapFailed, BootstrapFinished, BootstrapStarted, LwM2MEvent
 from .exchange import DEFAULT_ACCEPT_TIMEOUT, DeviceLink, Exchanger, tuning
+from .listeners import EventListeners, Listener
 from .log_once import LogOnce
 from .model.types import ObjectLookup
 from .negotiation import FormatMemory, Negotiator
@@ -50,7 +51,6 @@ from .uplink import answer
 
 _LOGGER = logging.getLogger(__name__)
 
-Listener = Callable[[LwM2MEvent], None]
 DEFAULT_BOOTSTRAP_PORT = 5783
 _DEFAULT_PORTS = {"coap": 5683, "coaps": 5684}
 
@@ -131,7 +131,7 @@ class BootstrapServer(ServedPorts):
             accept_timeout=DEFAULT_ACCEPT_TIMEOUT,
             log_once=self._log_once,
         )
-        self._listeners: list[Listener] = []
+        self._events = EventListeners(_LOGGER)
         self._running: dict[str, asyncio.Task[None]] = {}
 
     # --- lifecycle --------------------------------------------------------------------
@@ -176,20 +176,10 @@ class BootstrapServer(ServedPorts):
 
     def add_listener(self, callback: Listener) -> Callable[[], None]:
         """Call ``callback(event)`` for every event; returns a function that removes it."""
-        self._listeners.append(callback)
-
-        def remove() -> None:
-            if callback in self._listeners:
-                self._listeners.remove(callback)
-
-        return remove
+        return self._events.add(callback)
 
     def _emit(self, event: LwM2MEvent) -> None:
-        for listener in list(self._listeners):
-            try:
-                listener(event)
-            except Exception:
-                _LOGGER.exception("listener %r failed on %s", listener, type(event).__name__)
+        self._events.emit(event)
 
     # --- Bootstrap-Request ------------------------------------------------------------
 

@@ -38,6 +38,7 @@ from .events import (
     Updated,
 )
 from .exchange import DEFAULT_ACCEPT_TIMEOUT, DeviceLink, Exchanger, tuning
+from .listeners import EventListeners, Listener
 from .log_once import LogOnce
 from .model.types import ObjectLookup
 from .negotiation import FormatMemory, Negotiator
@@ -56,7 +57,6 @@ from .transport import Transport, bind_udp
 
 _LOGGER = logging.getLogger(__name__)
 
-Listener = Callable[[LwM2MEvent], None]
 ATTRIBUTE_NAMES = ("pmin", "pmax", "gt", "lt", "st", "epmin", "epmax")
 
 
@@ -127,7 +127,7 @@ class LwM2MServer(ServedPorts):
         self._requested_port = port
         self._clock: Clock = clock or LoopClock()
         self._log_once = LogOnce(_LOGGER)
-        self._listeners: list[Listener] = []
+        self._events = EventListeners(_LOGGER)
         self._resources: dict[tuple[str, ...], resource.Resource] = {}
         self._store = RegistrationStore(self._clock, grace_period, self._expired)
         self._sessions = Sessions()
@@ -259,20 +259,10 @@ class LwM2MServer(ServedPorts):
 
     def add_listener(self, callback: Listener) -> Callable[[], None]:
         """Call ``callback(event)`` for every event; returns a function that removes it."""
-        self._listeners.append(callback)
-
-        def remove() -> None:
-            if callback in self._listeners:
-                self._listeners.remove(callback)
-
-        return remove
+        return self._events.add(callback)
 
     def _emit(self, event: LwM2MEvent) -> None:
-        for listener in list(self._listeners):
-            try:
-                listener(event)
-            except Exception:
-                _LOGGER.exception("listener %r failed on %s", listener, type(event).__name__)
+        self._events.emit(event)
         if isinstance(event, NotificationReceived):
             self._uplink(event.endpoint)  # a notification is an uplink too (queue mode)
 
