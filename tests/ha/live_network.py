@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import pytest
 import pytest_socket
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, State, callback
+from homeassistant.helpers.event import async_track_state_change_event
 
 
 @pytest.fixture
@@ -31,3 +36,24 @@ def free_udp_ports(count: int) -> list[int]:
     finally:
         for sock in sockets:
             sock.close()
+
+
+async def state_change(
+    hass: HomeAssistant, entity_id: str, accept: Callable[[State], bool], trigger: Awaitable[Any]
+) -> State:
+    """Run ``trigger`` and return the first new state of ``entity_id`` that ``accept`` takes."""
+    future: asyncio.Future[State] = hass.loop.create_future()
+
+    @callback
+    def _changed(event: Event[EventStateChangedData]) -> None:
+        new = event.data["new_state"]
+        if new is not None and accept(new) and not future.done():
+            future.set_result(new)
+
+    remove = async_track_state_change_event(hass, [entity_id], _changed)
+    try:
+        await trigger
+        async with asyncio.timeout(10):
+            return await future
+    finally:
+        remove()

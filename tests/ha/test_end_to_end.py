@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from homeassistant.const import STATE_UNAVAILABLE
-from homeassistant.core import Event, EventStateChangedData, HomeAssistant, State, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.event import async_track_state_change_event
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.lwm2m.const import (
@@ -34,7 +33,7 @@ from tests.engine.ddf_builder import ddf, item, obj
 from tests.engine.dtls.client import PskClient, UdpPeer, handshake_over_udp
 from tests.engine.dtls.coap import decode, get
 
-from .live_network import expected_lingering_timers, free_udp_ports, loopback
+from .live_network import expected_lingering_timers, free_udp_ports, loopback, state_change
 
 __all__ = ["expected_lingering_timers", "loopback"]
 
@@ -81,27 +80,6 @@ async def device(
     await simulated.stop()
 
 
-async def _state_change(
-    hass: HomeAssistant, entity_id: str, accept: Callable[[State], bool], trigger: Awaitable[Any]
-) -> State:
-    """Run ``trigger`` and return the first new state of ``entity_id`` that ``accept`` takes."""
-    future: asyncio.Future[State] = hass.loop.create_future()
-
-    @callback
-    def _changed(event: Event[EventStateChangedData]) -> None:
-        new = event.data["new_state"]
-        if new is not None and accept(new) and not future.done():
-            future.set_result(new)
-
-    remove = async_track_state_change_event(hass, [entity_id], _changed)
-    try:
-        await trigger
-        async with asyncio.timeout(10):
-            return await future
-    finally:
-        remove()
-
-
 async def _call(hass: HomeAssistant, service: str, **data: Any) -> Any:
     return await hass.services.async_call(
         DOMAIN,
@@ -140,7 +118,7 @@ async def test_notification_changes_the_sensor(
     async def notify() -> None:
         device.set_value(Path.of(3303, 0, 5700), 24.75)
 
-    state = await _state_change(hass, TEMPERATURE, lambda s: s.state == "24.75", notify())
+    state = await state_change(hass, TEMPERATURE, lambda s: s.state == "24.75", notify())
     assert state.state == "24.75"
 
 
@@ -190,7 +168,7 @@ async def test_every_action_against_a_real_device(
 async def test_deregistration_makes_entities_unavailable(
     hass: HomeAssistant, device: SimulatedDevice
 ) -> None:
-    state = await _state_change(
+    state = await state_change(
         hass, TEMPERATURE, lambda s: s.state == STATE_UNAVAILABLE, device.deregister()
     )
     assert state.state == STATE_UNAVAILABLE

@@ -5,18 +5,16 @@ exported on one entry and imported on a fresh one."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path as FsPath
 from typing import Any
 
 import pytest
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN
-from homeassistant.core import Event, EventStateChangedData, HomeAssistant, State, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
-from homeassistant.helpers.event import async_track_state_change_event
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.lwm2m.alarms import AlarmSettings, AlarmStatus, Severity
@@ -42,7 +40,7 @@ from custom_components.lwm2m.validation import Operator, RuleSet, RuleType, Vali
 from simulator import DeviceObject, RequestRecord, SimulatedDevice, default_objects
 from tests.engine.ddf_builder import ddf, item, obj
 
-from .live_network import expected_lingering_timers, free_udp_ports, loopback
+from .live_network import expected_lingering_timers, free_udp_ports, loopback, state_change
 
 __all__ = ["expected_lingering_timers", "loopback"]
 
@@ -171,27 +169,6 @@ async def _use_protocols(entry: MockConfigEntry) -> None:
     await data.hub.async_settings_changed()
 
 
-async def _state_change(
-    hass: HomeAssistant, entity_id: str, accept: Callable[[State], bool], trigger: Awaitable[Any]
-) -> State:
-    """Run ``trigger`` and return the first new state of ``entity_id`` that ``accept`` takes."""
-    future: asyncio.Future[State] = hass.loop.create_future()
-
-    @callback
-    def _changed(event: Event[EventStateChangedData]) -> None:
-        new = event.data["new_state"]
-        if new is not None and accept(new) and not future.done():
-            future.set_result(new)
-
-    remove = async_track_state_change_event(hass, [entity_id], _changed)
-    try:
-        await trigger
-        async with asyncio.timeout(10):
-            return await future
-    finally:
-        remove()
-
-
 async def _set(device: SimulatedDevice, path: Path, value: Any) -> None:
     device.set_value(path, value)
 
@@ -230,7 +207,7 @@ async def test_measurement_alarm_events_payload_and_auto_observe(
 
     # Alarm: raised above 30 with its attributes, cleared below.
     assert hass.states.get(HOT_ALARM).state == STATE_OFF
-    raised = await _state_change(
+    raised = await state_change(
         hass, HOT_ALARMS, lambda s: s.state != STATE_UNKNOWN, _set(simulated, SENSOR_VALUE, 35.5)
     )
     assert raised.attributes["event_type"] == "alarm_raised"
@@ -244,7 +221,7 @@ async def test_measurement_alarm_events_payload_and_auto_observe(
     }
     assert alarm.attributes["value"] == 35.5
     assert hass.states.get(TEMPERATURE).state == "35.5"
-    cleared = await _state_change(
+    cleared = await state_change(
         hass,
         HOT_ALARMS,
         lambda s: s.attributes["event_type"] == "alarm_cleared",
@@ -255,7 +232,7 @@ async def test_measurement_alarm_events_payload_and_auto_observe(
 
     # Event: one per reported value, by notification and by LwM2M Send, changed or not.
     switch = Path.of(3311, 0, 5850)
-    first = await _state_change(
+    first = await state_change(
         hass,
         SWITCH_EVENTS,
         lambda s: s.attributes["value"] is False,
@@ -264,7 +241,7 @@ async def test_measurement_alarm_events_payload_and_auto_observe(
     assert first.attributes["event_type"] == "value_received"
     assert first.attributes["type"] == "switch_event"
     assert first.attributes["text"] == "The light was switched"
-    sent = await _state_change(
+    sent = await state_change(
         hass, SWITCH_EVENTS, lambda s: s.state != first.state, simulated.send([switch])
     )
     assert sent.attributes["value"] is False
@@ -275,13 +252,13 @@ async def test_measurement_alarm_events_payload_and_auto_observe(
     assert (colour_alarm.state, colour_alarm.attributes["type"]) == (STATE_ON, "parse_error")
     colour = Path.of(3311, 0, 5706)
     simulated.set_value(colour, "0x1F")  # not observed: it arrives with the Send
-    await _state_change(hass, COLOUR, lambda s: s.state == "31", simulated.send([colour]))
+    await state_change(hass, COLOUR, lambda s: s.state == "31", simulated.send([colour]))
     assert hass.states.get(COLOUR_ALARM).state == STATE_OFF
 
     # Custom action: an opaque frame reaches automations as hex and base64.
     frame = Path.of(30010, 0, 1)
     simulated.set_value(frame, bytes.fromhex("cafe00ff"))
-    payload = await _state_change(
+    payload = await state_change(
         hass, FRAMES, lambda s: s.attributes.get("hex") == "cafe00ff", simulated.send([frame])
     )
     assert (payload.attributes["base64"], payload.attributes["length"]) == ("yv4A/w==", 4)
@@ -293,7 +270,7 @@ async def test_measurement_alarm_events_payload_and_auto_observe(
     record = await simulated.wait_for_request(_writes_attributes("/3303/0/5700"), since=since)
     assert _query(record) == ATTRIBUTES
     await simulated.wait_for_request(_observes("/3303/0/5700"), since=since)
-    await _state_change(
+    await state_change(
         hass,
         HOT_ALARMS,
         lambda s: s.attributes["event_type"] == "alarm_raised",
