@@ -11,6 +11,18 @@ import pytest
 import pytest_socket
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, State, callback
 from homeassistant.helpers.event import async_track_state_change_event
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.lwm2m.const import (
+    CONF_BIND_ADDRESS,
+    CONF_BOOTSTRAP_PORT,
+    CONF_BOOTSTRAPS_PORT,
+    CONF_COAP_PORT,
+    CONF_COAPS_PORT,
+    CONF_SECURITY_POLICY,
+    CONF_SERVER_URI,
+    DOMAIN,
+)
 
 
 @pytest.fixture
@@ -57,3 +69,25 @@ async def state_change(
             return await future
     finally:
         remove()
+
+
+async def add_live_entry(hass: HomeAssistant) -> MockConfigEntry:
+    """An entry set up on free loopback ports, open policy: the real servers listening."""
+    coap, coaps, bootstrap, bootstraps = free_udp_ports(4)
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="LwM2M",
+        data={
+            CONF_BIND_ADDRESS: "127.0.0.1",
+            CONF_COAP_PORT: coap,
+            CONF_COAPS_PORT: coaps,
+            CONF_BOOTSTRAP_PORT: bootstrap,
+            CONF_BOOTSTRAPS_PORT: bootstraps,
+            CONF_SERVER_URI: f"coap://127.0.0.1:{coap}",
+            CONF_SECURITY_POLICY: "open",
+        },
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry

@@ -25,6 +25,7 @@ from custom_components.lwm2m.ports import BindAddressError
 
 from .conftest import ENTRY_DATA
 from .fake_server import FakeServer
+from .live_network import free_udp_ports
 
 PROBE = "custom_components.lwm2m.config_flow.first_taken_port"
 
@@ -94,22 +95,11 @@ async def test_unusable_bind_address(hass: HomeAssistant) -> None:
     assert result["errors"] == {CONF_BIND_ADDRESS: "invalid_bind_address"}
 
 
-def _free_udp_ports(count: int) -> list[int]:
-    sockets = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
-
-
 @pytest.mark.usefixtures("socket_enabled")
 async def test_taken_port_is_reported_by_number(
     hass: HomeAssistant, fake_engine: FakeServer
 ) -> None:
-    coap, coaps, bootstrap, bootstraps = _free_udp_ports(4)
+    coap, coaps, bootstrap, bootstraps = free_udp_ports(4)
     result = await _start(hass)
     data = {
         **ENTRY_DATA,

@@ -33,7 +33,13 @@ from tests.engine.ddf_builder import ddf, item, obj
 from tests.engine.dtls.client import PskClient, UdpPeer, handshake_over_udp
 from tests.engine.dtls.coap import decode, get
 
-from .live_network import expected_lingering_timers, free_udp_ports, loopback, state_change
+from .live_network import (
+    add_live_entry,
+    expected_lingering_timers,
+    free_udp_ports,
+    loopback,
+    state_change,
+)
 
 __all__ = ["expected_lingering_timers", "loopback"]
 
@@ -45,23 +51,7 @@ PUMP_DDF = ddf(obj("30001", name="Pump", version="1.0", items=[item("1", name="S
 
 @pytest.fixture
 async def live_entry(hass: HomeAssistant, loopback: None) -> AsyncIterator[MockConfigEntry]:
-    coap, coaps, bootstrap, bootstraps = free_udp_ports(4)
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="LwM2M",
-        data={
-            CONF_BIND_ADDRESS: "127.0.0.1",
-            CONF_COAP_PORT: coap,
-            CONF_COAPS_PORT: coaps,
-            CONF_BOOTSTRAP_PORT: bootstrap,
-            CONF_BOOTSTRAPS_PORT: bootstraps,
-            CONF_SERVER_URI: f"coap://127.0.0.1:{coap}",
-            CONF_SECURITY_POLICY: "open",
-        },
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    entry = await add_live_entry(hass)
     yield entry
     if entry.state.recoverable:
         await hass.config_entries.async_unload(entry.entry_id)

@@ -19,13 +19,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.lwm2m.alarms import AlarmSettings, AlarmStatus, Severity
 from custom_components.lwm2m.const import (
-    CONF_BIND_ADDRESS,
-    CONF_BOOTSTRAP_PORT,
-    CONF_BOOTSTRAPS_PORT,
     CONF_COAP_PORT,
-    CONF_COAPS_PORT,
-    CONF_SECURITY_POLICY,
-    CONF_SERVER_URI,
     DOMAIN,
 )
 from custom_components.lwm2m.engine.model import ObjectRegistry, parse_ddf
@@ -40,7 +34,7 @@ from custom_components.lwm2m.validation import Operator, RuleSet, RuleType, Vali
 from simulator import DeviceObject, RequestRecord, SimulatedDevice, default_objects
 from tests.engine.ddf_builder import ddf, item, obj
 
-from .live_network import expected_lingering_timers, free_udp_ports, loopback, state_change
+from .live_network import add_live_entry, expected_lingering_timers, loopback, state_change
 
 __all__ = ["expected_lingering_timers", "loopback"]
 
@@ -74,23 +68,7 @@ SEED_RULES = RuleSet(
 
 
 async def _add_entry(hass: HomeAssistant) -> MockConfigEntry:
-    coap, coaps, bootstrap, bootstraps = free_udp_ports(4)
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="LwM2M",
-        data={
-            CONF_BIND_ADDRESS: "127.0.0.1",
-            CONF_COAP_PORT: coap,
-            CONF_COAPS_PORT: coaps,
-            CONF_BOOTSTRAP_PORT: bootstrap,
-            CONF_BOOTSTRAPS_PORT: bootstraps,
-            CONF_SERVER_URI: f"coap://127.0.0.1:{coap}",
-            CONF_SECURITY_POLICY: "open",
-        },
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    entry = await add_live_entry(hass)
     entry.runtime_data.registry.add_ddf(METER_DDF)
     return entry
 
