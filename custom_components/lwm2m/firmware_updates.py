@@ -1,8 +1,9 @@
 """Firmware updates as the entities and actions see them: the engine's updater, the images
 registered in Home Assistant, and the updater's state kept across restarts.
 
-Every phase change of an update is saved (the updater's ``export_state``) in the Store
-``lwm2m.firmware_updates``, and once more when the entry unloads. At setup the saved state
+Every change of an update's phase or delivery method is saved (the updater's
+``export_state``) in the Store ``lwm2m.firmware_updates``, and once more when the entry
+unloads, so a resumed update goes on the way it began. At setup the saved state
 goes back into the updater with the registered images looked up by sha256: an update that
 was under way resumes once its device is registered, or fails as ``interrupted`` when its
 image is gone.
@@ -20,6 +21,7 @@ from .const import DOMAIN, LOGGER
 from .engine.errors import DeviceNotRegisteredError
 from .engine.events import FirmwareProgress, FirmwareUpdateFinished, LwM2MEvent
 from .engine.firmware import (
+    DeliveryMethod,
     FirmwareImage,
     FirmwareStatus,
     Phase,
@@ -66,7 +68,7 @@ class FirmwareUpdates:
             private=True,
             atomic_writes=True,
         )
-        self._phases: dict[str, Phase] = {}
+        self._saved_as: dict[str, tuple[Phase, DeliveryMethod | None]] = {}
 
     # Lifecycle
 
@@ -116,8 +118,9 @@ class FirmwareUpdates:
     def handle_event(self, event: LwM2MEvent) -> None:
         if isinstance(event, FirmwareProgress):
             endpoint, status = event.endpoint, event.status
-            if self._phases.get(endpoint) is not status.phase:
-                self._phases[endpoint] = status.phase
+            stage = (status.phase, status.method)
+            if self._saved_as.get(endpoint) != stage:
+                self._saved_as[endpoint] = stage
                 self._schedule_save()
             async_dispatcher_send(self.hass, signal_firmware(self.entry.entry_id, endpoint), status)
         elif isinstance(event, FirmwareUpdateFinished):

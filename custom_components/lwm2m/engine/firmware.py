@@ -296,7 +296,7 @@ class FirmwareUpdater:
     def _publish(self, endpoint: str, status: FirmwareStatus) -> None:
         previous = self._statuses.get(endpoint)
         self._statuses[endpoint] = status
-        if previous is None or (previous.phase, previous.percent) != (status.phase, status.percent):
+        if previous is None or _progress(previous) != _progress(status):
             self._server.emit(FirmwareProgress(endpoint, status=status))
         if status.finished and (previous is None or not previous.finished):
             self._server.emit(FirmwareUpdateFinished(endpoint, status=status))
@@ -316,3 +316,8 @@ class FirmwareUpdater:
             run.signal(Signal.UPDATED)
         elif isinstance(event, Deregistered | Expired):
             run.signal(Signal.GONE)
+
+
+def _progress(status: FirmwareStatus) -> tuple[Phase, int, DeliveryMethod | None]:
+    """What a FirmwareProgress event is sent for when it changes."""
+    return status.phase, status.percent, status.method
