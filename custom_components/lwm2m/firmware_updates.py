@@ -22,8 +22,10 @@ from .engine.errors import DeviceNotRegisteredError
 from .engine.events import FirmwareProgress, FirmwareUpdateFinished, LwM2MEvent
 from .engine.firmware import (
     DeliveryMethod,
+    ExternalImage,
     FirmwareImage,
     FirmwareStatus,
+    ImageSource,
     Phase,
     UpdateInProgressError,
     UpdateNotCancellableError,
@@ -151,18 +153,27 @@ class FirmwareUpdates:
             raise device_error("firmware_unavailable")
         return self.updater
 
-    async def async_start_update(self, endpoint: str, stored: StoredImage) -> FirmwareStatus:
-        """Begin installing ``stored`` on ``endpoint``; returns at once."""
+    async def async_start_update(
+        self, endpoint: str, source: StoredImage | ExternalImage
+    ) -> FirmwareStatus:
+        """Begin installing a registered image, or one the device downloads from
+        elsewhere, on ``endpoint``; returns at once."""
         updater = self._updater()
-        image = await self.library.async_load_image(stored.sha256)
-        if image is None:
-            raise device_error("firmware_image_missing", image=stored.label)
+        image = await self._async_image_of(source)
         try:
             return updater.start(endpoint, image)
         except UpdateInProgressError as err:
             raise validation_error("firmware_in_progress", endpoint=endpoint) from err
         except DeviceNotRegisteredError as err:
             raise validation_error("not_registered", endpoint=endpoint) from err
+
+    async def _async_image_of(self, source: StoredImage | ExternalImage) -> ImageSource:
+        if isinstance(source, ExternalImage):
+            return source
+        image = await self.library.async_load_image(source.sha256)
+        if image is None:
+            raise device_error("firmware_image_missing", image=source.label)
+        return image
 
     async def async_wait(self, endpoint: str) -> FirmwareStatus:
         return await self._updater().wait(endpoint)
