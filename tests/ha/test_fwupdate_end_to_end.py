@@ -139,3 +139,35 @@ async def test_a_registered_image_of_that_name_and_version_is_installed_instead(
         "1.0.1",
         "demo-fw",
     )
+
+
+async def test_an_update_from_a_url_resumes_after_the_entry_reloads(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    live_entry: MockConfigEntry,
+    device: SimulatedDevice,
+    images: ImageServer,
+) -> None:
+    device.firmware.stall_after = 2
+    uri = images.add("demo.bin", image_bytes(16 * KB))
+    command = hass.async_create_task(_fwupdate(hass, f"/demo-fw/1.0.1/{uri}"))
+    await device.wait_until(lambda: device.firmware.stalled)
+    assert await hass.config_entries.async_unload(live_entry.entry_id)
+    with pytest.raises(HomeAssistantError) as raised:
+        await command
+    assert raised.value.translation_key == "firmware_handed_over"
+    saved = hass_storage["lwm2m.firmware_updates"]["data"]["devices"]["sim-1"]
+    assert (saved["phase"], saved["image_uri"]) == ("transferring", uri)
+
+    device.firmware.stall_after = None
+    assert await hass.config_entries.async_setup(live_entry.entry_id)
+    await device.register(("127.0.0.1", live_entry.data[CONF_COAP_PORT]))
+    status = await live_entry.runtime_data.firmware.async_wait("sim-1")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert (status.phase, status.image_uri) == ("succeeded", uri)
+    after = hass.states.get(UPDATE)
+    assert (after.attributes["in_progress"], after.attributes["installed_version"]) == (
+        False,
+        "1.0.1",
+    )
+    assert device.firmware.package == image_bytes(16 * KB)
