@@ -3,10 +3,10 @@ registered in Home Assistant, and the updater's state kept across restarts.
 
 Every change of an update's phase or delivery method is saved (the updater's
 ``export_state``) in the Store ``lwm2m.firmware_updates``, and once more when the entry
-unloads, so a resumed update goes on the way it began. At setup the saved state
-goes back into the updater with the registered images looked up by sha256: an update that
-was under way resumes once its device is registered, or fails as ``interrupted`` when its
-image is gone.
+unloads, so a resumed update goes on the way it began. At setup the saved state goes back
+into the updater with the registered images looked up by sha256 (an image the device
+downloads from elsewhere is named by its URL): an update that was under way resumes once
+its device is registered, or fails as ``interrupted`` when its image is gone.
 """
 
 from __future__ import annotations
