@@ -4,11 +4,15 @@
 
     read /3/0/0                 observe /3303/0/5700        cancelobservation /3303/0/5700
     execute /3/0/4 [args]       discover /3                 delete /3303/1[/5700]
-    create /3303 [JSON]         write /3303/0/5750 Kitchen  fwupdate <version> <url>
+    create /3303 [JSON]         write /3303/0/5750 Kitchen
     writeattr /3303/0/5700 pmin=10&pmax=60&greater=30&less=5&step=0.5   writeattr /... cancel
+    fwupdate /demo-fw/1.0.1/coap://192.0.2.1:5683/fw/demo.bin    fwupdate demo-fw 1.0.1 <url>
 
 ``writeattr`` also takes the attribute names ``gt``, ``lt``, ``st``, ``epmin``, ``epmax``;
-``cancel`` cancels the observation of the path.
+``cancel`` cancels the observation of the path. ``fwupdate`` takes the firmware's name,
+version and URL (everything after the second slash, slashes included), the URL in one of
+the schemes of a Package URI (coap, coaps, coap+tcp, coaps+tcp, http, https); it acts on
+the Firmware Update object (/5/0).
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from .engine.firmware_image import uri_scheme
+from .engine.firmware_object import FIRMWARE, PROTOCOL_NUMBERS
 from .engine.path import Path
 
 
@@ -44,6 +50,16 @@ class CommandSyntaxError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
+class FirmwarePackage:
+    """The firmware of an ``fwupdate``: what it is, and where a device can download it
+    (the URL may hold credentials, so the repr leaves it out)."""
+
+    name: str
+    version: str
+    url: str = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Command:
     operation: Operation
     path: Path
@@ -51,6 +67,7 @@ class Command:
     payload: dict[str, Any] | None = None  # create
     attributes: dict[str, int | float] = field(default_factory=dict)  # writeattr
     cancel: bool = False  # writeattr ... cancel
+    package: FirmwarePackage | None = None  # fwupdate
 
 
 _INTEGER_ATTRIBUTES = {"pmin": "pmin", "pmax": "pmax", "epmin": "epmin", "epmax": "epmax"}
@@ -85,12 +102,31 @@ def parse_command(text: str) -> Command:
     except ValueError:
         raise CommandSyntaxError("command_unknown", command=words[0]) from None
     if operation is Operation.FIRMWARE_UPDATE:
-        raise CommandSyntaxError("command_fwupdate_unsupported")
+        return _firmware_update(text.strip()[len(words[0]) :].strip())
     if len(words) < 2:
         raise CommandSyntaxError("command_needs_path", command=operation.value)
     path = _path(words[1], operation)
     rest = words[2].strip() if len(words) == 3 else None
     return _build(operation, path, rest)
+
+
+def _firmware_update(text: str) -> Command:
+    """``/<name>/<version>/<url>`` or ``<name> <version> <url>``."""
+    parts = text[1:].split("/", 2) if text.startswith("/") else text.split(maxsplit=2)
+    if len(parts) < 3 or not parts[2].strip():
+        raise CommandSyntaxError("command_fwupdate_incomplete")
+    name, version, url = (part.strip() for part in parts)
+    if not name:
+        raise CommandSyntaxError("command_fwupdate_empty_name")
+    if not version:
+        raise CommandSyntaxError("command_fwupdate_empty_version")
+    scheme = uri_scheme(url)
+    if scheme is None:
+        raise CommandSyntaxError("command_fwupdate_bad_url")
+    if scheme not in PROTOCOL_NUMBERS:
+        raise CommandSyntaxError("command_fwupdate_url_scheme", scheme=scheme)
+    package = FirmwarePackage(name, version, url)
+    return Command(Operation.FIRMWARE_UPDATE, FIRMWARE, package=package)
 
 
 def _path(text: str, operation: Operation) -> Path:

@@ -23,7 +23,13 @@ from .engine.codec import Link
 from .engine.credentials_csv import DeviceCredentials
 from .engine.dtls import DtlsSettings, dtls_status
 from .engine.events import LwM2MEvent
-from .engine.firmware import DeliveryMethod, FirmwareImage, FirmwareStatus, FirmwareUpdater
+from .engine.firmware import (
+    DeliveryMethod,
+    FirmwareImage,
+    FirmwareStatus,
+    FirmwareUpdater,
+    ImageSource,
+)
 from .engine.model import ObjectRegistry
 from .engine.path import Path
 from .engine.registration import Registration
@@ -98,7 +104,7 @@ class FirmwareAPI(Protocol):
 
     def status(self, endpoint: str) -> FirmwareStatus: ...
     def start(
-        self, endpoint: str, image: FirmwareImage, *, method: DeliveryMethod = ...
+        self, endpoint: str, image: ImageSource, *, method: DeliveryMethod = ...
     ) -> FirmwareStatus: ...
     async def wait(self, endpoint: str) -> FirmwareStatus: ...
     async def cancel(self, endpoint: str) -> FirmwareStatus: ...

@@ -1,11 +1,12 @@
 """Firmware updates as the entities and actions see them: the engine's updater, the images
 registered in Home Assistant, and the updater's state kept across restarts.
 
-Every phase change of an update is saved (the updater's ``export_state``) in the Store
-``lwm2m.firmware_updates``, and once more when the entry unloads. At setup the saved state
-goes back into the updater with the registered images looked up by sha256: an update that
-was under way resumes once its device is registered, or fails as ``interrupted`` when its
-image is gone.
+Every change of an update's phase or delivery method is saved (the updater's
+``export_state``) in the Store ``lwm2m.firmware_updates``, and once more when the entry
+unloads, so a resumed update goes on the way it began. At setup the saved state goes back
+into the updater with the registered images looked up by sha256 (an image the device
+downloads from elsewhere is named by its URL): an update that was under way resumes once
+its device is registered, or fails as ``interrupted`` when its image is gone.
 """
 
 from __future__ import annotations
@@ -20,8 +21,11 @@ from .const import DOMAIN, LOGGER
 from .engine.errors import DeviceNotRegisteredError
 from .engine.events import FirmwareProgress, FirmwareUpdateFinished, LwM2MEvent
 from .engine.firmware import (
+    DeliveryMethod,
+    ExternalImage,
     FirmwareImage,
     FirmwareStatus,
+    ImageSource,
     Phase,
     UpdateInProgressError,
     UpdateNotCancellableError,
@@ -66,7 +70,7 @@ class FirmwareUpdates:
             private=True,
             atomic_writes=True,
         )
-        self._phases: dict[str, Phase] = {}
+        self._saved_as: dict[str, tuple[Phase, DeliveryMethod | None]] = {}
 
     # Lifecycle
 
@@ -116,8 +120,9 @@ class FirmwareUpdates:
     def handle_event(self, event: LwM2MEvent) -> None:
         if isinstance(event, FirmwareProgress):
             endpoint, status = event.endpoint, event.status
-            if self._phases.get(endpoint) is not status.phase:
-                self._phases[endpoint] = status.phase
+            stage = (status.phase, status.method)
+            if self._saved_as.get(endpoint) != stage:
+                self._saved_as[endpoint] = stage
                 self._schedule_save()
             async_dispatcher_send(self.hass, signal_firmware(self.entry.entry_id, endpoint), status)
         elif isinstance(event, FirmwareUpdateFinished):
@@ -148,18 +153,27 @@ class FirmwareUpdates:
             raise device_error("firmware_unavailable")
         return self.updater
 
-    async def async_start_update(self, endpoint: str, stored: StoredImage) -> FirmwareStatus:
-        """Begin installing ``stored`` on ``endpoint``; returns at once."""
+    async def async_start_update(
+        self, endpoint: str, source: StoredImage | ExternalImage
+    ) -> FirmwareStatus:
+        """Begin installing a registered image, or one the device downloads from
+        elsewhere, on ``endpoint``; returns at once."""
         updater = self._updater()
-        image = await self.library.async_load_image(stored.sha256)
-        if image is None:
-            raise device_error("firmware_image_missing", image=stored.label)
+        image = await self._async_image_of(source)
         try:
             return updater.start(endpoint, image)
         except UpdateInProgressError as err:
             raise validation_error("firmware_in_progress", endpoint=endpoint) from err
         except DeviceNotRegisteredError as err:
             raise validation_error("not_registered", endpoint=endpoint) from err
+
+    async def _async_image_of(self, source: StoredImage | ExternalImage) -> ImageSource:
+        if isinstance(source, ExternalImage):
+            return source
+        image = await self.library.async_load_image(source.sha256)
+        if image is None:
+            raise device_error("firmware_image_missing", image=source.label)
+        return image
 
     async def async_wait(self, endpoint: str) -> FirmwareStatus:
         return await self._updater().wait(endpoint)

@@ -15,6 +15,8 @@ from .commands import Command, CommandSyntaxError, Operation, parse_command
 from .const import ATTR_DEVICE_ID, ATTR_ENDPOINT, DOMAIN
 from .engine.path import Path
 from .errors import validation_error
+from .firmware_command import async_fwupdate
+from .firmware_updates import FirmwareUpdates
 from .hub import LwM2MHub
 from .protocol_export import protocols_document
 
@@ -187,6 +189,9 @@ async def run_command(hub: LwM2MHub, endpoint: str, command: Command) -> Service
                 await requests.async_write_attributes(hub, endpoint, path, command.attributes)
             if command.cancel:
                 await requests.async_cancel_observation(hub, endpoint, path)
+        case Operation.FIRMWARE_UPDATE if command.package is not None:
+            firmware: FirmwareUpdates = hub.entry.runtime_data.firmware
+            result.update(await async_fwupdate(hub, firmware, endpoint, command.package))
     return result
 
 

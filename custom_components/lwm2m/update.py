@@ -5,7 +5,9 @@ The installed version is the device's Firmware Version (/3/0/3), else its PkgVer
 (/5/0/7). The latest is the newest registered image that fits the device's model (/3/0/1);
 with none, the installed version (nothing to install). Installing runs the engine's
 update (pull where the device can, else push) and waits for its end: progress comes from
-the blocks served or sent, and a failure raises its translated reason.
+the blocks served or sent, and a failure raises its translated reason. The entity follows
+an update the shell's ``fwupdate`` started just the same, without a percentage while the
+device downloads from a URL elsewhere.
 """
 
 from __future__ import annotations
@@ -161,7 +163,7 @@ class LwM2MFirmwareUpdate(LwM2MEntity, UpdateEntity):
 
     @property
     def update_percentage(self) -> int | None:
-        return self._status.percent if self._status.in_progress else None
+        return self._status.progress if self._status.in_progress else None
 
     @property
     def extra_state_attributes(self) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from custom_components.lwm2m.engine.errors import (
 )
 from custom_components.lwm2m.engine.firmware import (
     ErrorKey,
+    ExternalImage,
     FirmwareImage,
     FirmwareStatus,
     FirmwareTimeouts,
@@ -31,6 +32,7 @@ from custom_components.lwm2m.engine.firmware_grants import (
     download_uri,
     same_device,
 )
+from custom_components.lwm2m.engine.firmware_image import uri_scheme
 from custom_components.lwm2m.engine.firmware_object import Capabilities, FirmwareReport
 from custom_components.lwm2m.engine.firmware_push import PushRefusedError, push_blocks
 from custom_components.lwm2m.engine.firmware_reset import has_cancel
@@ -73,6 +75,50 @@ def test_an_image_refuses_a_wrong_digest_and_emptiness() -> None:
         FirmwareImage("app.bin", "2.0", b"")
 
 
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "coap://192.0.2.1:5683/fw/demo.bin",
+        "COAPS://[2001:db8::1]/fw",
+        "coap+tcp://host/fw",
+        "coaps+tcp://host/fw",
+        "http://host/fw.bin",
+        "https://user:secret@host/fw.bin?sig=abc",
+    ],
+)
+def test_an_image_elsewhere_takes_every_package_uri_scheme(uri: str) -> None:
+    made = ExternalImage("vendor.bin", "2.0", uri, models=["SIM-100"])  # type: ignore[arg-type]
+    assert made.scheme == uri_scheme(uri) == uri.partition(":")[0].lower()
+    assert made.size is None
+    assert made.models == ("SIM-100",)
+    assert (made.fits("SIM-100"), made.fits(None)) == (True, False)
+    assert uri not in repr(made)
+
+
+@pytest.mark.parametrize(
+    ("uri", "scheme"),
+    [
+        ("ftp://host/fw.bin", "ftp"),
+        ("fw.bin", None),
+        ("coap:///fw.bin", None),
+        ("coap://host:99999/fw.bin", None),
+        ("coap://[::1/fw.bin", None),
+        ("coap://host/fw bin", None),
+        ("coap://host/" + "x" * 244, None),
+    ],
+)
+def test_an_image_elsewhere_needs_a_uri_a_device_downloads(uri: str, scheme: str | None) -> None:
+    assert uri_scheme(uri) == scheme
+    with pytest.raises(ValueError, match="vendor.bin"):
+        ExternalImage("vendor.bin", "2.0", uri)
+
+
+def test_a_package_uri_may_be_255_bytes_long() -> None:
+    uri = "coap://host/" + "x" * 243
+    assert len(uri) == 255
+    assert ExternalImage("vendor.bin", "2.0", uri).uri == uri
+
+
 # --- status ----------------------------------------------------------------------------
 
 
@@ -100,11 +146,23 @@ def test_a_status_survives_json() -> None:
     )
     data = json.loads(json.dumps(status.to_dict()))
     assert "installed_version" not in data
+    assert "image_uri" not in data
     restored = FirmwareStatus.from_dict(data)
     assert restored == status
     assert restored.finished
     assert not restored.in_progress
+    assert restored.progress == 42
     assert FirmwareStatus.from_dict({}) == FirmwareStatus()
+
+
+def test_a_status_of_an_image_elsewhere_keeps_its_uri_but_shows_no_progress() -> None:
+    uri = "https://user:secret@host/fw.bin"
+    status = FirmwareStatus(phase=Phase.TRANSFERRING, image_name="vendor.bin", image_uri=uri)
+    assert status.progress is None
+    assert uri not in repr(status)
+    restored = FirmwareStatus.from_dict(json.loads(json.dumps(status.to_dict())))
+    assert restored == status
+    assert restored.image_uri == uri
 
 
 @pytest.mark.parametrize(
@@ -118,6 +176,7 @@ def test_a_status_survives_json() -> None:
         {"method": "carrier pigeon"},
         {"result": "5"},
         {"image_name": 7},
+        {"image_uri": 7},
         {"started": "yesterday"},
     ],
 )
@@ -137,6 +196,9 @@ def test_limits_grow_with_the_image() -> None:
     assert timeouts.limit(Phase.UPDATING, 100_000) == 160
     with pytest.raises(ValueError, match="no time limit"):
         timeouts.limit(Phase.SUCCEEDED, 1)
+    assert FirmwareTimeouts(unknown_size=100_000, base=10, transfer_rate=100).limit(
+        Phase.TRANSFERRING, None
+    ) == timeouts.limit(Phase.TRANSFERRING, 100_000)
     with pytest.raises(ValueError, match="transfer_rate"):
         FirmwareTimeouts(transfer_rate=0)
 
@@ -184,6 +246,9 @@ def test_capabilities() -> None:
     assert listed.downloads_over("coaps")
     assert not listed.downloads_over("coap")
     assert not listed.downloads_over("http")
+    assert listed.downloads_over("https")
+    assert not listed.downloads_over("ftp")
+    assert Capabilities(frozenset({2, 4, 5})).downloads_over("coaps+tcp")
     assert (listed.pulls, listed.pushes) == (True, False)
     assert Capabilities.read_from({Path.of(5, 0, 8): []}).protocols == frozenset()
 

@@ -81,6 +81,21 @@ async def test_pull_of_a_256_kb_image(
     assert (await fetch(device, uri)).code == Code.NOT_FOUND
 
 
+async def test_the_chosen_method_is_announced_before_the_transfer(
+    updater: FirmwareUpdater, make_device: DeviceFactory, events: EventLog
+) -> None:
+    await make_device()
+    chosen = events.next(FirmwareProgress, lambda event: event.status.method is not None)
+    updater.start("sim-1", make_image(256 * KB))
+    status = (await chosen).status
+    assert (status.phase, status.percent, status.method) == (
+        Phase.TRANSFERRING,
+        0,
+        DeliveryMethod.PULL,
+    )
+    assert (await updater.wait("sim-1")).phase is Phase.SUCCEEDED
+
+
 async def test_the_uri_names_the_servers_own_port(
     server: LwM2MServer, updater: FirmwareUpdater, make_device: DeviceFactory
 ) -> None:

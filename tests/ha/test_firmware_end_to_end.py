@@ -4,6 +4,7 @@ simulated device over loopback UDP."""
 from __future__ import annotations
 
 import asyncio
+import copy
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path as FsPath
@@ -28,6 +29,8 @@ from .test_end_to_end import expected_lingering_timers, live_entry, loopback
 __all__ = ["expected_lingering_timers", "live_entry", "loopback"]
 
 PACKAGE_URI = Path.of(5, 0, 1)
+STATE = Path.of(5, 0, 3)
+UPDATE_RESULT = Path.of(5, 0, 5)
 DELIVERY_METHOD = Path.of(5, 0, 9)
 FIRMWARE_VERSION = Path.of(3, 0, 3)
 
@@ -231,6 +234,41 @@ async def test_an_update_under_way_resumes_after_the_entry_reloads(
     assert after.attributes["installed_version"] == "1.0.1"
     assert str(device.value(PACKAGE_URI)) != old_uri
     assert (await fetch(device, old_uri)).code == Code.NOT_FOUND
+
+
+async def test_the_state_saved_at_a_phase_change_keeps_the_delivery_method(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    live_entry: MockConfigEntry,
+    library: FirmwareLibrary,
+    device: SimulatedDevice,
+    tmp_path: FsPath,
+) -> None:
+    device.firmware.stall_after = 2
+    await add_image(hass, library, tmp_path, size=16 * KB, version="1.0.1")
+    install = hass.async_create_task(_install(hass))
+    await device.wait_until(lambda: device.firmware.stalled)
+    saved = copy.deepcopy(hass_storage["lwm2m.firmware_updates"])
+    assert saved["data"]["devices"]["sim-1"]["method"] == "pull"
+
+    assert await hass.config_entries.async_unload(live_entry.entry_id)
+    with pytest.raises(HomeAssistantError):
+        await install
+    hass_storage["lwm2m.firmware_updates"] = saved  # as if Home Assistant had stopped dead
+    await device.stop()
+    device.firmware.power_cycle()
+    device.firmware.stall_after = None
+    device.set_value(STATE, 2)  # the download made it before the restart after all
+    device.set_value(UPDATE_RESULT, 0)
+    assert await hass.config_entries.async_setup(live_entry.entry_id)
+    await device.start()
+    since = len(device.requests)
+    await device.register(("127.0.0.1", live_entry.data[CONF_COAP_PORT]))
+    status = await live_entry.runtime_data.firmware.async_wait("sim-1")
+    assert (status.phase, status.method) == ("succeeded", "pull")
+    assert not any(record.path == "/5/0/1" for record in device.requests[since:])
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(UPDATE).attributes["installed_version"] == "1.0.1"
 
 
 async def test_an_update_whose_image_is_gone_after_a_reload_fails_as_interrupted(

@@ -243,7 +243,18 @@ async def test_command_runs_shell_syntax(hass: HomeAssistant, fake_server: FakeS
     [
         ("", "command_empty"),
         ("reboot /3", "command_unknown"),
-        ("fwupdate 1.0 http://x/fw.bin", "command_fwupdate_unsupported"),
+        ("fwupdate 1.0 http://x/fw.bin", "command_fwupdate_incomplete"),
+        ("fwupdate", "command_fwupdate_incomplete"),
+        ("fwupdate /demo-fw/1.0.1", "command_fwupdate_incomplete"),
+        ("fwupdate /demo-fw/1.0.1/ ", "command_fwupdate_incomplete"),
+        ("fwupdate //1.0.1/coap://192.0.2.1/fw.bin", "command_fwupdate_empty_name"),
+        ("fwupdate / /1.0.1/coap://192.0.2.1/fw.bin", "command_fwupdate_empty_name"),
+        ("fwupdate /demo-fw//coap://192.0.2.1/fw.bin", "command_fwupdate_empty_version"),
+        ("fwupdate /demo-fw/1.0.1/fw.bin", "command_fwupdate_bad_url"),
+        ("fwupdate /demo-fw/1.0.1/coap:///fw.bin", "command_fwupdate_bad_url"),
+        ("fwupdate demo-fw 1.0.1 coap://192.0.2.1/fw bin", "command_fwupdate_bad_url"),
+        ("fwupdate /demo-fw/1.0.1/ftp://192.0.2.1/fw.bin", "command_fwupdate_url_scheme"),
+        ("fwupdate demo-fw 1.0.1 file:///tmp/fw.bin", "command_fwupdate_bad_url"),
         ("read", "command_needs_path"),
         ("read 3/0", "invalid_path"),
         ("execute /3/0", "command_path_depth"),
@@ -262,3 +273,17 @@ async def test_bad_commands(hass: HomeAssistant, command: str, key: str) -> None
     with pytest.raises(ServiceValidationError) as err:
         await _call(hass, "command", command=command)
     assert err.value.translation_key == key
+
+
+async def test_fwupdate_errors_name_the_scheme_but_never_the_url(hass: HomeAssistant) -> None:
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(hass, "command", command="fwupdate /fw/1.0/ftp://user:secret@192.0.2.1/fw.bin")
+    assert err.value.translation_placeholders == {"scheme": "ftp"}
+    assert str(err.value).startswith("Devices cannot download over ftp: fwupdate takes coap,")
+    assert "secret" not in str(err.value)
+
+
+async def test_fwupdate_needs_a_server_that_updates_firmware(hass: HomeAssistant) -> None:
+    with pytest.raises(HomeAssistantError) as err:
+        await _call(hass, "command", command="fwupdate demo-fw 1.0.1 coap://192.0.2.1/fw.bin")
+    assert err.value.translation_key == "firmware_unavailable"

@@ -128,8 +128,8 @@ class QueueChanged(LwM2MEvent):
 
 @dataclass(frozen=True, slots=True)
 class FirmwareProgress(LwM2MEvent):
-    """A firmware update moved on: its phase changed or its progress reached another
-    whole percent."""
+    """A firmware update moved on: its phase or delivery method changed, or its progress
+    reached another whole percent."""
 
     status: FirmwareStatus
 

@@ -17,14 +17,19 @@ Push: for devices whose Delivery Method (/5/0/9) is push only, or when asked, th
 is written into /5/0/0 with Block1, one block per round trip (so a queue-mode device
 must stay awake for it).
 
+An :class:`ExternalImage` lies on another server: its own URI goes into /5/0/1 and the
+device downloads from there (pull only, over any scheme its Firmware Update Protocol
+Support lists). Nothing here sees that download, so its status has no progress.
+
 Progress counts bytes served or acknowledged. Each phase has a deadline that grows with
 the image (:class:`FirmwareTimeouts`), so no update stays in progress for ever.
 
 Restarts: before the server stops, save :meth:`FirmwareUpdater.export_state` (JSON-safe,
-images named by sha256) and call :meth:`FirmwareUpdater.close`; after it starts again,
-:meth:`FirmwareUpdater.import_state` resumes each update still in progress as soon as its
-device is registered: an install under way is awaited, a downloaded image installed, an
-unfinished transfer started again from its first block with a fresh URI. An update whose
+images named by sha256, external ones by their URI) and call
+:meth:`FirmwareUpdater.close`; after it starts again, :meth:`FirmwareUpdater.import_state`
+resumes each update still in progress as soon as its device is registered: an install
+under way is awaited, a downloaded image installed, an unfinished transfer started again
+from its first block (with a fresh URI, or the external image's own). An update whose
 image cannot be found, or whose device does not come back within the phase's limit,
 fails as ``interrupted``.
 """
@@ -51,7 +56,7 @@ from .events import (
     Updated,
 )
 from .firmware_grants import RESOURCE_PATH, DownloadGrants, same_device
-from .firmware_image import FirmwareImage
+from .firmware_image import ExternalImage, FirmwareImage, ImageSource
 from .firmware_reset import cancel_on_device
 from .firmware_resource import LARGEST_BLOCK_EXPONENT, FirmwareResource
 from .firmware_run import RunSettings, Signal, UpdateRun
@@ -64,10 +69,12 @@ if TYPE_CHECKING:
 __all__ = [
     "DeliveryMethod",
     "ErrorKey",
+    "ExternalImage",
     "FirmwareImage",
     "FirmwareStatus",
     "FirmwareTimeouts",
     "FirmwareUpdater",
+    "ImageSource",
     "Phase",
     "UpdateInProgressError",
     "UpdateNotCancellableError",
@@ -154,15 +161,20 @@ class FirmwareUpdater:
     def start(
         self,
         endpoint: str,
-        image: FirmwareImage,
+        image: ImageSource,
         *,
         method: DeliveryMethod = DeliveryMethod.AUTO,
     ) -> FirmwareStatus:
         """Begin updating ``endpoint`` to ``image``; returns at once with the first status.
 
         Raises DeviceNotRegisteredError, or UpdateInProgressError when an update of that
-        device is still running. Everything later, failures included, comes as statuses.
+        device is still running; ValueError when an external image is to be pushed.
+        Everything later, failures included, comes as statuses.
         """
+        if isinstance(image, ExternalImage):
+            if method is DeliveryMethod.PUSH:
+                raise ValueError("an image on another server cannot be pushed")
+            method = DeliveryMethod.PULL
         if endpoint in self._runs:
             raise UpdateInProgressError(endpoint)
         if endpoint not in self._server.registrations:
@@ -172,7 +184,8 @@ class FirmwareUpdater:
             phase=Phase.TRANSFERRING,
             image_name=image.name,
             image_version=image.version,
-            image_sha256=image.sha256,
+            image_sha256=image.sha256 if isinstance(image, FirmwareImage) else None,
+            image_uri=image.uri if isinstance(image, ExternalImage) else None,
             started=now,
             updated=now,
         )
@@ -246,7 +259,7 @@ class FirmwareUpdater:
             if not status.in_progress:
                 self._statuses[endpoint] = status
                 continue
-            image = images(status.image_sha256) if status.image_sha256 else None
+            image = _saved_image(status, images)
             if image is None:
                 lost = replace(
                     status,
@@ -264,7 +277,7 @@ class FirmwareUpdater:
     def _launch(
         self,
         endpoint: str,
-        image: FirmwareImage,
+        image: ImageSource,
         status: FirmwareStatus,
         method: DeliveryMethod,
         *,
@@ -296,7 +309,7 @@ class FirmwareUpdater:
     def _publish(self, endpoint: str, status: FirmwareStatus) -> None:
         previous = self._statuses.get(endpoint)
         self._statuses[endpoint] = status
-        if previous is None or (previous.phase, previous.percent) != (status.phase, status.percent):
+        if previous is None or _progress(previous) != _progress(status):
             self._server.emit(FirmwareProgress(endpoint, status=status))
         if status.finished and (previous is None or not previous.finished):
             self._server.emit(FirmwareUpdateFinished(endpoint, status=status))
@@ -316,3 +329,20 @@ class FirmwareUpdater:
             run.signal(Signal.UPDATED)
         elif isinstance(event, Deregistered | Expired):
             run.signal(Signal.GONE)
+
+
+def _saved_image(status: FirmwareStatus, images: ImageLookup) -> ImageSource | None:
+    """The image a saved update installs: looked up by sha256, or rebuilt from its URI."""
+    if status.image_uri is not None:
+        try:
+            return ExternalImage(
+                status.image_name or "", status.image_version or "", status.image_uri
+            )
+        except ValueError:
+            return None
+    return images(status.image_sha256) if status.image_sha256 else None
+
+
+def _progress(status: FirmwareStatus) -> tuple[Phase, int, DeliveryMethod | None]:
+    """What a FirmwareProgress event is sent for when it changes."""
+    return status.phase, status.percent, status.method

@@ -33,7 +33,15 @@ class UpdateState(IntEnum):
     UPDATING = 3
 
 
-PROTOCOL_NUMBERS: Mapping[str, int] = {"coap": 0, "coaps": 1}
+PROTOCOL_NUMBERS: Mapping[str, int] = {
+    "coap": 0,
+    "coaps": 1,
+    "http": 2,
+    "https": 3,
+    "coap+tcp": 4,
+    "coaps+tcp": 5,
+}
+"""The URI schemes of a Package URI, with their Firmware Update Protocol Support numbers."""
 DELIVERY_PULL, DELIVERY_PUSH, DELIVERY_BOTH = 0, 1, 2
 
 

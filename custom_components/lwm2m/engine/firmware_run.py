@@ -6,7 +6,8 @@
 2. State and Update Result are followed (:class:`FirmwareWatch`); a device left
    Downloading or Downloaded by an earlier attempt is reset first.
 3. Transfer. Pull: a grant is issued and its URI written to /5/0/1; the device fetches
-   the blocks. Push: the image goes into /5/0/0 with Block1.
+   the blocks. Push: the image goes into /5/0/0 with Block1. An image on another server
+   (:class:`ExternalImage`) is pulled from its own URI, without progress.
 4. At Downloaded (2), Update (/5/0/2) is executed.
 5. Update Result 1 ends it, once the device's version changed (or is the image's); the
    version is read again after each registration while it has not.
@@ -27,6 +28,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from enum import Enum, auto
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from aiocoap.numbers.codes import Code
@@ -41,7 +43,7 @@ from .errors import (
     RequestTimeoutError,
 )
 from .firmware_grants import DownloadGrants, download_uri
-from .firmware_image import FirmwareImage
+from .firmware_image import ExternalImage, FirmwareImage, ImageSource
 from .firmware_object import (
     FIRMWARE,
     FIRMWARE_VERSION,
@@ -107,7 +109,7 @@ class UpdateRun:
         server: LwM2MServer,
         grants: DownloadGrants,
         settings: RunSettings,
-        image: FirmwareImage,
+        image: ImageSource,
         status: FirmwareStatus,
         publish: Callable[[FirmwareStatus], None],
         *,
@@ -245,7 +247,10 @@ class UpdateRun:
 
     def _choose(self, capabilities: Capabilities, secure: bool) -> DeliveryMethod:
         wanted = self._method
-        scheme = "coaps" if secure else "coap"
+        if isinstance(self.image, ExternalImage):
+            scheme = self.image.scheme
+        else:
+            scheme = "coaps" if secure else "coap"
         if (
             wanted is not DeliveryMethod.PUSH
             and capabilities.pulls
@@ -262,22 +267,27 @@ class UpdateRun:
 
     async def _transfer(self, method: DeliveryMethod) -> None:
         self._forget_reports()
-        if method is DeliveryMethod.PULL:
-            await self._offer_download()
+        image = self.image
+        if isinstance(image, ExternalImage):
+            await self._server.write(self.endpoint, PACKAGE_URI, image.uri)
+        elif method is DeliveryMethod.PULL:
+            await self._offer_download(image)
         else:
-            await self._push()
+            await self._push(image)
         await self._until_downloaded()
 
-    async def _offer_download(self) -> None:
+    async def _offer_download(self, image: FirmwareImage) -> None:
         base = self._server.local_uri_base(self.endpoint)
-        lifetime = self._settings.timeouts.limit(Phase.TRANSFERRING, self.image.size)
-        grant = self._grants.issue(self.endpoint, self.image, lifetime, self._transferred)
+        lifetime = self._settings.timeouts.limit(Phase.TRANSFERRING, image.size)
+        grant = self._grants.issue(
+            self.endpoint, image, lifetime, partial(self._transferred, image.size)
+        )
         uri = base and download_uri(base, grant.token, self._settings.advertised_host)
         if not uri:
             raise UpdateFailedError(ErrorKey.NO_SERVER_ADDRESS)
         await self._server.write(self.endpoint, PACKAGE_URI, uri)
 
-    async def _push(self) -> None:
+    async def _push(self, image: FirmwareImage) -> None:
         async def send(block: BlockOption.BlockwiseTuple, chunk: bytes) -> aiocoap.Message:
             if self._expired:
                 raise UpdateFailedError(ErrorKey.TIMEOUT)
@@ -292,7 +302,10 @@ class UpdateRun:
 
         try:
             await push_blocks(
-                send, self.image.data, self._settings.push_block_exponent, self._transferred
+                send,
+                image.data,
+                self._settings.push_block_exponent,
+                partial(self._transferred, image.size),
             )
         except PushRefusedError as refusal:
             _LOGGER.info("%s: the firmware push was refused: %s", self.endpoint, refusal)
@@ -300,11 +313,11 @@ class UpdateRun:
         except RequestTimeoutError:
             raise UpdateFailedError(ErrorKey.CONNECTION_LOST) from None
 
-    def _transferred(self, end: int) -> None:
-        percent = min(100, end * 100 // self.image.size)
+    def _transferred(self, size: int, end: int) -> None:
+        percent = min(100, end * 100 // size)
         if percent > self.status.percent:
             self._update(percent=percent)
-        if end >= self.image.size and self.status.phase is Phase.TRANSFERRING:
+        if end >= size and self.status.phase is Phase.TRANSFERRING:
             self._enter(Phase.VERIFYING)
 
     async def _until_downloaded(self) -> None:

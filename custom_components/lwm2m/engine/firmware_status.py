@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -83,9 +83,11 @@ class FirmwareStatus:
 
     ``percent`` (0..100) counts the image bytes served (pull) or acknowledged (push) and
     never goes back; ``result`` is the Update Result last seen; ``error`` is set when
-    ``phase`` is failed. ``previous_version`` is the device's firmware version when the
-    update started, ``installed_version`` the one it reported on success. ``started``
-    and ``updated`` are Unix times.
+    ``phase`` is failed. The image is named by ``image_sha256`` when this server serves
+    it, by ``image_uri`` (left out of the repr) when the device fetches it from
+    elsewhere. ``previous_version`` is the device's firmware version when the update
+    started, ``installed_version`` the one it reported on success. ``started`` and
+    ``updated`` are Unix times.
     """
 
     phase: Phase = Phase.IDLE
@@ -96,6 +98,7 @@ class FirmwareStatus:
     image_name: str | None = None
     image_version: str | None = None
     image_sha256: str | None = None
+    image_uri: str | None = field(default=None, repr=False)
     previous_version: str | None = None
     installed_version: str | None = None
     started: float | None = None
@@ -108,6 +111,12 @@ class FirmwareStatus:
     @property
     def finished(self) -> bool:
         return self.phase in FINISHED_PHASES
+
+    @property
+    def progress(self) -> int | None:
+        """``percent``, or None for an image the device fetches from elsewhere (nothing
+        here sees how far it got)."""
+        return None if self.image_uri else self.percent
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-safe form; ``from_dict`` reverses it."""
@@ -132,6 +141,7 @@ class FirmwareStatus:
             image_name=_optional(data, "image_name", str),
             image_version=_optional(data, "image_version", str),
             image_sha256=_optional(data, "image_sha256", str),
+            image_uri=_optional(data, "image_uri", str),
             previous_version=_optional(data, "previous_version", str),
             installed_version=_optional(data, "installed_version", str),
             started=_optional_time(data, "started"),
