@@ -80,8 +80,14 @@ def loopback(socket_enabled: None) -> None:
 
 
 @pytest.fixture
-async def server(loopback: None) -> AsyncIterator[LwM2MServer]:
-    instance = make_server()
+def server_options() -> dict[str, Any]:
+    """make_server's keywords for the ``server`` fixture; a module overrides this to change them."""
+    return {}
+
+
+@pytest.fixture
+async def server(loopback: None, server_options: dict[str, Any]) -> AsyncIterator[LwM2MServer]:
+    instance = make_server(**server_options)
     await instance.start()
     yield instance
     await instance.stop()

@@ -18,12 +18,7 @@ from .bootstrap_harness import (
     DeviceFactory,
     Stack,
     bootstrap_psk,
-    make_device,
-    stack,
 )
-from .server_harness import expected_lingering_timers, loopback
-
-__all__ = ["expected_lingering_timers", "loopback", "make_device", "stack"]
 
 
 class Everything(logging.Handler):

@@ -34,14 +34,10 @@ from .bootstrap_harness import (
     DeviceFactory,
     Stack,
     bootstrap_psk,
-    make_device,
-    stack,
     start_stack,
     stop_stack,
 )
-from .server_harness import REGISTRY, expected_lingering_timers, loopback
-
-__all__ = ["expected_lingering_timers", "loopback", "make_device", "stack"]
+from .server_harness import REGISTRY
 
 
 def writes(device: SimulatedDevice) -> list[RequestRecord]:

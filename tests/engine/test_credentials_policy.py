@@ -11,9 +11,7 @@ from custom_components.lwm2m.engine.security import CredentialStore, SecurityPol
 from simulator import RegistrationError, SimulatedDevice
 
 from .bootstrap_harness import EXTERNAL_BOOTSTRAP_ID, KEYS, NO_SEC_CSV, PSK_CSV
-from .server_harness import expected_lingering_timers, loopback, make_server
-
-__all__ = ["expected_lingering_timers", "loopback"]
+from .server_harness import make_server
 
 
 def csv_store() -> CredentialStore:

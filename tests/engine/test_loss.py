@@ -27,9 +27,6 @@ from .loss_scenario import (
     LossyProxy,
     run_scenario,
 )
-from .server_harness import fresh_coap_warnings, loopback
-
-__all__ = ["fresh_coap_warnings", "loopback"]
 
 LOSS = 0.2
 REPOSITORY = FsPath(__file__).resolve().parents[2]

@@ -17,9 +17,7 @@ from custom_components.lwm2m.engine.server import LwM2MServer
 from simulator import SimulatedDevice
 
 from .bootstrap_harness import NO_SEC_CSV, PSK_CSV, start_stack, stop_stack
-from .server_harness import REGISTRY, EventLog, expected_lingering_timers, loopback, make_server
-
-__all__ = ["expected_lingering_timers", "loopback"]
+from .server_harness import REGISTRY, EventLog, make_server
 
 BUILTIN_NEEDS = "cryptography.hazmat.primitives.ciphers.aead"
 DTLSSOCKET_NEEDS = "DTLSSocket.dtls"

@@ -16,9 +16,7 @@ from custom_components.lwm2m.engine.path import Path
 from custom_components.lwm2m.engine.security import CredentialStore, SecurityPolicy
 from custom_components.lwm2m.engine.server import LwM2MServer
 
-from .server_harness import expected_lingering_timers, loopback, make_server
-
-__all__ = ["expected_lingering_timers", "loopback"]
+from .server_harness import make_server
 
 pytestmark = pytest.mark.interop
 

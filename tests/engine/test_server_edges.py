@@ -32,14 +32,8 @@ from .device_stub import DEVICE_VALUES, answer_reads, register
 from .raw_peer import RawPeer
 from .server_harness import (
     EventLog,
-    events,
-    expected_lingering_timers,
-    loopback,
     make_server,
-    server,
 )
-
-__all__ = ["events", "expected_lingering_timers", "loopback", "server"]
 
 TEMPERATURE = Path.of(3303, 0, 5700)
 

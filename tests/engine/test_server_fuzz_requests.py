@@ -42,9 +42,7 @@ from .coap_fuzzing import (
 )
 from .device_stub import DEVICE_VALUES, answer_reads, register
 from .raw_peer import RawPeer
-from .server_harness import REGISTRY, fresh_coap_warnings, loopback, make_server
-
-__all__ = ["fresh_coap_warnings", "loopback"]
+from .server_harness import REGISTRY, make_server
 
 FUZZ_SETTINGS = settings(
     max_examples=25,

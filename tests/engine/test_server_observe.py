@@ -18,13 +18,7 @@ from .raw_peer import RawPeer
 from .server_harness import (
     REGISTRY,
     EventLog,
-    events,
-    expected_lingering_timers,
-    loopback,
-    server,
 )
-
-__all__ = ["events", "expected_lingering_timers", "loopback", "server"]
 
 TEMPERATURE = Path.of(3303, 0, 5700)
 

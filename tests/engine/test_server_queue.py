@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from typing import Any
 
 import aiocoap
 import pytest
@@ -18,9 +19,7 @@ from custom_components.lwm2m.engine.server import LwM2MServer
 
 from .device_stub import DEVICE_VALUES, answer_reads, register
 from .raw_peer import RawPeer
-from .server_harness import EventLog, expected_lingering_timers, loopback, make_server
-
-__all__ = ["expected_lingering_timers", "loopback"]
+from .server_harness import EventLog
 
 MANUFACTURER = Path.of(3, 0, 0)
 
@@ -31,18 +30,8 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-async def server(loopback: None, clock: ManualClock) -> AsyncIterator[LwM2MServer]:
-    instance = make_server(clock=clock, queue_limit=3, request_timeout=0.5)
-    await instance.start()
-    yield instance
-    await instance.stop()
-
-
-@pytest.fixture
-def events(server: LwM2MServer) -> EventLog:
-    log = EventLog()
-    server.add_listener(log)
-    return log
+def server_options(clock: ManualClock) -> dict[str, Any]:
+    return {"clock": clock, "queue_limit": 3, "request_timeout": 0.5}
 
 
 @pytest.fixture

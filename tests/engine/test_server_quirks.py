@@ -14,9 +14,7 @@ from custom_components.lwm2m.engine.server import LwM2MServer
 
 from .device_stub import DEVICE_VALUES, content, register, request_path
 from .raw_peer import RawPeer
-from .server_harness import REGISTRY, expected_lingering_timers, loopback, server
-
-__all__ = ["expected_lingering_timers", "loopback", "server"]
+from .server_harness import REGISTRY
 
 
 @pytest.fixture

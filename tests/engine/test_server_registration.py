@@ -23,14 +23,8 @@ from custom_components.lwm2m.engine.server import LwM2MServer
 from .raw_peer import RawPeer
 from .server_harness import (
     EventLog,
-    events,
-    expected_lingering_timers,
-    loopback,
     make_server,
-    server,
 )
-
-__all__ = ["events", "expected_lingering_timers", "loopback", "server"]
 
 
 @pytest.fixture

@@ -26,9 +26,7 @@ from custom_components.lwm2m.engine.server import LwM2MServer
 
 from .device_stub import DEVICE_VALUES, answer_reads, content, register, request_path
 from .raw_peer import RawPeer
-from .server_harness import REGISTRY, expected_lingering_timers, loopback, make_server, server
-
-__all__ = ["expected_lingering_timers", "loopback", "server"]
+from .server_harness import REGISTRY, make_server
 
 
 @pytest.fixture

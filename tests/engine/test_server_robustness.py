@@ -17,14 +17,8 @@ from custom_components.lwm2m.engine.server import LwM2MServer
 from .device_stub import DEVICE_VALUES, answer_reads, register
 from .raw_peer import RawPeer
 from .server_harness import (
-    expected_lingering_timers,
-    fresh_coap_warnings,
-    loopback,
     make_server,
-    server,
 )
-
-__all__ = ["expected_lingering_timers", "fresh_coap_warnings", "loopback", "server"]
 
 GARBAGE = [b"\xff", b"hello world", b"\x40", b"\x41\x01\x00\x01"]  # last: token length lies
 BAD_OPTION_DELTA = bytes([0x40, 0x01, 0x12, 0x34, 0xF0])  # option delta 15 is reserved

@@ -22,9 +22,7 @@ from custom_components.lwm2m.engine.transport import bind_udp, bound_port
 
 from .device_stub import DEVICE_VALUES, answer_reads
 from .raw_peer import RawPeer
-from .server_harness import EventLog, expected_lingering_timers, loopback, make_server
-
-__all__ = ["expected_lingering_timers", "loopback"]
+from .server_harness import EventLog, make_server
 
 CREDENTIALS = CredentialStore(
     [

@@ -20,9 +20,7 @@ from custom_components.lwm2m.engine.server import LwM2MServer
 
 from .device_stub import DEVICE_VALUES, answer_reads
 from .raw_peer import RawPeer
-from .server_harness import EventLog, expected_lingering_timers, loopback, make_server
-
-__all__ = ["expected_lingering_timers", "loopback"]
+from .server_harness import EventLog, make_server
 
 PLAIN = DeviceCredentials(endpoint="known", security_mode=SecurityMode.NO_SEC)
 PSK = DeviceCredentials(

@@ -15,9 +15,7 @@ from custom_components.lwm2m.engine.server import LwM2MServer
 
 from .device_stub import register
 from .raw_peer import RawPeer
-from .server_harness import REGISTRY, EventLog, events, expected_lingering_timers, loopback, server
-
-__all__ = ["events", "expected_lingering_timers", "loopback", "server"]
+from .server_harness import REGISTRY, EventLog
 
 TEMPERATURE = Path.of(3303, 0, 5700)
 

@@ -20,9 +20,7 @@ from custom_components.lwm2m.engine.path import Path
 from custom_components.lwm2m.engine.server import LwM2MServer
 from simulator import Quirks, SimulatedDevice
 
-from .server_harness import EventLog, expected_lingering_timers, loopback, make_server
-
-__all__ = ["expected_lingering_timers", "loopback"]
+from .server_harness import EventLog
 
 DeviceFactory = Callable[..., Awaitable[SimulatedDevice]]
 TEMPERATURE = Path.of(3303, 0, 5700)
@@ -35,18 +33,8 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-async def server(loopback: None, clock: ManualClock) -> AsyncIterator[LwM2MServer]:
-    instance = make_server(clock=clock)
-    await instance.start()
-    yield instance
-    await instance.stop()
-
-
-@pytest.fixture
-def events(server: LwM2MServer) -> EventLog:
-    log = EventLog()
-    server.add_listener(log)
-    return log
+def server_options(clock: ManualClock) -> dict[str, Any]:
+    return {"clock": clock}
 
 
 @pytest.fixture

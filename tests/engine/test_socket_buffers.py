@@ -12,10 +12,6 @@ from custom_components.lwm2m.engine.socket_buffers import (
 )
 from custom_components.lwm2m.engine.transport import bind_udp
 
-from .server_harness import loopback
-
-__all__ = ["loopback"]
-
 
 def _default_buffer() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:

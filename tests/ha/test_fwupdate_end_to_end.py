@@ -4,7 +4,6 @@ its own that the device fetches the image from."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -17,24 +16,16 @@ from custom_components.lwm2m.const import CONF_COAP_PORT, DOMAIN
 from custom_components.lwm2m.engine.path import Path
 from custom_components.lwm2m.firmware_library import FirmwareLibrary
 from simulator import SimulatedDevice
-from tests.engine.image_server import ImageServer
+from tests.engine.firmware.image_server import ImageServer, images
 
 from .firmware_helpers import KB, UPDATE, StateRecorder, add_image, image_bytes
 from .test_end_to_end import expected_lingering_timers, live_entry, loopback
 from .test_firmware_end_to_end import device, library
 
-__all__ = ["device", "expected_lingering_timers", "library", "live_entry", "loopback"]
+__all__ = ["device", "expected_lingering_timers", "images", "library", "live_entry", "loopback"]
 
 PACKAGE_URI = Path.of(5, 0, 1)
 FIRMWARE_VERSION = Path.of(3, 0, 3)
-
-
-@pytest.fixture
-async def images(loopback: None) -> AsyncIterator[ImageServer]:
-    served = ImageServer()
-    await served.start()
-    yield served
-    await served.stop()
 
 
 async def _fwupdate(hass: HomeAssistant, arguments: str) -> Any:

@@ -16,36 +16,17 @@ from custom_components.lwm2m.engine.firmware import (
     Phase,
 )
 from custom_components.lwm2m.engine.server import LwM2MServer
+from tests.engine.server_harness import EventLog
 
 from .firmware_harness import (
     KB,
     PACKAGE_URI,
     VERSION,
     DeviceFactory,
-    clock,
-    events,
     fetch,
-    make_device,
     make_image,
     percents,
-    server,
-    server_options,
-    updater,
-    updater_options,
 )
-from .server_harness import EventLog, expected_lingering_timers, loopback
-
-__all__ = [
-    "clock",
-    "events",
-    "expected_lingering_timers",
-    "loopback",
-    "make_device",
-    "server",
-    "server_options",
-    "updater",
-    "updater_options",
-]
 
 
 async def test_pull_of_a_256_kb_image(

@@ -24,6 +24,7 @@ from custom_components.lwm2m.engine.firmware import (
 from custom_components.lwm2m.engine.path import Path
 from custom_components.lwm2m.engine.server import LwM2MServer
 from simulator import SimulatedDevice
+from tests.engine.server_harness import EventLog, make_server
 
 from .firmware_harness import (
     KB,
@@ -32,30 +33,10 @@ from .firmware_harness import (
     STATE,
     VERSION,
     DeviceFactory,
-    clock,
-    events,
     fetch,
-    make_device,
     make_image,
     percents,
-    server,
-    server_options,
-    updater,
-    updater_options,
 )
-from .server_harness import EventLog, expected_lingering_timers, loopback, make_server
-
-__all__ = [
-    "clock",
-    "events",
-    "expected_lingering_timers",
-    "loopback",
-    "make_device",
-    "server",
-    "server_options",
-    "updater",
-    "updater_options",
-]
 
 
 async def stalled_pull(

@@ -15,35 +15,16 @@ from custom_components.lwm2m.engine.firmware import (
 )
 from custom_components.lwm2m.engine.model import Operations
 from custom_components.lwm2m.engine.path import Path
+from tests.engine.server_harness import EventLog
 
 from .firmware_harness import (
     DELIVERY,
     KB,
     VERSION,
     DeviceFactory,
-    clock,
-    events,
-    make_device,
     make_image,
     percents,
-    server,
-    server_options,
-    updater,
-    updater_options,
 )
-from .server_harness import EventLog, expected_lingering_timers, loopback
-
-__all__ = [
-    "clock",
-    "events",
-    "expected_lingering_timers",
-    "loopback",
-    "make_device",
-    "server",
-    "server_options",
-    "updater",
-    "updater_options",
-]
 
 PACKAGE = Path.of(5, 0, 0)
 PACKAGE_PATH = str(PACKAGE)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 
 import pytest
 
@@ -18,6 +17,7 @@ from custom_components.lwm2m.engine.firmware import (
     Phase,
 )
 from custom_components.lwm2m.engine.server import LwM2MServer
+from tests.engine.server_harness import EventLog
 
 from .firmware_harness import (
     DELIVERY,
@@ -25,38 +25,10 @@ from .firmware_harness import (
     PROTOCOLS,
     VERSION,
     DeviceFactory,
-    clock,
-    events,
-    make_device,
-    server,
-    server_options,
-    updater,
-    updater_options,
 )
 from .image_server import ImageServer
-from .server_harness import EventLog, expected_lingering_timers, loopback
-
-__all__ = [
-    "clock",
-    "events",
-    "expected_lingering_timers",
-    "loopback",
-    "make_device",
-    "server",
-    "server_options",
-    "updater",
-    "updater_options",
-]
 
 DATA = bytes(range(256)) * 64  # 16 KB
-
-
-@pytest.fixture
-async def images(loopback: None) -> AsyncIterator[ImageServer]:
-    served = ImageServer()
-    await served.start()
-    yield served
-    await served.stop()
 
 
 def external(uri: str) -> ExternalImage:

@@ -21,34 +21,15 @@ from custom_components.lwm2m.engine.observations import Observation, Observation
 from custom_components.lwm2m.engine.path import Path
 from custom_components.lwm2m.engine.server import LwM2MServer
 from simulator import SimulatedDevice
+from tests.engine.server_harness import EventLog
 
 from .firmware_harness import (
     KB,
     RESULT,
     STATE,
     DeviceFactory,
-    clock,
-    events,
-    make_device,
     make_image,
-    server,
-    server_options,
-    updater,
-    updater_options,
 )
-from .server_harness import EventLog, expected_lingering_timers, loopback
-
-__all__ = [
-    "clock",
-    "events",
-    "expected_lingering_timers",
-    "loopback",
-    "make_device",
-    "server",
-    "server_options",
-    "updater",
-    "updater_options",
-]
 
 TEMPERATURE = Path.of(3303, 0, 5700)
 

@@ -3,7 +3,10 @@ free loopback port, each image answered block-wise (aiocoap cuts the blocks)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import aiocoap
+import pytest
 from aiocoap import resource
 from aiocoap.numbers.codes import Code
 
@@ -49,3 +52,11 @@ class ImageServer:
         if self._context is not None:
             await self._context.shutdown()
             self._context = None
+
+
+@pytest.fixture
+async def images(loopback: None) -> AsyncIterator[ImageServer]:
+    served = ImageServer()
+    await served.start()
+    yield served
+    await served.stop()

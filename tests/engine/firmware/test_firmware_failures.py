@@ -18,6 +18,7 @@ from custom_components.lwm2m.engine.firmware import (
 from custom_components.lwm2m.engine.path import Path
 from custom_components.lwm2m.engine.server import LwM2MServer
 from simulator import SimulatedDevice, default_objects
+from tests.engine.server_harness import EventLog
 
 from .firmware_harness import (
     DELIVERY,
@@ -26,28 +27,8 @@ from .firmware_harness import (
     STATE,
     VERSION,
     DeviceFactory,
-    clock,
-    events,
-    make_device,
     make_image,
-    server,
-    server_options,
-    updater,
-    updater_options,
 )
-from .server_harness import EventLog, expected_lingering_timers, loopback
-
-__all__ = [
-    "clock",
-    "events",
-    "expected_lingering_timers",
-    "loopback",
-    "make_device",
-    "server",
-    "server_options",
-    "updater",
-    "updater_options",
-]
 
 RESULT_KEYS = [
     (2, ErrorKey.NOT_ENOUGH_FLASH),

@@ -16,8 +16,7 @@ from custom_components.lwm2m.engine.firmware import FirmwareImage, FirmwareUpdat
 from custom_components.lwm2m.engine.path import Path
 from custom_components.lwm2m.engine.server import LwM2MServer
 from simulator import SimulatedDevice
-
-from .server_harness import EventLog, make_server
+from tests.engine.server_harness import EventLog
 
 DeviceFactory = Callable[..., Awaitable[SimulatedDevice]]
 
@@ -54,25 +53,8 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def server_options() -> dict[str, Any]:
-    return {}
-
-
-@pytest.fixture
-async def server(
-    loopback: None, clock: ManualClock, server_options: dict[str, Any]
-) -> AsyncIterator[LwM2MServer]:
-    instance = make_server(clock=clock, **server_options)
-    await instance.start()
-    yield instance
-    await instance.stop()
-
-
-@pytest.fixture
-def events(server: LwM2MServer) -> EventLog:
-    log = EventLog()
-    server.add_listener(log)
-    return log
+def server_options(clock: ManualClock) -> dict[str, Any]:
+    return {"clock": clock}
 
 
 @pytest.fixture

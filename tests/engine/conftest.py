@@ -1,0 +1,23 @@
+"""Fixtures any engine test may name: sockets on loopback, a plain server and its events,
+and the bootstrap stack with its devices."""
+
+from .bootstrap_harness import make_device, stack
+from .server_harness import (
+    events,
+    expected_lingering_timers,
+    fresh_coap_warnings,
+    loopback,
+    server,
+    server_options,
+)
+
+__all__ = [
+    "events",
+    "expected_lingering_timers",
+    "fresh_coap_warnings",
+    "loopback",
+    "make_device",
+    "server",
+    "server_options",
+    "stack",
+]
