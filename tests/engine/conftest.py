@@ -3,6 +3,7 @@ and the bootstrap stack with its devices."""
 
 from .bootstrap_harness import make_device, stack
 from .server_harness import (
+    clock,
     events,
     expected_lingering_timers,
     fresh_coap_warnings,
@@ -12,6 +13,7 @@ from .server_harness import (
 )
 
 __all__ = [
+    "clock",
     "events",
     "expected_lingering_timers",
     "fresh_coap_warnings",

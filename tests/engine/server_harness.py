@@ -10,6 +10,7 @@ import pytest
 import pytest_socket
 
 from custom_components.lwm2m.engine import transport
+from custom_components.lwm2m.engine.clock import ManualClock
 from custom_components.lwm2m.engine.events import LwM2MEvent
 from custom_components.lwm2m.engine.model import ObjectRegistry
 from custom_components.lwm2m.engine.security import SecurityPolicy
@@ -77,6 +78,13 @@ def loopback(socket_enabled: None) -> None:
     pytest_socket.socket_allow_hosts(
         ["127.0.0.1", "::ffff:127.0.0.1", "::1"], allow_unix_socket=True
     )
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """Time that moves only when a test advances it; a module hands it to its server through
+    ``server_options``."""
+    return ManualClock()
 
 
 @pytest.fixture

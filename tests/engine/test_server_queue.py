@@ -25,11 +25,6 @@ MANUFACTURER = Path.of(3, 0, 0)
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture
 def server_options(clock: ManualClock) -> dict[str, Any]:
     return {"clock": clock, "queue_limit": 3, "request_timeout": 0.5}
 

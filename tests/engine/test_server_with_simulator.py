@@ -28,11 +28,6 @@ DEVICE = Path.of(3, 0)
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture
 def server_options(clock: ManualClock) -> dict[str, Any]:
     return {"clock": clock}
 

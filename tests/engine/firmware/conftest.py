@@ -2,7 +2,6 @@
 install in 10 ms."""
 
 from .firmware_harness import (
-    clock,
     make_device,
     server_options,
     updater,
@@ -11,7 +10,6 @@ from .firmware_harness import (
 from .image_server import images
 
 __all__ = [
-    "clock",
     "images",
     "make_device",
     "server_options",

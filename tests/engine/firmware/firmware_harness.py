@@ -48,11 +48,6 @@ async def fetch(device: SimulatedDevice, uri: str) -> Message:
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture
 def server_options(clock: ManualClock) -> dict[str, Any]:
     return {"clock": clock}
 
