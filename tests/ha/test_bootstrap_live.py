@@ -18,7 +18,6 @@ import pytest
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import issue_registry as ir
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -48,6 +47,7 @@ from custom_components.lwm2m.ports import dual_stack_available
 from simulator import BootstrapError, SimulatedDevice
 from tests.tinydtls import requires_tinydtls
 
+from .devices import device_of
 from .test_end_to_end import expected_lingering_timers, loopback
 
 __all__ = ["expected_lingering_timers", "loopback"]
@@ -247,9 +247,8 @@ async def test_csv_import_bootstrap_plain_and_dtls_then_register(
         assert not registrations["plain-1"].secure
         assert registrations["secure-1"].secure
 
-        devices = dr.async_get(hass)
         for endpoint in ("plain-1", "secure-1"):
-            device = devices.async_get_device(identifiers={(DOMAIN, endpoint)})
+            device = device_of(hass, endpoint)
             assert device is not None
             assert device.serial_number == f"SN-{endpoint}"
             assert _temperature(hass, endpoint) == "21.5"
@@ -264,7 +263,7 @@ async def test_csv_import_bootstrap_plain_and_dtls_then_register(
         assert "plain-1 was bootstrapped over plain CoAP" in everything_logged.text
         assert "secure-1 was bootstrapped over DTLS" in everything_logged.text
 
-        device = devices.async_get_device(identifiers={(DOMAIN, "secure-1")})
+        device = device_of(hass, "secure-1")
         assert device is not None
         device_diagnostics = await async_get_device_diagnostics(hass, entry, device)
         assert device_diagnostics["last_bootstrap"]["result"] == "finished"
