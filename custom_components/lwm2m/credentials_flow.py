@@ -18,7 +18,7 @@ from .credentials_report import (
     CsvPreview,
     write_problems,
 )
-from .engine.credentials_csv import CredentialsCSVError, merge_credentials
+from .engine.credentials.csv_import import CredentialsCSVError, merge_credentials
 from .options_base import LwM2MOptionsBase
 from .text_decoding import UndecodableTextError
 from .uploads import UploadTooLargeError, read_credentials_csv

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .engine.credentials_csv import CredentialsCSVError, DeviceCredentials, ImportSummary
+from .engine.credentials.csv_import import CredentialsCSVError, DeviceCredentials, ImportSummary
 from .text_decoding import UTF8
 
 REPORT_FOLDER = "lwm2m"

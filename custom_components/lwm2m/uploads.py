@@ -8,7 +8,11 @@ from pathlib import Path
 from homeassistant.components.file_upload import process_uploaded_file
 from homeassistant.core import HomeAssistant
 
-from .engine.credentials_csv import CredentialsCSVError, DeviceCredentials, parse_credentials_csv
+from .engine.credentials.csv_import import (
+    CredentialsCSVError,
+    DeviceCredentials,
+    parse_credentials_csv,
+)
 from .firmware_library import copy_image
 from .text_decoding import decode_text
 
