@@ -20,7 +20,7 @@ import pytest
 from homeassistant.const import __version__ as home_assistant_version
 from packaging.requirements import Requirement
 
-from custom_components.lwm2m.engine.credentials_csv import parse_credentials_csv
+from custom_components.lwm2m.engine.credentials.csv_import import parse_credentials_csv
 from tests.tinydtls import requires_tinydtls
 
 from .home_assistant_os import (
