@@ -53,7 +53,7 @@ from .request_queue import DEFAULT_QUEUE_LIMIT, QueuedRequest, RequestQueue
 from .security import CredentialStore, SecurityPolicy
 from .served_ports import ServedPorts
 from .sessions import Sessions
-from .transport import Transport, bind_udp
+from .transport import Transport, bind_udp, reset_unknown_notifications
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -182,6 +182,7 @@ class LwM2MServer(ServedPorts):
         ``request.remote.psk_identity``. The server shuts the context down on stop().
         """
         transport = Transport(context, secure)
+        reset_unknown_notifications(context)
         context.serversite = build_site(self._registrar, transport)
         for path, extra in self._resources.items():
             context.serversite.add_resource(path, extra)
