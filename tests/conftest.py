@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path as FsPath
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from .peers import Peers, PeersUnavailableError, build_peers
 
 # Wall-clock limits make property tests flaky on a loaded machine; speed lives in bench/.
 settings.register_profile(
@@ -23,3 +26,17 @@ def registry_dir() -> FsPath:
     if not SHARED_REGISTRY.is_dir():
         pytest.skip(f"OMA registry DDFs not found at {SHARED_REGISTRY} (../shared is absent)")
     return SHARED_REGISTRY
+
+
+@pytest.fixture(scope="session")
+def peers() -> Peers:
+    """Wakaama and Mbed TLS built from ../shared/peers (cached, see tests/peers.py)."""
+    try:
+        return build_peers()
+    except PeersUnavailableError as err:
+        pytest.skip(f"{err} (../shared is absent)")
+    except subprocess.CalledProcessError as err:
+        output = (err.stdout or b"").decode(errors="replace") + (err.stderr or b"").decode(
+            errors="replace"
+        )
+        pytest.fail(f"building the third-party peers failed:\n{output[-4000:]}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .dtls import Backend, DtlsEndpoint, DtlsSettings
+from .dtls import DtlsEndpoint, DtlsSettings
 from .secure_port import SecurePort
 from .transport import Transport, bound_port
 
@@ -16,14 +16,11 @@ class ServedPorts:
         self,
         host: str,
         secure_port: int | None,
-        dtls_backend: Backend,
         dtls_settings: DtlsSettings | None,
     ) -> None:
         self._transports: list[Transport] = []
         self._secure = (
-            None
-            if secure_port is None
-            else SecurePort(host, secure_port, backend=dtls_backend, settings=dtls_settings)
+            None if secure_port is None else SecurePort(host, secure_port, settings=dtls_settings)
         )
 
     async def _close_ports(self) -> None:
