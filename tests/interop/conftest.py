@@ -10,8 +10,8 @@ import pytest
 
 from custom_components.lwm2m.engine.server import LwM2MServer
 from tests.engine.server_harness import EventLog, expected_lingering_timers, loopback
+from tests.peers import Peers
 
-from .peers import PeerBinaries, peer_binaries
 from .wakaama import Psk, WakaamaClient
 from .wakaama_session import TRANSPORTS, Session, StartWakaama, register_wakaama, start_server
 
@@ -26,13 +26,7 @@ def free_udp_port() -> int:
 
 
 @pytest.fixture
-def peers() -> PeerBinaries:
-    """The third-party peers, built once into the cache (skips or fails without them)."""
-    return peer_binaries()
-
-
-@pytest.fixture
-async def start_wakaama(peers: PeerBinaries, loopback: None) -> AsyncIterator[StartWakaama]:
+async def start_wakaama(peers: Peers, loopback: None) -> AsyncIterator[StartWakaama]:
     """Start Wakaama clients (``psk`` picks the tinydtls build); all end with the test."""
     clients: list[WakaamaClient] = []
 
