@@ -15,7 +15,7 @@ from homeassistant.helpers.selector import (
     SelectSelectorMode,
 )
 
-from .engine.credentials_csv import (
+from .engine.credentials.csv_import import (
     CredentialsCSVError,
     DeviceCredentials,
     ImportSummary,

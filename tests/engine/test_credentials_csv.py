@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from custom_components.lwm2m.engine.credentials_cells import DEFAULT_DISABLE_TIMEOUT
-from custom_components.lwm2m.engine.credentials_columns import Column, header_key, match_column
-from custom_components.lwm2m.engine.credentials_csv import (
+from custom_components.lwm2m.engine.credentials.cells import DEFAULT_DISABLE_TIMEOUT
+from custom_components.lwm2m.engine.credentials.columns import Column, header_key, match_column
+from custom_components.lwm2m.engine.credentials.csv_import import (
     BindingMode,
     CredentialsCSVError,
     CredentialsProblem,

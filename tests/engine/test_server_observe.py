@@ -14,7 +14,7 @@ from aiocoap.numbers.types import NON, RST
 from custom_components.lwm2m.engine.codec import ContentFormat, decode_paths, encode
 from custom_components.lwm2m.engine.events import NotificationReceived
 from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.server import LwM2MServer
+from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
 
 from .device_stub import answer_reads, register
 from .raw_peer import RawPeer

@@ -221,7 +221,8 @@ async def test_device_protocol_chooses_shown_and_observed_resources(
     )
     assert result["type"] is FlowResultType.MENU
     assert result["step_id"] == "protocol_object"
-    assert result["description_placeholders"]["summary"] == "-"
+    assert result["description_placeholders"]["summary"] == ""
+    assert result["description_placeholders"]["configured"] == "no"
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"next_step_id": "protocol_resources"}
     )
@@ -242,8 +243,8 @@ async def test_device_protocol_chooses_shown_and_observed_resources(
         result["flow_id"],
         {"shown": ["5700", "5601"], "observed": ["5700", "5601"], "pmin": 10, "pmax": 60},
     )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "protocol_saved"
+    assert result["type"] is FlowResultType.MENU
+    assert result["step_id"] == "protocol_object"
     await hass.async_block_till_done()
 
     protocol = loaded_entry.runtime_data.storage.protocols.get(3303)
@@ -270,7 +271,8 @@ async def test_device_protocol_chooses_shown_and_observed_resources(
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"shown": [], "observed": [], "reset": True}
     )
-    assert result["reason"] == "protocol_saved"
+    assert result["step_id"] == "protocol_object"
+    assert result["description_placeholders"]["configured"] == "no"
     await hass.async_block_till_done()
     assert loaded_entry.runtime_data.storage.protocols.get(3303) is None
     assert ("cancel_observation", "dev-1", Path.parse("/3303/0/5601")) in fake_server.calls

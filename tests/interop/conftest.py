@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.lwm2m.engine.server import LwM2MServer
+from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
 from tests.engine.server_harness import EventLog, expected_lingering_timers, loopback
 from tests.peers import Peers
 

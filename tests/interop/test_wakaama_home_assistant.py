@@ -19,7 +19,7 @@ from custom_components.lwm2m.const import (
     DOMAIN,
     EVENT_REGISTERED,
 )
-from custom_components.lwm2m.engine.credentials_csv import DeviceCredentials, SecurityMode
+from custom_components.lwm2m.engine.credentials.csv_import import DeviceCredentials, SecurityMode
 from tests.ha.live_network import add_live_entry, state_change
 
 from .wakaama import WakaamaClient

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from custom_components.lwm2m.engine.credentials import DeviceCredentials, SecurityMode
+from custom_components.lwm2m.engine.credentials.records import DeviceCredentials, SecurityMode
+from custom_components.lwm2m.engine.credentials.store import CredentialStore
 from custom_components.lwm2m.engine.events import Registered
-from custom_components.lwm2m.engine.security import CredentialStore
-from custom_components.lwm2m.engine.server import LwM2MServer
+from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
 from tests.engine.server_harness import EventLog, make_server
 
 from .wakaama import Psk, WakaamaClient
