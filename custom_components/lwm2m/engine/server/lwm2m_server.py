@@ -49,7 +49,7 @@ from ..requests.negotiation import FormatMemory, Negotiator
 from ..requests.operations import HANDLERS
 from ..requests.request import AttributeValue, DeviceRequest, Operation
 from ..transport.served_ports import ServedPorts
-from ..transport.udp import Transport, bind_udp
+from ..transport.udp import Transport, bind_udp, reset_unknown_notifications
 from .observations import Observation, Observations, ObservationTarget
 from .presence import DEFAULT_AWAKE_WINDOW, Presence
 from .queue import DEFAULT_QUEUE_LIMIT, QueuedRequest, RequestQueue
@@ -181,6 +181,7 @@ class LwM2MServer(ServedPorts):
         ``request.remote.psk_identity``. The server shuts the context down on stop().
         """
         transport = Transport(context, secure)
+        reset_unknown_notifications(context)
         context.serversite = build_site(self._registrar, transport)
         for path, extra in self._resources.items():
             context.serversite.add_resource(path, extra)
