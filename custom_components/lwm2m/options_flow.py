@@ -72,7 +72,8 @@ class LwM2MOptionsFlow(CredentialsSteps, RulesSteps, TransferSteps, FirmwareStep
                 if not self._imported_objects:
                     return self.async_abort(reason="no_objects_imported")
                 return self.async_abort(
-                    reason="objects_imported", description_placeholders=self._imported_placeholders()
+                    reason="objects_imported",
+                    description_placeholders=self._imported_placeholders(),
                 )
             errors, reason = await self._async_import_ddf(file_id)
         return self.async_show_form(
