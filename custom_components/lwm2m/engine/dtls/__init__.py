@@ -10,7 +10,14 @@ what can run.
 from __future__ import annotations
 
 from .context import create_dtls_context
-from .endpoint import Backend, DtlsEndpoint, DtlsStats, PskIdentityClaim, psk_identity_of
+from .endpoint import (
+    Backend,
+    DtlsEndpoint,
+    DtlsStats,
+    EndpointObserver,
+    PskIdentityClaim,
+    psk_identity_of,
+)
 from .errors import (
     DtlsBindError,
     DtlsConfigurationError,
@@ -36,6 +43,7 @@ __all__ = [
     "DtlsStats",
     "DtlsStatus",
     "DtlsUnavailableError",
+    "EndpointObserver",
     "KeyLengthReporting",
     "PskIdentityClaim",
     "PskStore",
