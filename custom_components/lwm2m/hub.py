@@ -28,6 +28,7 @@ from .const import (
     LOGGER,
 )
 from .device_info import IDENTITY_PATHS, registry_fields
+from .device_lookup import endpoint_device
 from .device_state import DeviceState, registration_summary
 from .engine.credentials_csv import DeviceCredentials, SecurityMode
 from .engine.errors import LwM2MError, RequestTimeoutError
@@ -173,7 +174,7 @@ class LwM2MHub:
         ]
 
     def device_id(self, endpoint: str) -> str | None:
-        device = dr.async_get(self.hass).async_get_device(identifiers={(DOMAIN, endpoint)})
+        device = endpoint_device(self.hass, self.entry.entry_id, endpoint)
         return None if device is None else device.id
 
     def pending_endpoints(self) -> list[str]:

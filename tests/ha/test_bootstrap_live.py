@@ -18,7 +18,6 @@ import pytest
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import issue_registry as ir
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -42,11 +41,13 @@ from custom_components.lwm2m.diagnostics import (
 )
 from custom_components.lwm2m.engine.bootstrap import BootstrapServer
 from custom_components.lwm2m.engine.credentials_csv import DeviceCredentials, SecurityMode
-from custom_components.lwm2m.engine.dtls import BackendStatus, DtlsStatus, dtls_status
+from custom_components.lwm2m.engine.dtls import DtlsStatus, dtls_status
 from custom_components.lwm2m.engine.server import LwM2MServer
 from custom_components.lwm2m.ports import dual_stack_available
 from simulator import BootstrapError, SimulatedDevice
+from tests.tinydtls import requires_tinydtls
 
+from .devices import device_of
 from .test_end_to_end import expected_lingering_timers, loopback
 
 __all__ = ["expected_lingering_timers", "loopback"]
@@ -118,8 +119,8 @@ def _entry_data(address: str, ports: list[int], server_host: str = "127.0.0.1") 
 
 @pytest.fixture(autouse=True)
 def _dtls_here() -> None:
-    if not dtls_status().backend("builtin").available:
-        pytest.skip("the builtin DTLS backend is unavailable")
+    if not dtls_status().available:
+        pytest.skip(dtls_status().summary)
 
 
 @pytest.fixture
@@ -208,6 +209,7 @@ def _ports_free(address: str, ports: list[int]) -> None:
             sock.bind((address, port))
 
 
+@requires_tinydtls
 async def test_csv_import_bootstrap_plain_and_dtls_then_register(
     hass: HomeAssistant,
     any_address_entry: MockConfigEntry,
@@ -245,9 +247,8 @@ async def test_csv_import_bootstrap_plain_and_dtls_then_register(
         assert not registrations["plain-1"].secure
         assert registrations["secure-1"].secure
 
-        devices = dr.async_get(hass)
         for endpoint in ("plain-1", "secure-1"):
-            device = devices.async_get_device(identifiers={(DOMAIN, endpoint)})
+            device = device_of(hass, endpoint)
             assert device is not None
             assert device.serial_number == f"SN-{endpoint}"
             assert _temperature(hass, endpoint) == "21.5"
@@ -262,7 +263,7 @@ async def test_csv_import_bootstrap_plain_and_dtls_then_register(
         assert "plain-1 was bootstrapped over plain CoAP" in everything_logged.text
         assert "secure-1 was bootstrapped over DTLS" in everything_logged.text
 
-        device = devices.async_get_device(identifiers={(DOMAIN, "secure-1")})
+        device = device_of(hass, "secure-1")
         assert device is not None
         device_diagnostics = await async_get_device_diagnostics(hass, entry, device)
         assert device_diagnostics["last_bootstrap"]["result"] == "finished"
@@ -342,6 +343,7 @@ async def test_refused_bootstraps_fire_failure_events(
     assert (outcome["result"], outcome["code"]) == ("failed", "4.03")
 
 
+@requires_tinydtls
 async def test_ipv6_devices_reach_every_port(
     hass: HomeAssistant,
     loopback: None,
@@ -392,6 +394,7 @@ async def test_ipv6_devices_reach_every_port(
         await hass.async_block_till_done()
 
 
+@requires_tinydtls
 async def test_host_without_ipv6_binds_ipv4(
     hass: HomeAssistant, loopback: None, uploaded_file: Callable[..., Any]
 ) -> None:
@@ -427,7 +430,7 @@ async def test_host_without_ipv6_binds_ipv4(
 async def test_without_dtls_a_repair_and_plain_coap_goes_on(
     hass: HomeAssistant, loopback: None, uploaded_file: Callable[..., Any]
 ) -> None:
-    broken = DtlsStatus((BackendStatus("builtin", False, "the cryptography package is missing"),))
+    broken = DtlsStatus(False, "the cryptography package is missing")
     ports = _free_ports(4)
     with patch("custom_components.lwm2m.engine.dtls.context.dtls_status", return_value=broken):
         entry = await _set_up(hass, _entry_data("127.0.0.1", ports))
@@ -435,7 +438,7 @@ async def test_without_dtls_a_repair_and_plain_coap_goes_on(
     assert issue is not None
     assert issue.translation_placeholders == {
         "ports": f"{ports[1]}, {ports[3]}",
-        "reason": "DTLS backend 'builtin' unavailable: the cryptography package is missing",
+        "reason": "DTLS unavailable: the cryptography package is missing",
     }
     await _import_csv(hass, entry, uploaded_file, _csv(ports[1]))
     device = SimulatedDevice("plain-1", auto_update=False)

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from homeassistant.core import Event, HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.lwm2m.bootstrap_report import (
@@ -16,7 +15,7 @@ from custom_components.lwm2m.bootstrap_report import (
     FailureGate,
     step_kind,
 )
-from custom_components.lwm2m.const import DOMAIN, EVENT_BOOTSTRAP_FAILED, EVENT_BOOTSTRAP_FINISHED
+from custom_components.lwm2m.const import EVENT_BOOTSTRAP_FAILED, EVENT_BOOTSTRAP_FINISHED
 from custom_components.lwm2m.diagnostics import (
     async_get_config_entry_diagnostics,
     async_get_device_diagnostics,
@@ -28,6 +27,7 @@ from custom_components.lwm2m.engine.events import (
     BootstrapStarted,
 )
 
+from .devices import device_of
 from .fake_server import FakeBootstrap
 
 
@@ -72,7 +72,7 @@ async def test_finished_bootstrap_fires_logs_and_is_remembered(
     fake_bootstrap.emit(BootstrapFinished("dev-1", security_instance=1, duration=0.25))
     await hass.async_block_till_done()
 
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, "dev-1")})
+    device = device_of(hass, "dev-1")
     assert device is not None
     assert fired == [
         (

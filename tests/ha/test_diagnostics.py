@@ -7,15 +7,15 @@ from collections.abc import Callable
 from typing import Any
 
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.lwm2m.const import DOMAIN
 from custom_components.lwm2m.diagnostics import (
     async_get_config_entry_diagnostics,
     async_get_device_diagnostics,
 )
 from custom_components.lwm2m.engine.credentials_csv import DeviceCredentials, SecurityMode
+
+from .devices import device_of
 
 SECRETS = ("id-secret", "0a0b0c0d", "bs-secret", "ext-secret", "csv-secret", "secret-identity")
 
@@ -40,7 +40,7 @@ async def test_diagnostics_redact_secrets(
     await register_sensor_device()
 
     entry_diagnostics = await async_get_config_entry_diagnostics(hass, loaded_entry)
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, "dev-1")})
+    device = device_of(hass, "dev-1")
     assert device is not None
     device_diagnostics = await async_get_device_diagnostics(hass, loaded_entry, device)
 

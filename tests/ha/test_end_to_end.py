@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import issue_registry as ir
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -33,6 +32,7 @@ from tests.engine.ddf_builder import ddf, item, obj
 from tests.engine.dtls.client import PskClient, UdpPeer, handshake_over_udp
 from tests.engine.dtls.coap import decode, get
 
+from .devices import device_of
 from .live_network import (
     add_live_entry,
     expected_lingering_timers,
@@ -83,7 +83,7 @@ async def _call(hass: HomeAssistant, service: str, **data: Any) -> Any:
 async def test_registration_makes_a_device_with_sensors(
     hass: HomeAssistant, device: SimulatedDevice
 ) -> None:
-    entry = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, "sim-1")})
+    entry = device_of(hass, "sim-1")
     assert entry is not None
     assert (entry.manufacturer, entry.model, entry.serial_number) == (
         "Simulated Devices Ltd",
@@ -179,7 +179,7 @@ async def test_restart_restores_devices_entities_and_imports(
     assert await hass.config_entries.async_setup(live_entry.entry_id)
     await hass.async_block_till_done()
 
-    assert dr.async_get(hass).async_get_device(identifiers={(DOMAIN, "sim-1")}) is not None
+    assert device_of(hass, "sim-1") is not None
     assert hass.states.get(TEMPERATURE).state == "21.5"
     data = live_entry.runtime_data
     assert "sim-2" in data.storage.credentials

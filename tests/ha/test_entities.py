@@ -18,6 +18,7 @@ from custom_components.lwm2m.const import DOMAIN
 from custom_components.lwm2m.engine.errors import RequestFailedError
 from custom_components.lwm2m.engine.path import Path
 
+from .devices import device_of
 from .fake_server import FakeServer
 
 
@@ -105,7 +106,7 @@ async def test_registered_device_cannot_be_removed(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: FakeServer
 ) -> None:
     assert await async_setup_component(hass, "config", {})
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, "dev-1")})
+    device = device_of(hass, "dev-1")
     assert device is not None
     from custom_components.lwm2m import async_remove_config_entry_device
 

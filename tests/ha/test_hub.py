@@ -15,7 +15,6 @@ from homeassistant.const import (
     UnitOfTemperature,
 )
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
@@ -33,6 +32,7 @@ from custom_components.lwm2m.engine.path import Path
 from custom_components.lwm2m.protocols import ObjectProtocol, ResourceSettings
 
 from .conftest import SENSOR_DEVICE_OBJECTS, SENSOR_DEVICE_VALUES
+from .devices import device_of
 from .fake_server import FakeServer
 
 TEMPERATURE = "sensor.dev_1_temperature"
@@ -47,7 +47,7 @@ async def test_registration_creates_device_with_identity(
     events = async_capture_events(hass, EVENT_REGISTERED)
     await register_sensor_device()
 
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, "dev-1")})
+    device = device_of(hass, "dev-1")
     assert device is not None
     assert (device.manufacturer, device.model, device.serial_number) == (
         "Acme",
@@ -231,7 +231,7 @@ async def test_events_of_unknown_devices_are_ignored(
     fake_server.registrations["stranger"] = fake_server.register("ghost", {})
     fake_server.deregister("stranger")
     await hass.async_block_till_done()
-    assert dr.async_get(hass).async_get_device(identifiers={(DOMAIN, "stranger")}) is None
+    assert device_of(hass, "stranger") is None
     assert events == []
 
 
@@ -261,7 +261,7 @@ async def test_pending_registration_creates_no_device(
 ) -> None:
     fake_server.register("unknown-1", {"/3/0": {}}, pending=True)
     await hass.async_block_till_done()
-    assert dr.async_get(hass).async_get_device(identifiers={(DOMAIN, "unknown-1")}) is None
+    assert device_of(hass, "unknown-1") is None
     assert loaded_entry.runtime_data.hub.pending_endpoints() == ["unknown-1"]
 
 

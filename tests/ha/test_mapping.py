@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from types import SimpleNamespace
 
 import pytest
-from homeassistant import const
 from homeassistant.components.sensor import DEVICE_CLASS_UNITS, SensorDeviceClass
 from homeassistant.const import EntityCategory, Platform
 
@@ -296,14 +296,14 @@ def test_concentration_units_come_from_the_release_enums_when_present(
     class UnitOfRatio(StrEnum):
         PARTS_PER_MILLION = "ppm"
 
-    monkeypatch.setattr(const, "UnitOfRatio", UnitOfRatio, raising=False)
-    monkeypatch.delattr(const, "CONCENTRATION_PARTS_PER_MILLION", raising=False)
+    # A stand-in for homeassistant.const without the constant: reading it would raise.
+    monkeypatch.setattr(lwm2m_units, "ha_const", SimpleNamespace(UnitOfRatio=UnitOfRatio))
     assert lwm2m_units._concentration("UnitOfRatio", "PARTS_PER_MILLION") == "ppm"
 
 
 def test_concentration_units_fall_back_to_the_older_constants(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.delattr(const, "UnitOfDensity", raising=False)
-    monkeypatch.setattr(const, "CONCENTRATION_MILLIGRAMS_PER_CUBIC_METER", "mg/m³")
+    older_const = SimpleNamespace(CONCENTRATION_MILLIGRAMS_PER_CUBIC_METER="mg/m³")
+    monkeypatch.setattr(lwm2m_units, "ha_const", older_const)
     assert lwm2m_units._concentration("UnitOfDensity", "MILLIGRAMS_PER_CUBIC_METER") == "mg/m³"

@@ -9,15 +9,14 @@ from typing import Any
 import pytest
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers import device_registry as dr
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.lwm2m.const import DOMAIN
 from custom_components.lwm2m.engine.errors import LwM2MError
 from custom_components.lwm2m.engine.path import Path
 from custom_components.lwm2m.uploads import MAX_UPLOAD_BYTES
 from tests.engine.ddf_builder import ddf, item, obj
 
+from .devices import device_of
 from .fake_server import FakeServer
 
 CSV = (
@@ -84,7 +83,7 @@ async def test_csv_import_previews_then_commits(
     assert sorted(storage.credentials) == ["dev-1", "dev-2"]
     assert storage.credentials["dev-2"].lwm2m_psk_key == bytes.fromhex("00112233")
     assert credentials_seen[-1].keys() == {"dev-1", "dev-2"}
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, "dev-1")})
+    device = device_of(hass, "dev-1")
     assert device is not None
     assert device.name == "Kitchen"
 
@@ -303,7 +302,7 @@ async def test_pending_devices(
     )
     assert result["reason"] == "pending_accepted"
     await hass.async_block_till_done()
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, "new-1")})
+    device = device_of(hass, "new-1")
     assert device is not None
     assert device.manufacturer == "Acme"
     assert "new-1" in loaded_entry.runtime_data.storage.credentials

@@ -13,7 +13,6 @@ import pytest
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -34,6 +33,7 @@ from custom_components.lwm2m.validation import Operator, RuleSet, RuleType, Vali
 from simulator import DeviceObject, RequestRecord, SimulatedDevice, default_objects
 from tests.engine.ddf_builder import ddf, item, obj
 
+from .devices import device_of
 from .live_network import add_live_entry, expected_lingering_timers, loopback, state_change
 
 __all__ = ["expected_lingering_timers", "loopback"]
@@ -345,7 +345,7 @@ async def test_exported_protocols_give_identical_entities_on_a_fresh_entry(
 
     assert await hass.config_entries.async_remove(first.entry_id)
     await hass.async_block_till_done()
-    assert dr.async_get(hass).async_get_device(identifiers={(DOMAIN, "sim-1")}) is None
+    assert device_of(hass, "sim-1") is None
 
     second = await _add_entry(hass)
     try:

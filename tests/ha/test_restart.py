@@ -9,17 +9,16 @@ from typing import Any
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant, State
-from homeassistant.helpers import device_registry as dr
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
     mock_restore_cache_with_extra_data,
 )
 
-from custom_components.lwm2m.const import DOMAIN
 from custom_components.lwm2m.engine.credentials_csv import DeviceCredentials, SecurityMode
 from custom_components.lwm2m.protocols import ObjectProtocol, ResourceSettings
 
+from .devices import device_of
 from .fake_server import FakeServer
 
 TEMPERATURE = "sensor.dev_1_temperature"
@@ -45,7 +44,7 @@ async def test_devices_entities_and_values_survive_a_restart(
 
     await _reload(hass, loaded_entry)
 
-    assert dr.async_get(hass).async_get_device(identifiers={(DOMAIN, "dev-1")}) is not None
+    assert device_of(hass, "dev-1") is not None
     state = hass.states.get(TEMPERATURE)
     assert state is not None
     assert state.state == "24.0"

@@ -22,6 +22,7 @@ from custom_components.lwm2m.engine.errors import (
 )
 from custom_components.lwm2m.engine.path import Path
 
+from .devices import device_of
 from .fake_server import FakeServer
 
 
@@ -48,7 +49,7 @@ async def test_read_returns_values_and_updates_states(
 
 
 async def test_device_id_targets_the_device(hass: HomeAssistant, fake_server: FakeServer) -> None:
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, "dev-1")})
+    device = device_of(hass, "dev-1")
     assert device is not None
     result = await hass.services.async_call(
         DOMAIN,

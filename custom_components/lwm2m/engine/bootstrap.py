@@ -37,7 +37,7 @@ from .bootstrap_request import BadBootstrapRequestError, parse_bootstrap_request
 from .bootstrap_sequence import BootstrapSequence, Destination, RetryPolicy, StepFailedError
 from .clock import Clock, LoopClock
 from .credentials import DeviceCredentials, SecurityMode
-from .dtls import Backend, DtlsSettings
+from .dtls import DtlsSettings
 from .events import BootstrapFailed, BootstrapFinished, BootstrapStarted, LwM2MEvent
 from .exchange import DEFAULT_ACCEPT_TIMEOUT, DeviceLink, Exchanger, tuning
 from .listeners import EventListeners, Listener
@@ -76,9 +76,8 @@ class BootstrapServer(ServedPorts):
     """Client-initiated bootstrap over CoAP (``port``) and, optionally, DTLS-PSK.
 
     ``secure_port`` serves coaps:// with the devices' bootstrap PSKs (on ``host``,
-    the any-address included with the builtin backend; 0 picks a free port); when
-    ``dtls_backend`` cannot run here, only plain CoAP is served and
-    ``dtls_unavailable_reason`` says why.
+    the any-address included; 0 picks a free port); when DTLS cannot run here, only
+    plain CoAP is served and ``dtls_unavailable_reason`` says why.
 
     The LwM2M server URI written to a device is its row's ``lwm2m server url``, else
     ``secure_server_uri`` (PSK rows) or ``server_uri`` (NO_SEC rows); a row without any
@@ -105,7 +104,6 @@ class BootstrapServer(ServedPorts):
         secure_server_uri: str | None = None,
         bootstrap_uri: str | None = None,
         lifetime: int = DEFAULT_LIFETIME,
-        dtls_backend: Backend = "builtin",
         dtls_settings: DtlsSettings | None = None,
         clock: Clock | None = None,
         attempts: int = 3,
@@ -120,7 +118,7 @@ class BootstrapServer(ServedPorts):
         self.secure_server_uri = secure_server_uri
         self.bootstrap_uri = bootstrap_uri
         self.lifetime = lifetime
-        super().__init__(host, secure_port, dtls_backend, dtls_settings)
+        super().__init__(host, secure_port, dtls_settings)
         self._requested_port = port
         self._clock: Clock = clock or LoopClock()
         self._retry = RetryPolicy(attempts, retry_delay)

@@ -1,10 +1,8 @@
 """A server's optional coaps:// port, shared by the LwM2M and the bootstrap server.
 
-When the chosen DTLS backend cannot run on this installation the port stays closed,
-plain CoAP keeps working, and ``unavailable_reason`` says why. A port that cannot be
-bound, or an address the chosen backend cannot serve from (DTLSSocket cannot serve the
-any-address), is an error instead: that is a configuration to fix, not a missing
-capability.
+When DTLS cannot run on this installation (no usable ``cryptography``) the port stays
+closed, plain CoAP keeps working, and ``unavailable_reason`` says why. A port that cannot
+be bound is an error instead: that is a configuration to fix, not a missing capability.
 """
 
 from __future__ import annotations
@@ -14,7 +12,6 @@ import logging
 import aiocoap
 
 from .dtls import (
-    Backend,
     DtlsEndpoint,
     DtlsSettings,
     DtlsUnavailableError,
@@ -35,12 +32,10 @@ class SecurePort:
         host: str,
         port: int,
         *,
-        backend: Backend = "builtin",
         settings: DtlsSettings | None = None,
     ) -> None:
         self.host = host
         self.requested_port = port
-        self.backend: Backend = backend
         self.settings = settings
         self.endpoint: DtlsEndpoint | None = None
         self.unavailable_reason: str | None = None
@@ -56,7 +51,6 @@ class SecurePort:
                 None,
                 (self.host, self.requested_port),
                 psk_store,
-                backend=self.backend,
                 settings=self.settings,
                 loggername=coap_logger().name,
             )

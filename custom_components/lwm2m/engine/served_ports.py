@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from .dtls import Backend, DtlsEndpoint, DtlsSettings, DtlsStats
+from .dtls import DtlsEndpoint, DtlsSettings, DtlsStats
 from .secure_port import SecurePort
 from .transport import Transport, bound_port
 
@@ -29,14 +29,11 @@ class ServedPorts:
         self,
         host: str,
         secure_port: int | None,
-        dtls_backend: Backend,
         dtls_settings: DtlsSettings | None,
     ) -> None:
         self._transports: list[Transport] = []
         self._secure = (
-            None
-            if secure_port is None
-            else SecurePort(host, secure_port, backend=dtls_backend, settings=dtls_settings)
+            None if secure_port is None else SecurePort(host, secure_port, settings=dtls_settings)
         )
         self._capacity_listeners: list[CapacityListener] = []
 

@@ -24,7 +24,7 @@ from .coap_resources import build_site
 from .codec import Link
 from .device_model import DeviceModel
 from .device_request import AttributeValue, DeviceRequest, Operation
-from .dtls import Backend, DtlsSettings
+from .dtls import DtlsSettings
 from .errors import DeviceNotRegisteredError, DevicePendingError, LwM2MError, RequestTimeoutError
 from .events import (
     Asleep,
@@ -98,8 +98,8 @@ class LwM2MServer(ServedPorts):
     unanswered before it is repeated without one.
 
     ``secure_port`` also serves coaps:// (DTLS-PSK, keys from ``credentials``) on
-    ``host`` (the builtin backend serves the any-address too); 0 picks a free port. When the
-    ``dtls_backend`` cannot run here, the server runs plain CoAP only and
+    ``host`` (the any-address included); 0 picks a free port. When DTLS cannot run here
+    (see :func:`.dtls.dtls_status`), the server runs plain CoAP only and
     ``dtls_unavailable_reason`` says why.
     """
 
@@ -119,12 +119,11 @@ class LwM2MServer(ServedPorts):
         accept_timeout: float = DEFAULT_ACCEPT_TIMEOUT,
         coap_tuning: TransportTuning | None = None,
         secure_port: int | None = None,
-        dtls_backend: Backend = "builtin",
         dtls_settings: DtlsSettings | None = None,
     ) -> None:
         self.registry = registry
         self.host = host
-        super().__init__(host, secure_port, dtls_backend, dtls_settings)
+        super().__init__(host, secure_port, dtls_settings)
         self._requested_port = port
         self._clock: Clock = clock or LoopClock()
         self._log_once = LogOnce(_LOGGER)

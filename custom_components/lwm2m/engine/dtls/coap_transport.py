@@ -85,9 +85,7 @@ class DtlsRemote(interfaces.EndpointAddress):  # type: ignore[misc]
 
 
 class BuiltinCoapTransport(interfaces.MessageInterface, DtlsEndpoint):  # type: ignore[misc]
-    """The default backend: pure-Python DTLS 1.2 PSK."""
-
-    backend = "builtin"
+    """DTLS 1.2 PSK in pure Python, as an aiocoap message interface."""
 
     def __init__(self, mman: Any, log: logging.Logger) -> None:
         self._mman: Any = mman
@@ -216,10 +214,7 @@ class BuiltinCoapTransport(interfaces.MessageInterface, DtlsEndpoint):  # type: 
     def stats(self) -> DtlsStats:
         server = self.driver.server
         return stats_of(
-            self.backend,
-            server,
-            max_sessions=server.settings.max_sessions,
-            table_full=server.table_full,
+            server, max_sessions=server.settings.max_sessions, table_full=server.table_full
         )
 
     def remote_for_identity(self, identity: bytes) -> DtlsRemote | None:

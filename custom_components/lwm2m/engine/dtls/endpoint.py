@@ -1,13 +1,11 @@
-"""What the LwM2M and bootstrap servers see of a DTLS server, whichever backend runs it."""
+"""What the LwM2M and bootstrap servers see of a DTLS server."""
 
 from __future__ import annotations
 
 import abc
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
-
-Backend = Literal["builtin", "dtlssocket"]
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -22,14 +20,13 @@ class PskIdentityClaim:
 
 @dataclass(frozen=True, slots=True)
 class DtlsStats:
-    """A snapshot for diagnostics. ``counters`` holds backend-specific detail.
+    """A snapshot for diagnostics. ``counters`` holds the detail behind the totals.
 
     ``table_full`` while new sessions are refused for want of room (out of
     ``max_sessions``); ``refused`` counts sessions refused by the table or by the
     per-address limit.
     """
 
-    backend: str
     sessions: int
     handshakes_in_progress: int
     peak_sessions: int
@@ -53,7 +50,7 @@ REFUSAL_COUNTERS = ("sessions_refused:table_full", "sessions_refused:address_lim
 
 
 class SessionTable(Protocol):
-    """What either backend keeps about its sessions and handshakes."""
+    """What the server keeps about its sessions and handshakes."""
 
     @property
     def counters(self) -> Mapping[str, int]: ...
@@ -67,13 +64,10 @@ class SessionTable(Protocol):
     def peak_handshakes(self) -> int: ...
 
 
-def stats_of(
-    backend: str, table: SessionTable, *, max_sessions: int = 0, table_full: bool = False
-) -> DtlsStats:
-    """A DtlsStats snapshot of a backend's session table."""
+def stats_of(table: SessionTable, *, max_sessions: int = 0, table_full: bool = False) -> DtlsStats:
+    """A DtlsStats snapshot of a session table."""
     counters = dict(table.counters)
     return DtlsStats(
-        backend=backend,
         sessions=table.sessions_count,
         handshakes_in_progress=table.handshakes_count,
         peak_sessions=table.peak_sessions,
@@ -113,7 +107,6 @@ class DtlsEndpoint(abc.ABC):
     about moved peers and a full session table.
     """
 
-    backend: Backend
     observer: EndpointObserver | None = None
 
     @property

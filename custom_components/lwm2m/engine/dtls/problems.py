@@ -21,7 +21,6 @@ class Problem(StrEnum):
     SESSION_TABLE_FULL = "session table full, a new session was refused"
     ADDRESS_LIMIT = "too many sessions or handshakes from one address, a new one was refused"
     HANDSHAKE_TIMEOUT = "handshake timed out"
-    KEY_REFUSED = "PSK refused by the backend"
     STORE_FAILED = "PSK store lookup raised"
 
 
@@ -30,7 +29,6 @@ _LEVELS = {
     Problem.TABLE_FULL: logging.WARNING,
     Problem.SESSION_TABLE_FULL: logging.WARNING,
     Problem.ADDRESS_LIMIT: logging.WARNING,
-    Problem.KEY_REFUSED: logging.WARNING,
     Problem.STORE_FAILED: logging.WARNING,
 }
 
