@@ -10,7 +10,7 @@ from .coerce import coerce
 from .credential_values import masked
 from .engine.model import ResourceDef
 from .engine.path import Path
-from .engine.registration import announced_version
+from .engine.registration.record import announced_version
 from .errors import engine_errors, validation_error
 from .json_values import to_response
 from .targets import object_definition

@@ -8,7 +8,7 @@ from typing import Any
 
 from .credential_values import without_credentials
 from .engine.path import Path
-from .engine.registration import Registration
+from .engine.registration.record import Registration
 from .json_values import from_stored, to_stored
 from .storage import KnownDevice
 

@@ -12,17 +12,17 @@ import aiocoap
 import pytest
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine import bootstrap_sequence
-from custom_components.lwm2m.engine.bootstrap import BootstrapServer, _local_uri
+from custom_components.lwm2m.engine.bootstrap import sequence as bootstrap_sequence
+from custom_components.lwm2m.engine.bootstrap.server import BootstrapServer, _local_uri
 from custom_components.lwm2m.engine.clock import ManualClock, Timer
 from custom_components.lwm2m.engine.codec import ContentFormat
-from custom_components.lwm2m.engine.credentials import DeviceCredentials, SecurityMode
+from custom_components.lwm2m.engine.credentials.records import DeviceCredentials, SecurityMode
+from custom_components.lwm2m.engine.credentials.store import CredentialStore
 from custom_components.lwm2m.engine.events import (
     BootstrapFailed,
     BootstrapFinished,
     LwM2MEvent,
 )
-from custom_components.lwm2m.engine.security import CredentialStore
 from simulator import BootstrapError, SimulatedDevice
 from simulator.records import RequestRecord
 from simulator.transport import open_context
@@ -231,7 +231,7 @@ async def test_step_failing_every_attempt_is_reported(
 async def test_repeated_failures_of_one_step_warn_once(
     stack: Stack, make_device: DeviceFactory, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.DEBUG, logger="custom_components.lwm2m.engine.bootstrap")
+    caplog.set_level(logging.DEBUG, logger="custom_components.lwm2m.engine.bootstrap.server")
     device = await make_device("plain-meter")
     for _ in range(2):
         device.faults.add("DELETE", "/1", Code.SERVICE_UNAVAILABLE, times=3)

@@ -39,10 +39,10 @@ from custom_components.lwm2m.diagnostics import (
     async_get_config_entry_diagnostics,
     async_get_device_diagnostics,
 )
-from custom_components.lwm2m.engine.bootstrap import BootstrapServer
-from custom_components.lwm2m.engine.credentials_csv import DeviceCredentials, SecurityMode
+from custom_components.lwm2m.engine.bootstrap.server import BootstrapServer
+from custom_components.lwm2m.engine.credentials.csv_import import DeviceCredentials, SecurityMode
 from custom_components.lwm2m.engine.dtls import DtlsStatus, dtls_status
-from custom_components.lwm2m.engine.server import LwM2MServer
+from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
 from custom_components.lwm2m.ports import dual_stack_available
 from simulator import BootstrapError, SimulatedDevice
 from tests.tinydtls import requires_tinydtls

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Literal, Protocol, runtime_checkable
 
-from ..credentials import DeviceCredentials
+from ..credentials.records import DeviceCredentials
 from .errors import DtlsConfigurationError
 
 
