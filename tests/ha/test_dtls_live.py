@@ -5,7 +5,6 @@ table raises a repair issue once and shows in the diagnostics."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
 from unittest.mock import patch
@@ -18,16 +17,16 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.lwm2m.const import CONF_COAPS_PORT, DOMAIN, EVENT_DEREGISTERED
 from custom_components.lwm2m.diagnostics import async_get_config_entry_diagnostics
-from custom_components.lwm2m.engine.credentials_csv import DeviceCredentials, SecurityMode
+from custom_components.lwm2m.engine.credentials.records import DeviceCredentials, SecurityMode
 from custom_components.lwm2m.engine.dtls import DtlsSettings
 from custom_components.lwm2m.engine_link import lwm2m_dtls_settings
 from tests.engine.dtls.client import HandshakeFailedError
 from tests.engine.dtls.lwm2m_device import DtlsLwM2MDevice
 
 from .devices import device_of
-from .live_network import add_live_entry, expected_lingering_timers, loopback
+from .live_network import add_live_entry, expected_lingering_timers, live_entry, loopback
 
-__all__ = ["expected_lingering_timers", "loopback"]
+__all__ = ["expected_lingering_timers", "live_entry", "loopback"]
 
 
 def _record(endpoint: str, key: bytes) -> DeviceCredentials:
@@ -47,15 +46,6 @@ async def _import(entry: MockConfigEntry, *records: DeviceCredentials) -> None:
     data.storage.credentials = {record.endpoint: record for record in records}
     await data.storage.async_save_credentials()
     data.hub.set_credentials(data.storage.credentials)
-
-
-@pytest.fixture
-async def live_entry(hass: HomeAssistant, loopback: None) -> AsyncIterator[MockConfigEntry]:
-    entry = await add_live_entry(hass)
-    yield entry
-    if entry.state.recoverable:
-        await hass.config_entries.async_unload(entry.entry_id)
-        await hass.async_block_till_done()
 
 
 async def _device(entry: MockConfigEntry, endpoint: str, key: bytes) -> DtlsLwM2MDevice:
