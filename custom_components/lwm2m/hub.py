@@ -229,6 +229,17 @@ class LwM2MHub:
         self._stop_presuming(endpoint)
         if state.away_logged:
             LOGGER.info("%s is back", endpoint)
+        elif state.registration is None:
+            LOGGER.info(
+                "%s registered: LwM2M %s, %d objects, lifetime %d s, over %s",
+                endpoint,
+                registration.lwm2m_version,
+                len(registration.object_ids),
+                registration.lifetime,
+                "DTLS" if registration.secure else "plain CoAP",
+            )
+        else:
+            LOGGER.debug("%s registered again", endpoint)
         state.away_logged = False
         state.registration = registration
         state.available = True
@@ -476,12 +487,17 @@ class LwM2MHub:
                 continue
             async_dispatcher_send(self.hass, signal_remove(self.entry.entry_id, unique_id))
             replacement = new.get(unique_id)
+            entity_id = entity_registry.async_get_entity_id(target.spec.platform, DOMAIN, unique_id)
+            if entity_id is None:
+                continue
             if replacement is None or replacement.spec.platform != target.spec.platform:
-                entity_id = entity_registry.async_get_entity_id(
-                    target.spec.platform, DOMAIN, unique_id
-                )
-                if entity_id is not None:
-                    entity_registry.async_remove(entity_id)
+                entity_registry.async_remove(entity_id)
+            elif target.spec.platform is Platform.SENSOR:
+                # A renewed sensor that finds the unit it was added with in the registry, and
+                # shows another now, gets that old unit pinned by Home Assistant (its
+                # migration for integrations that dropped their own unit conversion): after
+                # a change of the unit system it would no longer follow it.
+                entity_registry.async_update_entity(entity_id, unit_of_measurement=None)
         added: dict[Platform, list[EntityTarget]] = defaultdict(list)
         for unique_id, target in new.items():
             if old.get(unique_id) != target:
