@@ -17,6 +17,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
 from .const import (
+    CONF_BIND_ADDRESS,
     CONF_BOOTSTRAP_PORT,
     CONF_BOOTSTRAPS_PORT,
     CONF_COAP_PORT,
@@ -92,41 +93,68 @@ async def _async_start_servers(
     """The LwM2M server first, so bootstrapped devices find it; each stops on unload.
 
     A port that cannot be bound (another program holds it) makes Home Assistant retry
-    the setup later; secure ports DTLS cannot serve here stay closed (see the repair).
+    the setup later, and a repair issue names the port and who holds it; secure ports
+    DTLS cannot serve here stay closed (see the repair).
     """
     from .engine.dtls import DtlsError
+    from .port_conflicts import async_update_port_issue
     from .repairs import async_watch_session_table
 
     try:
         await hub.async_start()
     except (OSError, DtlsError) as err:
         ports = (CONF_COAP_PORT, CONF_COAPS_PORT)
-        raise _not_ready("server_start_failed", entry, err, ports) from err
+        raise await _async_not_ready(hub.hass, "server", entry, err, ports) from err
     entry.async_on_unload(hub.async_stop)
     entry.async_on_unload(async_watch_session_table(hub.hass, engine.server, "lwm2m"))
-    if engine.bootstrap is None:
-        return
-    entry.async_on_unload(engine.bootstrap.add_listener(bootstraps.handle_event))
-    try:
-        await engine.bootstrap.start()
-    except (OSError, DtlsError) as err:
-        ports = (CONF_BOOTSTRAP_PORT, CONF_BOOTSTRAPS_PORT)
-        raise _not_ready("bootstrap_start_failed", entry, err, ports) from err
-    entry.async_on_unload(engine.bootstrap.stop)
-    entry.async_on_unload(async_watch_session_table(hub.hass, engine.bootstrap, "bootstrap"))
+    if engine.bootstrap is not None:
+        entry.async_on_unload(engine.bootstrap.add_listener(bootstraps.handle_event))
+        try:
+            await engine.bootstrap.start()
+        except (OSError, DtlsError) as err:
+            ports = (CONF_BOOTSTRAP_PORT, CONF_BOOTSTRAPS_PORT)
+            raise await _async_not_ready(hub.hass, "bootstrap", entry, err, ports) from err
+        entry.async_on_unload(engine.bootstrap.stop)
+        entry.async_on_unload(async_watch_session_table(hub.hass, engine.bootstrap, "bootstrap"))
+    async_update_port_issue(hub.hass)
 
 
-def _not_ready(
-    key: str, entry: LwM2MConfigEntry, cause: Exception, port_keys: tuple[str, str]
+async def _async_not_ready(
+    hass: HomeAssistant,
+    server: str,
+    entry: LwM2MConfigEntry,
+    cause: Exception,
+    port_keys: tuple[str, str],
 ) -> ConfigEntryNotReady:
-    """Setup is retried; the message names the server's ports and the cause."""
+    """Setup is retried. The message names the one port another program holds (and who,
+    when that can be told), as the repair issue does; else the server's ports and why."""
+    from .port_conflicts import (
+        address_in_use,
+        async_port_owner,
+        async_update_port_issue,
+        taken_port,
+    )
+
+    ports = [int(entry.data[port_key]) for port_key in port_keys]
+    taken = None
+    if isinstance(cause.__cause__, OSError):  # the secure port's bind error, wrapped
+        cause = cause.__cause__
+    if isinstance(cause, OSError) and address_in_use(cause):
+        taken = await hass.async_add_executor_job(taken_port, entry.data[CONF_BIND_ADDRESS], ports)
+    if taken is None:
+        reason = cause.strerror if isinstance(cause, OSError) and cause.strerror else str(cause)
+        return ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key=f"{server}_start_failed",
+            translation_placeholders={"ports": ", ".join(map(str, ports)), "error": reason},
+        )
+    name = "LwM2M server" if server == "server" else "bootstrap server"
+    owner = await async_port_owner(hass, taken)
+    async_update_port_issue(hass, taken, name, owner)
     return ConfigEntryNotReady(
         translation_domain=DOMAIN,
-        translation_key=key,
-        translation_placeholders={
-            "ports": ", ".join(str(entry.data[port_key]) for port_key in port_keys),
-            "error": str(cause),
-        },
+        translation_key="port_in_use_by" if owner else "port_in_use",
+        translation_placeholders={"port": str(taken), "server": name, "owner": owner or ""},
     )
 
 
@@ -138,8 +166,10 @@ async def async_remove_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> No
     """The entry is deleted: so are its stored credentials, DDFs, devices and firmware."""
     from .firmware_library import FirmwareLibrary
     from .firmware_updates import FirmwareUpdates
+    from .port_conflicts import async_update_port_issue
     from .storage import LwM2MStorage
 
+    async_update_port_issue(hass)
     await LwM2MStorage(hass).async_remove()
     library = FirmwareLibrary(hass)
     await library.async_load()
