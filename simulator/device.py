@@ -103,6 +103,7 @@ class SimulatedDevice:
             changed=self._written,
             executed=self._executed,
             deleted=self._deleted,
+            created=self._created,
         )
         self.firmware = FirmwareUpdate(
             self._stored_value, self.set_value, fetch=self._fetch, changed=self.changes.happened
@@ -556,6 +557,16 @@ class SimulatedDevice:
 
     def _deleted(self, path: Path) -> None:
         self.observations.changed([path])
+        self._announce_objects()
+
+    def _created(self, path: Path) -> None:
+        self._announce_objects()
+
+    def _announce_objects(self) -> None:
+        """Instances came or went: an Update tells the server the new object links
+        (LwM2M 1.1 Core, 6.2.2)."""
+        if self.registered:
+            self._in_background(self.update(send_objects=True))
 
     def _in_background(self, coroutine: Any) -> None:
         task = asyncio.get_running_loop().create_task(coroutine)
