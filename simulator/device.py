@@ -35,6 +35,7 @@ from .state import DeviceState
 from .transport import DeviceTransport
 from .waiting import Changes
 
+STOP_GRACE = 2.0  # seconds a stopping device lets its background requests finish
 _LOGGER = logging.getLogger(__name__)
 _ROOT = Path()
 _UPDATE_SHARE_OF_LIFETIME = 0.8
@@ -146,6 +147,9 @@ class SimulatedDevice:
     async def stop(self) -> None:
         """Close the socket; observations end without a word to the server."""
         self._cancel_timers()
+        running = [task for task in self._background if not task.done()]
+        if running:  # an Update under way ends first: aiocoap cannot close around a cancelled one
+            await asyncio.wait(running, timeout=STOP_GRACE)
         for task in list(self._background):
             task.cancel()
         if self._transport is not None:
