@@ -17,18 +17,9 @@ from custom_components.lwm2m.engine.path import Path
 from custom_components.lwm2m.panel import PANEL_URL_PATH
 from simulator import SimulatedDevice
 
-from .live_network import add_live_entry, expected_lingering_timers, loopback
+from .live_network import expected_lingering_timers, live_entry, loopback
 
-__all__ = ["expected_lingering_timers", "loopback"]
-
-
-@pytest.fixture
-async def live_entry(hass: HomeAssistant, loopback: None) -> AsyncIterator[MockConfigEntry]:
-    entry = await add_live_entry(hass)
-    yield entry
-    if entry.state.recoverable:
-        await hass.config_entries.async_unload(entry.entry_id)
-        await hass.async_block_till_done()
+__all__ = ["expected_lingering_timers", "live_entry", "loopback"]
 
 
 async def _device(
@@ -259,6 +250,8 @@ async def test_bootstrap_parameters_are_edited_under_the_import_rules(
         changes={"securityMode": "PSK", "lwm2m psk_key": "zz"},
     )
     assert not rejected["saved"]
+    await panel.call("lwm2m/bootstrap/trigger", endpoint="sim-1")
+    assert devices[0].executed[-1][0] == Path.parse("/1/0/9")
     problems = {problem["column"] for problem in rejected["problems"]}
     assert {"lwm2m psk_key", "lwm2m psk_id", "lwm2m server url"} <= problems
     assert all("zz" not in problem["message"] for problem in rejected["problems"])
@@ -296,9 +289,9 @@ async def test_bootstrap_parameters_are_edited_under_the_import_rules(
     record = live_entry.runtime_data.storage.credentials["sim-1"]
     assert record.name == "Boiler room"
     assert record.lwm2m_psk_key == bytes.fromhex("00112233")  # a key left alone stays
-
-    await panel.call("lwm2m/bootstrap/trigger", endpoint="sim-1")
-    assert devices[0].executed[-1][0] == Path.parse("/1/0/9")
+    # A device registered without DTLS is not admitted with PSK credentials: it is let go.
+    rows = {row["endpoint"]: row for row in (await panel.call("lwm2m/devices"))["devices"]}
+    assert rows["sim-1"]["state"] == "offline"
 
 
 async def test_audit_compares_and_syncs(devices: list[SimulatedDevice], panel: Panel) -> None:

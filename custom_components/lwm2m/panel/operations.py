@@ -3,6 +3,7 @@ operation history and the shell: the same requests the integration's actions mak
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import voluptuous as vol
@@ -13,9 +14,11 @@ from homeassistant.helpers import config_validation as cv
 from .. import device_requests as requests
 from ..commands import CommandSyntaxError, parse_command
 from ..data import LwM2MData
+from ..engine.path import Path
 from ..errors import validation_error
+from ..hub import LwM2MHub
 from ..services import run_command
-from .api import ENDPOINT, PATH, command, device_fields, known_endpoint, parsed_path
+from .api import ENDPOINT, PATH, Handler, command, device_fields, known_endpoint, parsed_path
 
 _PATH = {vol.Required(PATH): str}
 _ATTRIBUTES = {
@@ -27,7 +30,7 @@ _ATTRIBUTES = {
 }
 
 
-def _target(data: LwM2MData, msg: dict[str, Any]) -> tuple[str, Any]:
+def _target(data: LwM2MData, msg: dict[str, Any]) -> tuple[str, Path]:
     return known_endpoint(data, msg[ENDPOINT]), parsed_path(msg[PATH])
 
 
@@ -60,22 +63,31 @@ async def ws_execute(
     return {}
 
 
-@command("lwm2m/observe", device_fields(_PATH))
-async def ws_observe(
-    hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any], data: LwM2MData
-) -> Any:
-    endpoint, path = _target(data, msg)
-    await requests.async_observe(data.hub, endpoint, path)
-    return {}
+def _path_command(
+    message_type: str, request: Callable[[LwM2MHub, str, Path], Awaitable[None]]
+) -> Handler:
+    """A command whose request takes the path alone and answers nothing."""
+
+    async def handler(
+        hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any], data: LwM2MData
+    ) -> Any:
+        endpoint, path = _target(data, msg)
+        await request(data.hub, endpoint, path)
+        return {}
+
+    handler.__name__ = message_type.replace("/", "_")
+    return handler
 
 
-@command("lwm2m/cancel_observation", device_fields(_PATH))
-async def ws_cancel_observation(
-    hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any], data: LwM2MData
-) -> Any:
-    endpoint, path = _target(data, msg)
-    await requests.async_cancel_observation(data.hub, endpoint, path)
-    return {}
+ws_observe = command("lwm2m/observe", device_fields(_PATH))(
+    _path_command("lwm2m/observe", requests.async_observe)
+)
+ws_cancel_observation = command("lwm2m/cancel_observation", device_fields(_PATH))(
+    _path_command("lwm2m/cancel_observation", requests.async_cancel_observation)
+)
+ws_delete = command("lwm2m/delete", device_fields(_PATH))(
+    _path_command("lwm2m/delete", requests.async_delete)
+)
 
 
 @command("lwm2m/write_attributes", device_fields({**_PATH, **_ATTRIBUTES}))
@@ -96,15 +108,6 @@ async def ws_create(
     endpoint, path = _target(data, msg)
     created = await requests.async_create(data.hub, endpoint, path, msg.get("values"))
     return {"path": str(created)}
-
-
-@command("lwm2m/delete", device_fields(_PATH))
-async def ws_delete(
-    hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any], data: LwM2MData
-) -> Any:
-    endpoint, path = _target(data, msg)
-    await requests.async_delete(data.hub, endpoint, path)
-    return {}
 
 
 @command("lwm2m/requests", device_fields())
