@@ -90,7 +90,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> boo
     async_update_dtls_issue(hass, engine.dtls_problems())
     entry.async_on_unload(lambda: async_update_dtls_issue(hass, []))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    entry.async_on_unload(await async_register_panel(hass, entry))
+    entry.async_on_unload(await async_register_panel(hass))
     return True
 
 

@@ -15,6 +15,8 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator,
 from custom_components.lwm2m.const import CONF_COAP_PORT
 from custom_components.lwm2m.engine.path import Path
 from custom_components.lwm2m.panel import PANEL_URL_PATH
+from custom_components.lwm2m.protocols import ObjectProtocol, ResourceSettings
+from custom_components.lwm2m.validation import Operator, RuleSet, RuleType, ValidationRule
 from simulator import SimulatedDevice
 
 from .live_network import expected_lingering_timers, live_entry, loopback
@@ -348,3 +350,19 @@ async def test_actions_and_entities_are_recorded_with_their_user(
         ("write", "/3311/0/5850", hass_admin_user.name),
         ("read", "/3/0/1", hass_admin_user.name),
     ]
+
+
+async def test_sync_applies_the_validation_rules(
+    devices: list[SimulatedDevice], live_entry: MockConfigEntry, panel: Panel
+) -> None:
+    await panel.call("lwm2m/write", endpoint="sim-2", path="/3303/0/5750", value="Garage")
+    refuse_garage = RuleSet(((ValidationRule(RuleType.STRING, Operator.NOT_EQUALS, "Garage"),),))
+    protocols = live_entry.runtime_data.storage.protocols
+    protocols.objects[3303] = ObjectProtocol({5750: ResourceSettings(rules=refuse_garage)})
+    synced = await panel.call(
+        "lwm2m/audit/sync", endpoint="sim-1", reference="sim-2", paths=["/3303/0/5750"]
+    )
+    (result,) = synced["results"]
+    assert not result["ok"]
+    assert "breaks the validation rules" in result["error"]
+    assert devices[0].value(Path.parse("/3303/0/5750")) == "Living room"

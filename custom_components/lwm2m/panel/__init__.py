@@ -32,7 +32,7 @@ def _bundle_version() -> str:
     return hashlib.sha256(BUNDLE.read_bytes()).hexdigest()[:12]
 
 
-async def async_register_panel(hass: HomeAssistant, entry: object) -> CALLBACK_TYPE:
+async def async_register_panel(hass: HomeAssistant) -> CALLBACK_TYPE:
     """Show the panel in the sidebar (admins only) while the entry is loaded."""
     if not hass.data.get(_STATIC_REGISTERED):
         await hass.http.async_register_static_paths(
