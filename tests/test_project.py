@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -169,3 +170,34 @@ def test_entry_scripts_are_executable(script: str) -> None:
     path = ROOT / script
     assert path.is_file()
     assert path.stat().st_mode & 0o111
+
+
+def test_license_is_apache_2() -> None:
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert "Apache License" in text
+    assert "Version 2.0, January 2004" in text
+
+
+def test_changelog_starts_with_the_manifest_version() -> None:
+    manifest = json.loads((INTEGRATION / "manifest.json").read_text(encoding="utf-8"))
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    versions = [line[3:].split()[0] for line in changelog.splitlines() if line.startswith("## ")]
+    assert versions[0] == manifest["version"]
+    assert len(versions) == len(set(versions))
+
+
+def test_workflows_run_hassfest_hacs_and_the_tests() -> None:
+    workflows = {
+        path.name: yaml.safe_load(path.read_text(encoding="utf-8"))
+        for path in (ROOT / ".github" / "workflows").glob("*.yaml")
+    }
+    steps = [
+        step
+        for workflow in workflows.values()
+        for job in workflow["jobs"].values()
+        for step in job["steps"]
+    ]
+    uses = {str(step.get("uses", "")).split("@")[0]: step for step in steps}
+    assert "home-assistant/actions/hassfest" in uses
+    assert uses["hacs/action"]["with"]["category"] == "integration"
+    assert any(step.get("run") == "script/test" for step in steps)
