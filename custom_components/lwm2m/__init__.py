@@ -115,6 +115,7 @@ async def _async_start_servers(
     the repair).
     """
     from .engine.dtls import DtlsError
+    from .repairs import async_watch_session_table
 
     try:
         await hub.async_start()
@@ -123,6 +124,7 @@ async def _async_start_servers(
             "server_start_failed", (CONF_COAP_PORT, CONF_COAPS_PORT)
         ) from err
     entry.async_on_unload(hub.async_stop)
+    entry.async_on_unload(async_watch_session_table(hub.hass, engine.server, "lwm2m"))
     if engine.bootstrap is None:
         return
     entry.async_on_unload(engine.bootstrap.add_listener(bootstraps.handle_event))
@@ -132,6 +134,7 @@ async def _async_start_servers(
         ports = (CONF_BOOTSTRAP_PORT, CONF_BOOTSTRAPS_PORT)
         raise _PortsUnavailableError("bootstrap_start_failed", ports) from err
     entry.async_on_unload(engine.bootstrap.stop)
+    entry.async_on_unload(async_watch_session_table(hub.hass, engine.bootstrap, "bootstrap"))
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> bool:

@@ -27,6 +27,7 @@ from .const import (
     EVENT_REGISTERED,
     LOGGER,
 )
+from .credential_values import without_credentials
 from .device_info import IDENTITY_PATHS, registry_fields
 from .device_lookup import endpoint_device
 from .device_state import DeviceState, registration_summary
@@ -42,6 +43,7 @@ from .engine.events import (
     NotificationReceived,
     QueueChanged,
     Registered,
+    Revoked,
     SendReceived,
     Updated,
 )
@@ -193,6 +195,8 @@ class LwM2MHub:
                 self._on_registered(registration)
             case Updated(registration=registration, changed=changed):
                 self._on_updated(registration, changed)
+            case Revoked():
+                self._on_gone(event.endpoint, "credentials revoked")
             case Deregistered():
                 self._on_gone(event.endpoint, "deregistered")
             case Expired():
@@ -301,6 +305,7 @@ class LwM2MHub:
         state = self.devices.get(endpoint)
         if state is None:
             return
+        values = without_credentials(values)
         changed = state.merge(values)
         if changed:
             if changed & IDENTITY_PATHS:
@@ -426,7 +431,8 @@ class LwM2MHub:
         self.server.reject_pending(endpoint)
 
     async def async_forget(self, endpoint: str) -> None:
-        """Drop a device that is gone for good (removed from the device page)."""
+        """Drop a device that is gone for good (removed from the device page), and its
+        credentials: whatever they still have open on either server is closed."""
         self._stop_presuming(endpoint)
         self.devices.pop(endpoint, None)
         self.targets.pop(endpoint, None)
@@ -434,6 +440,9 @@ class LwM2MHub:
         self.storage.devices.pop(endpoint, None)
         self._unsaved.discard(endpoint)
         await self.storage.async_save_devices()
+        if self.storage.credentials.pop(endpoint, None) is not None:
+            await self.storage.async_save_credentials()
+            self.set_credentials(self.storage.credentials)
 
     # Devices and entities
 
