@@ -30,7 +30,6 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -39,7 +38,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from server_process import ServerProcess  # noqa: E402
+from server_process import ServerProcess, serve_dtls  # noqa: E402
 
 IDENTITY = b"bench-device"
 FLOODER = b"flooder"
@@ -50,55 +49,6 @@ def keys(victims: int) -> dict[bytes, bytes]:
     table = {IDENTITY: KEY, FLOODER: KEY}
     table.update({b"victim-%d" % n: KEY for n in range(victims)})
     return table
-
-
-# ------------------------------------------------------------------ child: a server
-
-
-async def serve(victims: int) -> None:
-    import aiocoap
-    from aiocoap import resource
-
-    from custom_components.lwm2m.engine.dtls import StaticPskStore, create_dtls_context
-
-    class Hello(resource.Resource):
-        async def render_get(self, request: aiocoap.Message) -> aiocoap.Message:
-            return aiocoap.Message(payload=b"hello")
-
-    site = resource.Site()
-    site.add_resource(["x"], Hello())
-    context, endpoint = await create_dtls_context(
-        site, ("127.0.0.1", 0), StaticPskStore(keys(victims))
-    )
-    loop = asyncio.get_running_loop()
-    done = loop.create_future()
-
-    def report() -> None:
-        stats = endpoint.stats()
-        print(
-            json.dumps(
-                {
-                    "sessions": stats.sessions,
-                    "handshakes_in_progress": stats.handshakes_in_progress,
-                    "peak_sessions": stats.peak_sessions,
-                    "peak_handshakes": stats.peak_handshakes,
-                    "counters": dict(stats.counters),
-                }
-            ),
-            flush=True,
-        )
-
-    def commands() -> None:
-        for line in sys.stdin:
-            if line.strip() != "stats":
-                break
-            loop.call_soon_threadsafe(report)
-        loop.call_soon_threadsafe(done.set_result, None)
-
-    threading.Thread(target=commands, daemon=True).start()
-    print(endpoint.port, flush=True)
-    await done
-    await context.shutdown()
 
 
 # ------------------------------------------------------------------ parent: the clients
@@ -308,7 +258,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.serve:
         sys.path.insert(0, args.serve)
-        asyncio.run(serve(args.victims))
+        asyncio.run(serve_dtls(keys(args.victims)))
         return
     if args.in_memory:
         sys.path.insert(0, args.in_memory)
