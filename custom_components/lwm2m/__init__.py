@@ -77,7 +77,17 @@ async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> boo
     )
     entry.runtime_data = LwM2MData(hub, storage, registry, firmware, bootstraps)
     hub.restore_known_devices()
-    await _async_start_servers(entry, engine, hub, bootstraps)
+    try:
+        await _async_start_servers(entry, engine, hub, bootstraps)
+    except _PortsUnavailableError as err:  # retried by Home Assistant until the ports are free
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key=err.translation_key,
+            translation_placeholders={
+                "ports": ", ".join(str(entry.data[key]) for key in err.port_keys),
+                "error": str(err.__cause__),
+            },
+        ) from err
     await firmware.async_start(hub.server)
     entry.async_on_unload(firmware.async_stop)  # runs first: updates are saved, then stop
     async_update_dtls_issue(hass, engine.dtls_problems())
@@ -86,13 +96,23 @@ async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> boo
     return True
 
 
+class _PortsUnavailableError(Exception):
+    """A server could not bind its ports; the cause is chained."""
+
+    def __init__(self, translation_key: str, port_keys: tuple[str, str]) -> None:
+        super().__init__(translation_key)
+        self.translation_key = translation_key
+        self.port_keys = port_keys
+
+
 async def _async_start_servers(
     entry: LwM2MConfigEntry, engine: Engine, hub: LwM2MHub, bootstraps: BootstrapReport
 ) -> None:
     """The LwM2M server first, so bootstrapped devices find it; each stops on unload.
 
-    A port that cannot be bound (another program holds it) makes Home Assistant retry
-    the setup later; secure ports DTLS cannot serve here stay closed (see the repair).
+    A port that cannot be bound (another program holds it) raises
+    :class:`_PortsUnavailableError`; secure ports DTLS cannot serve here stay closed (see
+    the repair).
     """
     from .engine.dtls import DtlsError
     from .repairs import async_watch_session_table
@@ -100,8 +120,9 @@ async def _async_start_servers(
     try:
         await hub.async_start()
     except (OSError, DtlsError) as err:
-        ports = (CONF_COAP_PORT, CONF_COAPS_PORT)
-        raise _not_ready("server_start_failed", entry, err, ports) from err
+        raise _PortsUnavailableError(
+            "server_start_failed", (CONF_COAP_PORT, CONF_COAPS_PORT)
+        ) from err
     entry.async_on_unload(hub.async_stop)
     entry.async_on_unload(async_watch_session_table(hub.hass, engine.server, "lwm2m"))
     if engine.bootstrap is None:
@@ -111,23 +132,9 @@ async def _async_start_servers(
         await engine.bootstrap.start()
     except (OSError, DtlsError) as err:
         ports = (CONF_BOOTSTRAP_PORT, CONF_BOOTSTRAPS_PORT)
-        raise _not_ready("bootstrap_start_failed", entry, err, ports) from err
+        raise _PortsUnavailableError("bootstrap_start_failed", ports) from err
     entry.async_on_unload(engine.bootstrap.stop)
     entry.async_on_unload(async_watch_session_table(hub.hass, engine.bootstrap, "bootstrap"))
-
-
-def _not_ready(
-    key: str, entry: LwM2MConfigEntry, cause: Exception, port_keys: tuple[str, str]
-) -> ConfigEntryNotReady:
-    """Setup is retried; the message names the server's ports and the cause."""
-    return ConfigEntryNotReady(
-        translation_domain=DOMAIN,
-        translation_key=key,
-        translation_placeholders={
-            "ports": ", ".join(str(entry.data[port_key]) for port_key in port_keys),
-            "error": str(cause),
-        },
-    )
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> bool:
