@@ -46,9 +46,11 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    from .panel.websocket import async_register_commands
     from .services import async_setup_services
 
     async_setup_services(hass)
+    async_register_commands(hass)
     return True
 
 
@@ -60,6 +62,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> boo
     from .firmware_updates import FirmwareUpdates
     from .hub import LwM2MHub
     from .object_registry import build_registry
+    from .operation_history import OperationHistory
+    from .panel import async_register_panel
+    from .port_conflicts import async_describe_bind_failure
     from .repairs import async_update_dtls_issue
     from .storage import LwM2MStorage
 
@@ -76,15 +81,42 @@ async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> boo
         device_id=hub.device_id,
         known=lambda endpoint: endpoint in storage.credentials,
     )
-    entry.runtime_data = LwM2MData(hub, storage, registry, firmware, bootstraps)
+    history = OperationHistory(hass)
+    await history.async_load()
+    entry.async_on_unload(history.async_save)
+    entry.runtime_data = LwM2MData(hub, storage, registry, firmware, bootstraps, history)
     hub.restore_known_devices()
-    await _async_start_servers(entry, engine, hub, bootstraps)
+    try:
+        await _async_start_servers(entry, engine, hub, bootstraps)
+    except _PortsUnavailableError as err:  # retried by Home Assistant until the ports are free
+        key, placeholders = await async_describe_bind_failure(
+            hass,
+            entry.data[CONF_BIND_ADDRESS],
+            err.server,
+            [int(entry.data[port_key]) for port_key in err.port_keys],
+            err.__cause__,
+        )
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key=key,
+            translation_placeholders=placeholders,
+        ) from err
     await firmware.async_start(hub.server)
     entry.async_on_unload(firmware.async_stop)  # runs first: updates are saved, then stop
     async_update_dtls_issue(hass, engine.dtls_problems())
     entry.async_on_unload(lambda: async_update_dtls_issue(hass, []))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    entry.async_on_unload(await async_register_panel(hass))
     return True
+
+
+class _PortsUnavailableError(Exception):
+    """A server (``server`` or ``bootstrap``) could not bind its ports; the cause is chained."""
+
+    def __init__(self, server: str, port_keys: tuple[str, str]) -> None:
+        super().__init__(server)
+        self.server = server
+        self.port_keys = port_keys
 
 
 async def _async_start_servers(
@@ -92,9 +124,9 @@ async def _async_start_servers(
 ) -> None:
     """The LwM2M server first, so bootstrapped devices find it; each stops on unload.
 
-    A port that cannot be bound (another program holds it) makes Home Assistant retry
-    the setup later, and a repair issue names the port and who holds it; secure ports
-    DTLS cannot serve here stay closed (see the repair).
+    A port that cannot be bound (another program holds it) raises
+    :class:`_PortsUnavailableError`; secure ports DTLS cannot serve here stay closed (see
+    the repair). Once both servers listen, no port is reported taken any more.
     """
     from .engine.dtls import DtlsError
     from .port_conflicts import async_update_port_issue
@@ -103,8 +135,7 @@ async def _async_start_servers(
     try:
         await hub.async_start()
     except (OSError, DtlsError) as err:
-        ports = (CONF_COAP_PORT, CONF_COAPS_PORT)
-        raise await _async_not_ready(hub.hass, "server", entry, err, ports) from err
+        raise _PortsUnavailableError("server", (CONF_COAP_PORT, CONF_COAPS_PORT)) from err
     entry.async_on_unload(hub.async_stop)
     entry.async_on_unload(async_watch_session_table(hub.hass, engine.server, "lwm2m"))
     if engine.bootstrap is not None:
@@ -113,49 +144,10 @@ async def _async_start_servers(
             await engine.bootstrap.start()
         except (OSError, DtlsError) as err:
             ports = (CONF_BOOTSTRAP_PORT, CONF_BOOTSTRAPS_PORT)
-            raise await _async_not_ready(hub.hass, "bootstrap", entry, err, ports) from err
+            raise _PortsUnavailableError("bootstrap", ports) from err
         entry.async_on_unload(engine.bootstrap.stop)
         entry.async_on_unload(async_watch_session_table(hub.hass, engine.bootstrap, "bootstrap"))
     async_update_port_issue(hub.hass)
-
-
-async def _async_not_ready(
-    hass: HomeAssistant,
-    server: str,
-    entry: LwM2MConfigEntry,
-    cause: Exception,
-    port_keys: tuple[str, str],
-) -> ConfigEntryNotReady:
-    """Setup is retried. The message names the one port another program holds (and who,
-    when that can be told), as the repair issue does; else the server's ports and why."""
-    from .port_conflicts import (
-        address_in_use,
-        async_port_owner,
-        async_update_port_issue,
-        taken_port,
-    )
-
-    ports = [int(entry.data[port_key]) for port_key in port_keys]
-    taken = None
-    if isinstance(cause.__cause__, OSError):  # the secure port's bind error, wrapped
-        cause = cause.__cause__
-    if isinstance(cause, OSError) and address_in_use(cause):
-        taken = await hass.async_add_executor_job(taken_port, entry.data[CONF_BIND_ADDRESS], ports)
-    if taken is None:
-        reason = cause.strerror if isinstance(cause, OSError) and cause.strerror else str(cause)
-        return ConfigEntryNotReady(
-            translation_domain=DOMAIN,
-            translation_key=f"{server}_start_failed",
-            translation_placeholders={"ports": ", ".join(map(str, ports)), "error": reason},
-        )
-    name = "LwM2M server" if server == "server" else "bootstrap server"
-    owner = await async_port_owner(hass, taken)
-    async_update_port_issue(hass, taken, name, owner)
-    return ConfigEntryNotReady(
-        translation_domain=DOMAIN,
-        translation_key="port_in_use_by" if owner else "port_in_use",
-        translation_placeholders={"port": str(taken), "server": name, "owner": owner or ""},
-    )
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> bool:
@@ -166,11 +158,13 @@ async def async_remove_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> No
     """The entry is deleted: so are its stored credentials, DDFs, devices and firmware."""
     from .firmware_library import FirmwareLibrary
     from .firmware_updates import FirmwareUpdates
+    from .operation_history import OperationHistory
     from .port_conflicts import async_update_port_issue
     from .storage import LwM2MStorage
 
     async_update_port_issue(hass)
     await LwM2MStorage(hass).async_remove()
+    await OperationHistory(hass).async_remove()
     library = FirmwareLibrary(hass)
     await library.async_load()
     await library.async_remove_all()
@@ -189,4 +183,5 @@ async def async_remove_config_entry_device(
     if state is not None and state.registration is not None:
         return False
     await hub.async_forget(endpoint)
+    entry.runtime_data.history.forget(endpoint)
     return True

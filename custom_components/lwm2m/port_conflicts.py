@@ -82,3 +82,28 @@ def async_update_port_issue(
         translation_key="port_in_use_by" if owner else "port_in_use",
         translation_placeholders={"port": str(port), "server": server, "owner": owner or ""},
     )
+
+
+async def async_describe_bind_failure(
+    hass: HomeAssistant,
+    address: str,
+    server: str,
+    ports: list[int],
+    cause: BaseException | None,
+) -> tuple[str, dict[str, str]]:
+    """The translation key and placeholders of a server (``server`` or ``bootstrap``) that
+    could not bind ``ports``: the one port another program holds and who holds it, as the
+    repair issue it raises says; else the ports and the cause, without a raw errno."""
+    if isinstance(cause, Exception) and isinstance(cause.__cause__, OSError):
+        cause = cause.__cause__  # the secure port's bind error, wrapped by DTLS
+    taken = None
+    if isinstance(cause, OSError) and address_in_use(cause):
+        taken = await hass.async_add_executor_job(taken_port, address, ports)
+    if taken is None:
+        reason = cause.strerror if isinstance(cause, OSError) and cause.strerror else str(cause)
+        return f"{server}_start_failed", {"ports": ", ".join(map(str, ports)), "error": reason}
+    name = "LwM2M server" if server == "server" else "bootstrap server"
+    owner = await async_port_owner(hass, taken)
+    async_update_port_issue(hass, taken, name, owner)
+    key = "port_in_use_by" if owner else "port_in_use"
+    return key, {"port": str(taken), "server": name, "owner": owner or ""}
