@@ -2,6 +2,7 @@
 
     python -m tests.ha.storage_worker CONFIG_DIR import   # credential imports, forever
     python -m tests.ha.storage_worker CONFIG_DIR queue    # requests queued, forever
+    python -m tests.ha.storage_worker CONFIG_DIR steady   # ten requests a second, forever
     python -m tests.ha.storage_worker CONFIG_DIR load     # prints what the stores hold
 
 Both writers print one line per change that is on disk ("committed N"), so the test that
@@ -16,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+import time
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -56,7 +58,8 @@ async def imports(storage: LwM2MStorage) -> None:
         committed(generation)
 
 
-async def queued(storage: LwM2MStorage, hass: HomeAssistant) -> None:
+async def _sleeping_device_server(storage: LwM2MStorage) -> LwM2MServer:
+    """The real server with a queue-mode device asleep, saving its queue as the hub does."""
     from simulator import SimulatedDevice
 
     server = LwM2MServer(
@@ -78,6 +81,11 @@ async def queued(storage: LwM2MStorage, hass: HomeAssistant) -> None:
     await device.register(("127.0.0.1", server.port))
     await device.sleep()
     await asyncio.sleep(0.3)
+    return server
+
+
+async def queued(storage: LwM2MStorage, hass: HomeAssistant) -> None:
+    server = await _sleeping_device_server(storage)
     waiting = []
     store_file = FsPath(hass.config.path(".storage", "lwm2m.queue"))
     while True:
@@ -93,6 +101,19 @@ async def queued(storage: LwM2MStorage, hass: HomeAssistant) -> None:
             if len(saved.get("sleepy", [])) == count:
                 break
         committed(count)
+
+
+async def steady(storage: LwM2MStorage) -> None:
+    """Queue a request every 0.1 s without waiting for the disk; say when each was queued
+    (CLOCK_MONOTONIC, which the killing test reads too)."""
+    server = await _sleeping_device_server(storage)
+    waiting = []
+    while True:
+        count = len(waiting) + 1
+        request = server.write("sleepy", Path.of(3303, 0, 5750), f"write {count}")
+        waiting.append(asyncio.ensure_future(request))
+        print(f"queued {count} {time.monotonic()}", flush=True)
+        await asyncio.sleep(0.1)
 
 
 async def load(hass: HomeAssistant) -> dict[str, Any]:
@@ -112,6 +133,8 @@ async def main(config_dir: str, mode: str) -> None:
         await imports(storage)
     elif mode == "queue":
         await queued(storage, hass)
+    elif mode == "steady":
+        await steady(storage)
     else:
         print(json.dumps(await load(hass)), flush=True)
     await hass.async_stop(force=True)
