@@ -45,9 +45,11 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    from .panel.websocket import async_register_commands
     from .services import async_setup_services
 
     async_setup_services(hass)
+    async_register_commands(hass)
     return True
 
 
@@ -59,6 +61,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> boo
     from .firmware_updates import FirmwareUpdates
     from .hub import LwM2MHub
     from .object_registry import build_registry
+    from .operation_history import OperationHistory
+    from .panel import async_register_panel
     from .repairs import async_update_dtls_issue
     from .storage import LwM2MStorage
 
@@ -75,7 +79,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> boo
         device_id=hub.device_id,
         known=lambda endpoint: endpoint in storage.credentials,
     )
-    entry.runtime_data = LwM2MData(hub, storage, registry, firmware, bootstraps)
+    history = OperationHistory(hass)
+    await history.async_load()
+    entry.async_on_unload(history.async_save)
+    entry.runtime_data = LwM2MData(hub, storage, registry, firmware, bootstraps, history)
     hub.restore_known_devices()
     try:
         await _async_start_servers(entry, engine, hub, bootstraps)
@@ -93,6 +100,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> boo
     async_update_dtls_issue(hass, engine.dtls_problems())
     entry.async_on_unload(lambda: async_update_dtls_issue(hass, []))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    entry.async_on_unload(await async_register_panel(hass))
     return True
 
 
@@ -145,9 +153,11 @@ async def async_remove_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> No
     """The entry is deleted: so are its stored credentials, DDFs, devices and firmware."""
     from .firmware_library import FirmwareLibrary
     from .firmware_updates import FirmwareUpdates
+    from .operation_history import OperationHistory
     from .storage import LwM2MStorage
 
     await LwM2MStorage(hass).async_remove()
+    await OperationHistory(hass).async_remove()
     library = FirmwareLibrary(hass)
     await library.async_load()
     await library.async_remove_all()
@@ -166,4 +176,5 @@ async def async_remove_config_entry_device(
     if state is not None and state.registration is not None:
         return False
     await hub.async_forget(endpoint)
+    entry.runtime_data.history.forget(endpoint)
     return True
