@@ -30,9 +30,11 @@ from custom_components.lwm2m.engine.events import LwM2MEvent, QueueChanged
 from custom_components.lwm2m.engine.model import ObjectRegistry
 from custom_components.lwm2m.engine.path import Path
 from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
+from custom_components.lwm2m.engine.server.queue import DEFAULT_QUEUE_LIMIT
 from custom_components.lwm2m.storage import QUEUE_MAX_AGE, LwM2MStorage
 
 DEVICES = 3000  # a large import: its file takes a while to write
+STEADY_QUEUE_LIMIT = 10_000  # room for many minutes of steady queueing
 
 
 def credentials(generation: int) -> dict[str, DeviceCredentials]:
@@ -58,7 +60,9 @@ async def imports(storage: LwM2MStorage) -> None:
         committed(generation)
 
 
-async def _sleeping_device_server(storage: LwM2MStorage) -> LwM2MServer:
+async def _sleeping_device_server(
+    storage: LwM2MStorage, queue_limit: int = DEFAULT_QUEUE_LIMIT
+) -> LwM2MServer:
     """The real server with a queue-mode device asleep, saving its queue as the hub does."""
     from simulator import SimulatedDevice
 
@@ -68,6 +72,7 @@ async def _sleeping_device_server(storage: LwM2MStorage) -> LwM2MServer:
         port=0,
         policy=SecurityPolicy.OPEN,
         awake_window=0.2,  # asleep for the server soon after registering
+        queue_limit=queue_limit,
     )
 
     def listen(event: LwM2MEvent) -> None:
@@ -106,7 +111,7 @@ async def queued(storage: LwM2MStorage, hass: HomeAssistant) -> None:
 async def steady(storage: LwM2MStorage) -> None:
     """Queue a request every 0.1 s without waiting for the disk; say when each was queued
     (CLOCK_MONOTONIC, which the killing test reads too)."""
-    server = await _sleeping_device_server(storage)
+    server = await _sleeping_device_server(storage, queue_limit=STEADY_QUEUE_LIMIT)
     waiting = []
     while True:
         count = len(waiting) + 1
