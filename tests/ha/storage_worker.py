@@ -91,7 +91,7 @@ async def _sleeping_device_server(
 
 async def queued(storage: LwM2MStorage, hass: HomeAssistant) -> None:
     server = await _sleeping_device_server(storage)
-    waiting = []
+    waiting: list[asyncio.Future[Any]] = []
     store_file = FsPath(hass.config.path(".storage", "lwm2m.queue"))
     while True:
         count = len(waiting) + 1
@@ -112,7 +112,7 @@ async def steady(storage: LwM2MStorage) -> None:
     """Queue a request every 0.1 s without waiting for the disk; say when each was queued
     (CLOCK_MONOTONIC, which the killing test reads too)."""
     server = await _sleeping_device_server(storage, queue_limit=STEADY_QUEUE_LIMIT)
-    waiting = []
+    waiting: list[asyncio.Future[Any]] = []
     while True:
         count = len(waiting) + 1
         request = server.write("sleepy", Path.of(3303, 0, 5750), f"write {count}")
