@@ -145,8 +145,13 @@ class SimulatedDevice:
     async def stop(self) -> None:
         """Close the socket; observations end without a word to the server."""
         self._cancel_timers()
-        for task in list(self._background):
+        background = list(self._background)
+        for task in background:
             task.cancel()
+        # Cancelled requests must drop their interest in a response before aiocoap shuts
+        # down, or it tries to fail their (cancelled) response futures.
+        await asyncio.gather(*background, return_exceptions=True)
+        await asyncio.sleep(0)
         if self._transport is not None:
             self.observations.end_all(silently=True)
             transport, self._transport = self._transport, None

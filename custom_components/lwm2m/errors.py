@@ -15,6 +15,7 @@ from .engine.errors import (
     QueueFullError,
     RequestFailedError,
     RequestTimeoutError,
+    ResponseTimeoutError,
 )
 from .engine.path import Path
 
@@ -49,6 +50,8 @@ def engine_errors(endpoint: str, path: Path) -> Iterator[None]:
         raise device_error("request_failed", code=err.code, **where) from err
     except RequestTimeoutError as err:
         raise device_error("request_timeout", **where) from err
+    except ResponseTimeoutError as err:
+        raise device_error("response_timeout", seconds=f"{err.seconds:g}", **where) from err
     except QueueFullError as err:
         raise device_error("queue_full", limit=str(err.limit), endpoint=endpoint) from err
     except InvalidResponseError as err:
