@@ -95,6 +95,7 @@ async def _async_start_servers(
     the setup later; secure ports DTLS cannot serve here stay closed (see the repair).
     """
     from .engine.dtls import DtlsError
+    from .repairs import async_watch_session_table
 
     try:
         await hub.async_start()
@@ -102,6 +103,7 @@ async def _async_start_servers(
         ports = (CONF_COAP_PORT, CONF_COAPS_PORT)
         raise _not_ready("server_start_failed", entry, err, ports) from err
     entry.async_on_unload(hub.async_stop)
+    entry.async_on_unload(async_watch_session_table(hub.hass, engine.server, "lwm2m"))
     if engine.bootstrap is None:
         return
     entry.async_on_unload(engine.bootstrap.add_listener(bootstraps.handle_event))
@@ -111,6 +113,7 @@ async def _async_start_servers(
         ports = (CONF_BOOTSTRAP_PORT, CONF_BOOTSTRAPS_PORT)
         raise _not_ready("bootstrap_start_failed", entry, err, ports) from err
     entry.async_on_unload(engine.bootstrap.stop)
+    entry.async_on_unload(async_watch_session_table(hub.hass, engine.bootstrap, "bootstrap"))
 
 
 def _not_ready(

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .coerce import coerce
+from .credential_values import masked
 from .engine.model import ResourceDef
 from .engine.path import Path
 from .engine.registration.record import announced_version
@@ -68,8 +69,9 @@ def _resource_id(key: Any) -> int:
 
 
 def responses(values: Mapping[Path, Any]) -> dict[str, Any]:
-    """Values keyed by their path text, in JSON-safe form, for action responses."""
-    return {str(path): to_response(value) for path, value in sorted(values.items())}
+    """Values keyed by their path text, in JSON-safe form, for action responses; the
+    secret resources of the credential objects (/0, /21) are masked."""
+    return {str(path): to_response(value) for path, value in sorted(masked(values).items())}
 
 
 async def async_read(hub: LwM2MHub, endpoint: str, path: Path) -> dict[Path, Any]:

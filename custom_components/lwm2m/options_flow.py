@@ -72,7 +72,8 @@ class LwM2MOptionsFlow(CredentialsSteps, RulesSteps, TransferSteps, FirmwareStep
                 if not self._imported_objects:
                     return self.async_abort(reason="no_objects_imported")
                 return self.async_abort(
-                    reason="objects_imported", description_placeholders=self._imported()
+                    reason="objects_imported",
+                    description_placeholders=self._imported_placeholders(),
                 )
             errors, reason = await self._async_import_ddf(file_id)
         return self.async_show_form(
@@ -81,10 +82,10 @@ class LwM2MOptionsFlow(CredentialsSteps, RulesSteps, TransferSteps, FirmwareStep
                 {vol.Optional(CONF_FILE): FileSelector(FileSelectorConfig(accept=".xml,text/xml"))}
             ),
             errors=errors,
-            description_placeholders={**self._imported(), "reason": reason},
+            description_placeholders={**self._imported_placeholders(), "reason": reason},
         )
 
-    def _imported(self) -> dict[str, str]:
+    def _imported_placeholders(self) -> dict[str, str]:
         return {
             "imported": ", ".join(self._imported_objects),
             "count": str(len(self._imported_objects)),

@@ -11,6 +11,7 @@ from homeassistant.config_entries import ConfigFlowResult
 from homeassistant.helpers.selector import FileSelector, FileSelectorConfig
 from homeassistant.util import dt as dt_util
 
+from .const import LOGGER
 from .engine.model import ObjectRegistry
 from .options_base import LwM2MOptionsBase
 from .protocol_export import EXPORT_FOLDER, protocols_document, write_export
@@ -92,6 +93,12 @@ class TransferSteps(LwM2MOptionsBase):
             storage.protocols = merged(storage.protocols, imported)
             await storage.async_save_protocols()
             await self._data.hub.async_settings_changed()
+            LOGGER.info(
+                "Imported device protocols: %d objects added, %d replaced, %d unchanged",
+                len(changes.added),
+                len(changes.replaced),
+                len(changes.unchanged),
+            )
             return self.async_abort(
                 reason="protocols_imported", description_placeholders=placeholders
             )
