@@ -105,7 +105,11 @@ class SimulatedDevice:
             deleted=self._deleted,
         )
         self.firmware = FirmwareUpdate(
-            self._stored_value, self.set_value, fetch=self._fetch, changed=self.changes.happened
+            self._stored_value,
+            self.set_value,
+            fetch=self._fetch,
+            changed=self.changes.happened,
+            keeps_version=self.quirks.firmware_keeps_version,
         )
         self.log = RequestLog()
         self.executed: list[tuple[Path, str]] = []

@@ -51,6 +51,11 @@ class Quirks:
     * ``composite``: ``"4.04"`` or ``"4.05"`` answers every composite request (FETCH,
       iPATCH) with that code, as LwM2M 1.1 clients without composite operations do.
 
+    Firmware:
+
+    * ``firmware_keeps_version``: a successful update (Update Result 1) leaves Firmware
+      Version (/3/0/3) and Package Version (/5/0/7) as they were.
+
     Bootstrap:
 
     * ``bootstrap_account_instance``: the Security instance holding the bootstrap account;
@@ -74,6 +79,7 @@ class Quirks:
     senml_base_name: BaseNameStyle = "trailing"
     unanswered_methods: tuple[str, ...] = ()
     composite: CompositeSupport = "yes"
+    firmware_keeps_version: bool = False
     bootstrap_account_instance: int = 0
     bootstrap_requires_mandatory: bool = False
 
