@@ -8,7 +8,6 @@ with one request per path, and remembers per device not to try again.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -18,9 +17,8 @@ from custom_components.lwm2m.engine.path import Path
 from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
 from simulator import Quirks, SimulatedDevice
 
-from .server_harness import EventLog
+from .server_harness import DeviceFactory, EventLog
 
-DeviceFactory = Callable[..., Awaitable[SimulatedDevice]]
 MANUFACTURER = Path.of(3, 0, 0)
 BATTERY = Path.of(3, 0, 9)
 TEMPERATURE = Path.of(3303, 0, 5700)
@@ -38,31 +36,15 @@ def server_options() -> dict[str, Any]:
     return {"request_timeout": None}  # as Home Assistant runs it
 
 
-@pytest.fixture
-async def make_device(server: LwM2MServer) -> AsyncIterator[DeviceFactory]:
-    devices: list[SimulatedDevice] = []
-
-    async def make(quirks: Quirks) -> SimulatedDevice:
-        device = SimulatedDevice("plain-1.1", auto_update=False, quirks=quirks)
-        devices.append(device)
-        await device.start()
-        await device.register(("127.0.0.1", server.port))
-        return device
-
-    yield make
-    for device in devices:
-        await device.stop()
-
-
 def composite_requests(device: SimulatedDevice) -> list[str]:
     return [record.method for record in device.requests if record.method in COMPOSITE_METHODS]
 
 
 @pytest.mark.parametrize("quirks", WITHOUT_COMPOSITE.values(), ids=WITHOUT_COMPOSITE.keys())
 async def test_read_composite_falls_back_to_reads(
-    server: LwM2MServer, make_device: DeviceFactory, quirks: Quirks
+    server: LwM2MServer, registered_device: DeviceFactory, quirks: Quirks
 ) -> None:
-    device = await make_device(quirks)
+    device = await registered_device("plain-1.1", quirks=quirks)
     paths = [MANUFACTURER, BATTERY, TEMPERATURE, Path.of(3303, 9)]  # the last one is missing
     async with asyncio.timeout(10):
         values = await server.read_composite("plain-1.1", paths)
@@ -74,9 +56,9 @@ async def test_read_composite_falls_back_to_reads(
 
 @pytest.mark.parametrize("quirks", WITHOUT_COMPOSITE.values(), ids=WITHOUT_COMPOSITE.keys())
 async def test_write_composite_falls_back_to_writes(
-    server: LwM2MServer, make_device: DeviceFactory, quirks: Quirks
+    server: LwM2MServer, registered_device: DeviceFactory, quirks: Quirks
 ) -> None:
-    device = await make_device(quirks)
+    device = await registered_device("plain-1.1", quirks=quirks)
     async with asyncio.timeout(10):
         await server.write_composite("plain-1.1", {APPLICATION_TYPE: "Attic"})
         await server.write_composite(
@@ -89,9 +71,9 @@ async def test_write_composite_falls_back_to_writes(
 
 @pytest.mark.parametrize("quirks", WITHOUT_COMPOSITE.values(), ids=WITHOUT_COMPOSITE.keys())
 async def test_observe_composite_falls_back_to_observations(
-    server: LwM2MServer, events: EventLog, make_device: DeviceFactory, quirks: Quirks
+    server: LwM2MServer, events: EventLog, registered_device: DeviceFactory, quirks: Quirks
 ) -> None:
-    device = await make_device(quirks)
+    device = await registered_device("plain-1.1", quirks=quirks)
     async with asyncio.timeout(10):
         observation = await server.observe_composite("plain-1.1", [BATTERY, TEMPERATURE])
     assert observation.initial == {BATTERY: 87, TEMPERATURE: 21.5}
@@ -105,9 +87,9 @@ async def test_observe_composite_falls_back_to_observations(
 
 
 async def test_a_device_with_composite_operations_keeps_them(
-    server: LwM2MServer, make_device: DeviceFactory
+    server: LwM2MServer, registered_device: DeviceFactory
 ) -> None:
-    device = await make_device(Quirks())
+    device = await registered_device("plain-1.1")
     paths = [MANUFACTURER, BATTERY]
     assert await server.read_composite("plain-1.1", paths) == {
         MANUFACTURER: "Simulated Devices Ltd",

@@ -13,7 +13,6 @@ request to the same device is only sent once the first one's exchange ended (NST
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -26,9 +25,8 @@ from custom_components.lwm2m.engine.path import Path
 from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
 from simulator import Quirks, SimulatedDevice
 
-from .server_harness import EventLog
+from .server_harness import DeviceFactory, EventLog
 
-DeviceFactory = Callable[..., Awaitable[SimulatedDevice]]
 MANUFACTURER = Path.of(3, 0, 0)
 BATTERY = Path.of(3, 0, 9)
 RESET_MIN_MAX = Path.of(3303, 0, 5605)
@@ -42,20 +40,16 @@ def server_options(clock: ManualClock, request: pytest.FixtureRequest) -> dict[s
     return {"clock": clock, "request_timeout": None, **getattr(request, "param", {})}
 
 
-@pytest.fixture
-async def make_device(server: LwM2MServer) -> AsyncIterator[DeviceFactory]:
-    devices: list[SimulatedDevice] = []
+async def mute(make: DeviceFactory, **options: Any) -> SimulatedDevice:
+    """A device that never answers POST, registered for a day."""
+    return await make("mute", lifetime=86400, quirks=NEVER_ANSWERS_POST, **options)
 
-    async def make(**options: Any) -> SimulatedDevice:
-        device = SimulatedDevice("mute", auto_update=False, lifetime=86400, **options)
-        devices.append(device)
-        await device.start()
-        await device.register(("127.0.0.1", server.port))
-        return device
 
-    yield make
-    for device in devices:
-        await device.stop()
+async def executing(server: LwM2MServer, device: SimulatedDevice) -> asyncio.Future[None]:
+    """An Execute the device acknowledged and will never answer."""
+    execute = asyncio.ensure_future(server.execute("mute", RESET_MIN_MAX))
+    await acknowledged(server, device, "POST")
+    return execute
 
 
 async def acknowledged(server: LwM2MServer, device: SimulatedDevice, method: str) -> None:
@@ -73,11 +67,10 @@ async def ends_unanswered(task: asyncio.Future[Any]) -> LwM2MError:
 
 
 async def test_an_acknowledged_request_never_answered_fails_after_exchange_lifetime(
-    server: LwM2MServer, clock: ManualClock, make_device: DeviceFactory
+    server: LwM2MServer, clock: ManualClock, registered_device: DeviceFactory
 ) -> None:
-    device = await make_device(quirks=NEVER_ANSWERS_POST)
-    execute = asyncio.ensure_future(server.execute("mute", RESET_MIN_MAX))
-    await acknowledged(server, device, "POST")
+    device = await mute(registered_device)
+    execute = await executing(server, device)
     clock.advance(EXCHANGE_LIFETIME - 1)
     await asyncio.sleep(0)
     assert not execute.done()
@@ -90,19 +83,18 @@ async def test_an_acknowledged_request_never_answered_fails_after_exchange_lifet
 
 @pytest.mark.parametrize("server_options", [{"response_timeout": 30.0}], indirect=True)
 async def test_the_bound_can_be_set(
-    server: LwM2MServer, clock: ManualClock, make_device: DeviceFactory
+    server: LwM2MServer, clock: ManualClock, registered_device: DeviceFactory
 ) -> None:
-    device = await make_device(quirks=NEVER_ANSWERS_POST)
-    execute = asyncio.ensure_future(server.execute("mute", RESET_MIN_MAX))
-    await acknowledged(server, device, "POST")
+    device = await mute(registered_device)
+    execute = await executing(server, device)
     clock.advance(30)
     await ends_unanswered(execute)
 
 
 async def test_queue_mode_waits_from_the_send_and_the_queue_moves_on(
-    server: LwM2MServer, events: EventLog, clock: ManualClock, make_device: DeviceFactory
+    server: LwM2MServer, events: EventLog, clock: ManualClock, registered_device: DeviceFactory
 ) -> None:
-    device = await make_device(queue_mode=True, binding="UQ", quirks=NEVER_ANSWERS_POST)
+    device = await mute(registered_device, queue_mode=True, binding="UQ")
     await device.sleep()
     clock.advance(93)  # the awake window closed: requests wait in the queue
     execute = asyncio.ensure_future(server.execute("mute", RESET_MIN_MAX))
