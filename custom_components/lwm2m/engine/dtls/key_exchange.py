@@ -83,7 +83,7 @@ class KeyCandidate:
         psk = lookup(identity)
         key = psk if psk is not None else os.urandom(UNKNOWN_IDENTITY_KEY_LENGTH)
         if extended:
-            master = extended_master_secret(key, own.copy().digest())
+            master = extended_master_secret(key, own.digest())  # digest() leaves it open
         else:
             master = master_secret(key, client_random, server_random)
         del key
@@ -95,7 +95,7 @@ class KeyCandidate:
         if self.transcript is None:
             return False
         expected = finished_verify_data(
-            self.master_secret, from_client=True, handshake_hash=self.transcript.copy().digest()
+            self.master_secret, from_client=True, handshake_hash=self.transcript.digest()
         )
         return hmac.compare_digest(expected, finished_body)
 

@@ -23,7 +23,13 @@ from ..clock import Clock, LoopClock
 from ..codec import Link
 from ..credentials.store import CredentialStore, Revocation, SecurityPolicy, admit
 from ..dtls import DtlsSettings
-from ..errors import DeviceNotRegisteredError, DevicePendingError, LwM2MError, RequestTimeoutError
+from ..errors import (
+    DeviceNotRegisteredError,
+    DevicePendingError,
+    LwM2MError,
+    RequestCancelledError,
+    RequestTimeoutError,
+)
 from ..events import (
     Asleep,
     Awake,
@@ -54,7 +60,7 @@ from ..transport.served_ports import ServedPorts
 from ..transport.udp import Transport, bind_udp, peer_address, reset_unknown_notifications
 from .observations import Observation, Observations, ObservationTarget
 from .presence import DEFAULT_AWAKE_WINDOW, Presence
-from .queue import DEFAULT_QUEUE_LIMIT, QueuedRequest, RequestQueue
+from .queue import DEFAULT_QUEUE_LIMIT, QueuedRequest, QueuedRequestInfo, RequestQueue
 from .resources import build_site
 
 _LOGGER = logging.getLogger(__name__)
@@ -552,6 +558,35 @@ class LwM2MServer(ServedPorts):
             for entry in requests:
                 queue.push(QueuedRequest(DeviceRequest.from_dict(entry)))
             self._flush(endpoint)
+
+    # --- the queue as installers see it ------------------------------------------------
+
+    def is_awake(self, endpoint: str) -> bool:
+        """Whether a queue-mode device counts as awake now (requests go out at once)."""
+        return self._presence.is_awake(endpoint)
+
+    def queued_requests(self, endpoint: str) -> list[QueuedRequestInfo]:
+        """The requests waiting for ``endpoint`` to wake up, oldest first."""
+        queue = self._queues.get(endpoint)
+        if queue is None:
+            return []
+        return [QueuedRequestInfo.of(item) for item in queue if not item.abandoned]
+
+    def cancel_queued(self, endpoint: str, request_id: int) -> bool:
+        """Drop a waiting request; whoever awaits it gets RequestCancelledError.
+
+        False when no such request waits (it was delivered or cancelled meanwhile).
+        """
+        queue = self._queues.get(endpoint)
+        item = None if queue is None else queue.find(request_id)
+        if queue is None or item is None or item.abandoned:
+            return False
+        queue.discard(item)
+        if item.future is None:
+            self._emit(QueueChanged(endpoint))
+        else:
+            item.future.set_exception(RequestCancelledError(endpoint, item.request.path))
+        return True
 
     # --- device management ------------------------------------------------------------
 
