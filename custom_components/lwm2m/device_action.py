@@ -15,7 +15,7 @@ import voluptuous as vol
 from homeassistant.components.device_automation.exceptions import (
     InvalidDeviceAutomationConfig,
 )
-from homeassistant.const import CONF_DEVICE_ID, CONF_DOMAIN, CONF_TYPE
+from homeassistant.const import CONF_DEVICE_ID, CONF_TYPE
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.selector import (
@@ -28,7 +28,7 @@ from homeassistant.helpers.selector import (
 from homeassistant.helpers.typing import ConfigType
 
 from .automation import catalog
-from .automation.devices import linked_device
+from .automation.devices import linked_device, served_device
 from .automation.operations import (
     ACTIONS,
     CONF_ARGUMENTS,
@@ -39,7 +39,6 @@ from .automation.operations import (
 )
 from .automation.resources import device_resources
 from .automation.schema import CONF_PATH, resource_path
-from .const import DOMAIN
 from .engine.path import Path
 from .errors import validation_error
 
@@ -64,10 +63,10 @@ async def async_validate_action_config(hass: HomeAssistant, config: ConfigType) 
         raise InvalidDeviceAutomationConfig(f"LwM2M action {config[CONF_TYPE]} {needs} path")
     if config[CONF_TYPE] == catalog.WRITE and CONF_VALUE not in config:
         raise InvalidDeviceAutomationConfig("LwM2M action write needs a value")
-    device = linked_device(hass, config[CONF_DEVICE_ID])
-    hub = None if device is None else device.hub(hass)
-    if device is None or hub is None or kind.needs is None:
+    served = served_device(hass, config[CONF_DEVICE_ID])
+    if served is None or kind.needs is None:
         return config
+    device, hub = served
     path = Path.parse(config[CONF_PATH])
     found = {item.path: item.definition for item in device_resources(hub, device.endpoint)}
     if path not in found or not allows(found[path], kind.needs):
@@ -78,12 +77,7 @@ async def async_validate_action_config(hass: HomeAssistant, config: ConfigType) 
 
 
 async def async_get_actions(hass: HomeAssistant, device_id: str) -> list[dict[str, Any]]:
-    device = linked_device(hass, device_id)
-    hub = None if device is None else device.hub(hass)
-    if device is None or hub is None:
-        return []
-    base = {CONF_DOMAIN: DOMAIN, CONF_DEVICE_ID: device_id}
-    return [{**base, **entry} for entry in catalog.actions(hass, hub, device)]
+    return catalog.listed(hass, device_id, {}, catalog.actions)
 
 
 async def async_get_action_capabilities(
@@ -91,10 +85,10 @@ async def async_get_action_capabilities(
 ) -> dict[str, vol.Schema]:
     """The resource to execute, write or read (from the device's own), with the
     arguments or the value; the server instance when the device has several."""
-    device = linked_device(hass, config[CONF_DEVICE_ID])
-    hub = None if device is None else device.hub(hass)
-    if device is None or hub is None:
+    served = served_device(hass, config[CONF_DEVICE_ID])
+    if served is None:
         return {}
+    device, hub = served
     action_type = config[CONF_TYPE]
     kind = ACTIONS[action_type]
     fields: dict[Any, Any] = {}

@@ -12,7 +12,6 @@ from homeassistant.components.device_automation.exceptions import (
 from homeassistant.const import (
     CONF_CONDITION,
     CONF_DEVICE_ID,
-    CONF_DOMAIN,
     CONF_ENTITY_ID,
     CONF_TYPE,
 )
@@ -23,10 +22,9 @@ from homeassistant.helpers.typing import ConfigType, TemplateVarsType
 
 from .automation import catalog
 from .automation.checks import CHECKS
-from .automation.devices import linked_device
+from .automation.devices import served_device
 from .automation.resources import Function
 from .automation.schema import CONF_PATH, resource_path
-from .const import DOMAIN
 from .engine.path import Path
 
 CONDITION_SCHEMA = cv.DEVICE_CONDITION_BASE_SCHEMA.extend(
@@ -44,10 +42,10 @@ async def async_validate_condition_config(hass: HomeAssistant, config: ConfigTyp
     if (CONF_PATH in config) != (condition_type == catalog.ALARM_ACTIVE):
         needs = "needs" if condition_type == catalog.ALARM_ACTIVE else "takes no"
         raise InvalidDeviceAutomationConfig(f"LwM2M condition {condition_type} {needs} path")
-    device = linked_device(hass, config[CONF_DEVICE_ID])
-    hub = None if device is None else device.hub(hass)
-    if device is None or hub is None or CONF_PATH not in config:
+    served = served_device(hass, config[CONF_DEVICE_ID])
+    if served is None or CONF_PATH not in config:
         return config
+    device, hub = served
     path = Path.parse(config[CONF_PATH])
     if catalog.resource_item(hub, device.endpoint, path, {Function.ALARM}) is None:
         raise InvalidDeviceAutomationConfig(
@@ -57,12 +55,7 @@ async def async_validate_condition_config(hass: HomeAssistant, config: ConfigTyp
 
 
 async def async_get_conditions(hass: HomeAssistant, device_id: str) -> list[dict[str, Any]]:
-    device = linked_device(hass, device_id)
-    hub = None if device is None else device.hub(hass)
-    if device is None or hub is None:
-        return []
-    base = {CONF_CONDITION: "device", CONF_DOMAIN: DOMAIN, CONF_DEVICE_ID: device_id}
-    return [{**base, **entry} for entry in catalog.conditions(hass, hub, device)]
+    return catalog.listed(hass, device_id, {CONF_CONDITION: "device"}, catalog.conditions)
 
 
 @callback
@@ -74,10 +67,10 @@ def async_condition_from_config(hass: HomeAssistant, config: ConfigType) -> Cond
 
     @callback
     def _checker(hass: HomeAssistant, variables: TemplateVarsType = None) -> bool:
-        device = linked_device(hass, device_id)
-        hub = None if device is None else device.hub(hass)
-        if device is None or hub is None:
+        served = served_device(hass, device_id)
+        if served is None:
             return False
+        device, hub = served
         return check(hub, device.endpoint, path)
 
     return _checker

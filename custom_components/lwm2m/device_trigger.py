@@ -16,7 +16,6 @@ from homeassistant.components.device_automation.exceptions import (
 )
 from homeassistant.const import (
     CONF_DEVICE_ID,
-    CONF_DOMAIN,
     CONF_ENTITY_ID,
     CONF_PLATFORM,
     CONF_TYPE,
@@ -34,10 +33,9 @@ from homeassistant.helpers.typing import ConfigType
 from .alarms import Severity
 from .automation import catalog
 from .automation.bus_triggers import BUS_TRIGGERS, attach_bus_trigger
-from .automation.devices import linked_device
+from .automation.devices import linked_device, served_device
 from .automation.resource_triggers import RESOURCE_TRIGGERS, attach_resource_trigger
 from .automation.schema import CONF_PATH, CONF_SEVERITY, resource_path
-from .const import DOMAIN
 from .engine.path import Path
 
 # Each resource trigger type with its device-wide form ("any"), which takes no path.
@@ -73,10 +71,10 @@ async def async_validate_trigger_config(hass: HomeAssistant, config: ConfigType)
         raise InvalidDeviceAutomationConfig(f"LwM2M trigger {trigger_type} {needs} path")
     if CONF_SEVERITY in config and trigger_type not in ALARM_TYPES:
         raise InvalidDeviceAutomationConfig(f"LwM2M trigger {trigger_type} takes no severity")
-    device = linked_device(hass, config[CONF_DEVICE_ID])
-    hub = None if device is None else device.hub(hass)
-    if device is None or hub is None or CONF_PATH not in config:
+    served = served_device(hass, config[CONF_DEVICE_ID])
+    if served is None or CONF_PATH not in config:
         return config
+    device, hub = served
     functions = set(RESOURCE_TRIGGERS[trigger_type])
     if catalog.resource_item(hub, device.endpoint, Path.parse(config[CONF_PATH]), functions):
         return config
@@ -88,12 +86,7 @@ async def async_validate_trigger_config(hass: HomeAssistant, config: ConfigType)
 
 
 async def async_get_triggers(hass: HomeAssistant, device_id: str) -> list[dict[str, Any]]:
-    device = linked_device(hass, device_id)
-    hub = None if device is None else device.hub(hass)
-    if device is None or hub is None:
-        return []
-    base = {CONF_PLATFORM: "device", CONF_DOMAIN: DOMAIN, CONF_DEVICE_ID: device_id}
-    return [{**base, **entry} for entry in catalog.triggers(hass, hub, device)]
+    return catalog.listed(hass, device_id, {CONF_PLATFORM: "device"}, catalog.triggers)
 
 
 async def async_get_trigger_capabilities(

@@ -12,15 +12,18 @@ from unittest.mock import patch
 import pytest
 from homeassistant.components import automation
 from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from custom_components.lwm2m import engine_link
 from custom_components.lwm2m.alarms import AlarmSettings, AlarmStatus, Severity
 from custom_components.lwm2m.const import CONF_COAP_PORT, DOMAIN
+from custom_components.lwm2m.engine.path import Path
 from custom_components.lwm2m.protocols import EventSettings, ObjectProtocol, ResourceSettings
 from simulator import SimulatedDevice
 
+from .devices import device_of
 from .live_network import add_live_entry
 
 RAN = "lwm2m_test_automation_ran"
@@ -139,6 +142,30 @@ async def use_protocols(entry: MockConfigEntry) -> None:
 async def register(hass: HomeAssistant, device: SimulatedDevice, entry: MockConfigEntry) -> None:
     await device.register(("127.0.0.1", entry.data[CONF_COAP_PORT]))
     await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def registered_device(
+    hass: HomeAssistant, device: SimulatedDevice, entry: MockConfigEntry
+) -> dr.DeviceEntry:
+    """Register ``device``; the Home Assistant device it became."""
+    await register(hass, device, entry)
+    found = device_of(hass, device.endpoint)
+    assert found is not None
+    return found
+
+
+@pytest.fixture
+async def protocol_device(
+    hass: HomeAssistant, live_entry: MockConfigEntry, simulated: SimulatedDevice
+) -> dr.DeviceEntry:
+    """The simulated device registered, with the device protocols of :func:`protocols`."""
+    await use_protocols(live_entry)
+    return await registered_device(hass, simulated, live_entry)
+
+
+async def set_value(device: SimulatedDevice, path: Path, value: Any) -> None:
+    """Change a value on the device (an observed one is notified)."""
+    device.set_value(path, value)
 
 
 @pytest.fixture

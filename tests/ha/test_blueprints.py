@@ -13,6 +13,7 @@ import pytest
 from homeassistant.components import automation
 from homeassistant.const import STATE_ON
 from homeassistant.core import Event, HomeAssistant
+from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_mock_service
 
@@ -24,14 +25,14 @@ from .automation_helpers import (
     RAN,
     SENSOR_VALUE,
     graceless_entry,
+    protocol_device,
     ran,
-    register,
+    registered_device,
     runs,
     runs_after,
+    set_value,
     simulated,
-    use_protocols,
 )
-from .devices import device_of
 from .live_network import expected_lingering_timers, live_entry, loopback
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "graceless_entry",
     "live_entry",
     "loopback",
+    "protocol_device",
     "ran",
     "simulated",
 ]
@@ -77,14 +79,11 @@ def test_every_blueprint_is_tested_here() -> None:
 
 async def test_notify_on_alarm(
     hass: HomeAssistant,
-    live_entry: MockConfigEntry,
+    protocol_device: dr.DeviceEntry,
     simulated: SimulatedDevice,
     ran: list[Event[Mapping[str, Any]]],
 ) -> None:
-    await use_protocols(live_entry)
-    await register(hass, simulated, live_entry)
-    device = device_of(hass, "sim-1")
-    assert device is not None
+    device = protocol_device
     notify = _report("alarm", title="{{ title }}", message="{{ message }}")
     await _use(
         hass,
@@ -93,24 +92,21 @@ async def test_notify_on_alarm(
     )
     temperature = Path.parse(SENSOR_VALUE)
 
-    (raised,) = await runs_after(hass, "alarm", 1, _set(simulated, temperature, 40.0))
+    (raised,) = await runs_after(hass, "alarm", 1, set_value(simulated, temperature, 40.0))
     assert raised["title"] == f"{device.name}: major alarm overheat raised"
     assert raised["message"] == f"Too hot ({SENSOR_VALUE} = 40.0)"
-    (cleared,) = await runs_after(hass, "alarm", 1, _set(simulated, temperature, 20.0))
+    (cleared,) = await runs_after(hass, "alarm", 1, set_value(simulated, temperature, 20.0))
     assert cleared["title"] == f"{device.name}: major alarm overheat cleared"
     assert cleared["message"] == f"Too hot ({SENSOR_VALUE} = 20.0)"
 
 
 async def test_record_reported_values(
     hass: HomeAssistant,
-    live_entry: MockConfigEntry,
+    protocol_device: dr.DeviceEntry,
     simulated: SimulatedDevice,
     ran: list[Event[Mapping[str, Any]]],
 ) -> None:
-    await use_protocols(live_entry)
-    await register(hass, simulated, live_entry)
-    device = device_of(hass, "sim-1")
-    assert device is not None
+    device = protocol_device
     record = _report("value", resource="{{ resource }}", value="{{ value }}")
     await _use(
         hass,
@@ -138,9 +134,7 @@ async def test_restart_offline_device(
     hass.states.async_set("switch.plug", STATE_ON)
     turned_off = async_mock_service(hass, "switch", "turn_off")
     turned_on = async_mock_service(hass, "switch", "turn_on")
-    await register(hass, simulated, graceless_entry)
-    device = device_of(hass, "sim-1")
-    assert device is not None
+    device = await registered_device(hass, simulated, graceless_entry)
     await _use(
         hass,
         "restart_offline_device",
@@ -157,7 +151,3 @@ async def test_restart_offline_device(
         ["switch.plug"],
         ["switch.plug"],
     ]
-
-
-async def _set(device: SimulatedDevice, path: Path, value: Any) -> None:
-    device.set_value(path, value)

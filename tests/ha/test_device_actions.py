@@ -21,13 +21,12 @@ from simulator import SimulatedDevice
 from .automation_helpers import (
     APPLICATION_TYPE,
     ran,
-    register,
+    registered_device,
     report_run,
     runs_after,
     set_up_automations,
     simulated,
 )
-from .devices import device_of
 from .live_network import expected_lingering_timers, live_entry, loopback
 
 __all__ = ["expected_lingering_timers", "live_entry", "loopback", "ran", "simulated"]
@@ -54,9 +53,7 @@ async def sim_1(
     data.storage.protocols.objects[3303] = ObjectProtocol({5750: ResourceSettings(rules=NOT_TEST)})
     await data.storage.async_save_protocols()
     await data.hub.async_settings_changed()
-    await register(hass, simulated, live_entry)
-    device = device_of(hass, "sim-1")
-    assert device is not None
+    device = await registered_device(hass, simulated, live_entry)
     return device.id
 
 

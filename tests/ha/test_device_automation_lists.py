@@ -19,6 +19,7 @@ from homeassistant.components.device_automation.exceptions import (
     InvalidDeviceAutomationConfig,
 )
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -31,14 +32,13 @@ from .automation_helpers import (
     APPLICATION_TYPE,
     ON_OFF,
     SENSOR_VALUE,
-    register,
+    protocol_device,
+    registered_device,
     simulated,
-    use_protocols,
 )
-from .devices import device_of
 from .live_network import expected_lingering_timers, live_entry, loopback
 
-__all__ = ["expected_lingering_timers", "live_entry", "loopback", "simulated"]
+__all__ = ["expected_lingering_timers", "live_entry", "loopback", "protocol_device", "simulated"]
 
 COMPONENT = FsPath(__file__).resolve().parents[2] / "custom_components" / DOMAIN
 # What a demo device of script/develop (the simulator's default device, no device
@@ -75,9 +75,7 @@ def _types(entries: list[dict[str, Any]]) -> list[tuple[str, ...]]:
 async def test_a_demo_device_lists_five_triggers_two_conditions_six_actions(
     hass: HomeAssistant, live_entry: MockConfigEntry, simulated: SimulatedDevice
 ) -> None:
-    await register(hass, simulated, live_entry)
-    device = device_of(hass, "sim-1")
-    assert device is not None
+    device = await registered_device(hass, simulated, live_entry)
     listed = await _listed(hass, device.id)
     assert _types(listed[DeviceAutomationType.TRIGGER]) == [(kind,) for kind in DEMO_TRIGGERS]
     assert _types(listed[DeviceAutomationType.CONDITION]) == [(kind,) for kind in DEMO_CONDITIONS]
@@ -87,12 +85,9 @@ async def test_a_demo_device_lists_five_triggers_two_conditions_six_actions(
 
 
 async def test_a_device_protocol_adds_alarm_and_value_triggers_and_alarm_conditions(
-    hass: HomeAssistant, live_entry: MockConfigEntry, simulated: SimulatedDevice
+    hass: HomeAssistant, protocol_device: dr.DeviceEntry, simulated: SimulatedDevice
 ) -> None:
-    await use_protocols(live_entry)
-    await register(hass, simulated, live_entry)
-    device = device_of(hass, "sim-1")
-    assert device is not None
+    device = protocol_device
     listed = await _listed(hass, device.id)
     triggers = listed[DeviceAutomationType.TRIGGER]
     assert _types(triggers) == [
@@ -132,9 +127,7 @@ async def test_a_queue_mode_device_can_be_asleep(
     sleepy = SimulatedDevice("sleepy-1", queue_mode=True, auto_update=False)
     await sleepy.start()
     try:
-        await register(hass, sleepy, live_entry)
-        device = device_of(hass, "sleepy-1")
-        assert device is not None
+        device = await registered_device(hass, sleepy, live_entry)
         listed = await _listed(hass, device.id)
     finally:
         await sleepy.stop()
@@ -160,12 +153,9 @@ def test_every_type_has_its_name_in_every_language() -> None:
 
 
 async def test_alarm_triggers_narrow_to_severities_and_actions_ask_for_their_fields(
-    hass: HomeAssistant, live_entry: MockConfigEntry, simulated: SimulatedDevice
+    hass: HomeAssistant, protocol_device: dr.DeviceEntry, simulated: SimulatedDevice
 ) -> None:
-    await use_protocols(live_entry)
-    await register(hass, simulated, live_entry)
-    device = device_of(hass, "sim-1")
-    assert device is not None
+    device = protocol_device
     base = {"domain": DOMAIN, "device_id": device.id}
 
     async def _fields(kind: DeviceAutomationType, **config: Any) -> dict[str, Any]:
@@ -205,15 +195,12 @@ async def test_alarm_triggers_narrow_to_severities_and_actions_ask_for_their_fie
 )
 async def test_a_trigger_for_what_the_device_lacks_is_refused(
     hass: HomeAssistant,
-    live_entry: MockConfigEntry,
+    protocol_device: dr.DeviceEntry,
     simulated: SimulatedDevice,
     config: dict[str, Any],
     refusal: str,
 ) -> None:
-    await use_protocols(live_entry)
-    await register(hass, simulated, live_entry)
-    device = device_of(hass, "sim-1")
-    assert device is not None
+    device = protocol_device
     full = {"platform": "device", "domain": DOMAIN, "device_id": device.id, **config}
     with pytest.raises((InvalidDeviceAutomationConfig, vol.Invalid), match=refusal):
         await device_trigger.async_validate_trigger_config(hass, full)

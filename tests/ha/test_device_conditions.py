@@ -11,6 +11,7 @@ from typing import Any
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import Event, HomeAssistant, State, callback
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import device_registry as dr
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.lwm2m.const import DOMAIN
@@ -20,16 +21,24 @@ from simulator import SimulatedDevice
 
 from .automation_helpers import (
     SENSOR_VALUE,
+    protocol_device,
     ran,
     register,
     set_up_automations,
+    set_value,
     simulated,
-    use_protocols,
 )
 from .devices import device_of
 from .live_network import expected_lingering_timers, live_entry, loopback, state_change
 
-__all__ = ["expected_lingering_timers", "live_entry", "loopback", "ran", "simulated"]
+__all__ = [
+    "expected_lingering_timers",
+    "live_entry",
+    "loopback",
+    "protocol_device",
+    "ran",
+    "simulated",
+]
 
 CHECK = "lwm2m_test_check"
 STATES = ("is_registered", "is_offline", "is_asleep")
@@ -118,14 +127,11 @@ async def test_registered_offline_and_asleep(
 
 async def test_an_alarm_active(
     hass: HomeAssistant,
-    live_entry: MockConfigEntry,
+    protocol_device: dr.DeviceEntry,
     simulated: SimulatedDevice,
     ran: list[Event[Mapping[str, Any]]],
 ) -> None:
-    await use_protocols(live_entry)
-    await register(hass, simulated, live_entry)
-    device = device_of(hass, "sim-1")
-    assert device is not None
+    device = protocol_device
     await set_up_automations(
         hass,
         [
@@ -137,10 +143,10 @@ async def test_an_alarm_active(
     problem = "binary_sensor.sim_1_temperature_sensor_value_alarm"
     assert await _holding(hass, ran) == set()
 
-    await state_change(hass, problem, _on, _set(simulated, temperature, 31.0))
+    await state_change(hass, problem, _on, set_value(simulated, temperature, 31.0))
     assert await _holding(hass, ran) == {"sim any_alarm_active", "sim alarm_active"}
 
-    await state_change(hass, problem, _off, _set(simulated, temperature, 30.0))
+    await state_change(hass, problem, _off, set_value(simulated, temperature, 30.0))
     assert await _holding(hass, ran) == set()
 
 
@@ -150,10 +156,6 @@ def _on(state: State) -> bool:
 
 def _off(state: State) -> bool:
     return state.state == STATE_OFF
-
-
-async def _set(device: SimulatedDevice, path: Path, value: Any) -> None:
-    device.set_value(path, value)
 
 
 def _next_event(

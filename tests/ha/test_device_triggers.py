@@ -14,6 +14,7 @@ import pytest
 from aiocoap.numbers.codes import Code
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import device_registry as dr
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.lwm2m.const import CONF_BOOTSTRAP_PORT
@@ -27,13 +28,15 @@ from .automation_helpers import (
     SENSOR_VALUE,
     device_trigger,
     graceless_entry,
+    protocol_device,
     ran,
     register,
+    registered_device,
     runs,
     runs_after,
     set_up_automations,
+    set_value,
     simulated,
-    use_protocols,
 )
 from .devices import device_of
 from .firmware_helpers import KB, add_image
@@ -44,6 +47,7 @@ __all__ = [
     "graceless_entry",
     "live_entry",
     "loopback",
+    "protocol_device",
     "ran",
     "simulated",
 ]
@@ -55,9 +59,7 @@ async def test_registered_and_deregistered(
     simulated: SimulatedDevice,
     ran: list[Event[Mapping[str, Any]]],
 ) -> None:
-    await register(hass, simulated, live_entry)
-    device = device_of(hass, "sim-1")
-    assert device is not None
+    device = await registered_device(hass, simulated, live_entry)
     await set_up_automations(
         hass,
         [
@@ -81,14 +83,11 @@ async def test_registered_and_deregistered(
 
 async def test_values_received_by_one_resource_and_by_any(
     hass: HomeAssistant,
-    live_entry: MockConfigEntry,
+    protocol_device: dr.DeviceEntry,
     simulated: SimulatedDevice,
     ran: list[Event[Mapping[str, Any]]],
 ) -> None:
-    await use_protocols(live_entry)
-    await register(hass, simulated, live_entry)
-    device = device_of(hass, "sim-1")
-    assert device is not None
+    device = protocol_device
     await set_up_automations(
         hass,
         [
@@ -103,7 +102,7 @@ async def test_values_received_by_one_resource_and_by_any(
     switch = Path.parse(ON_OFF)
     # The switch is observed: a change comes as a notification. A Send of the same value
     # is a report too, changed or not.
-    notified = await runs_after(hass, "switch", 1, _set(simulated, switch, True))
+    notified = await runs_after(hass, "switch", 1, set_value(simulated, switch, True))
     sent = await runs_after(hass, "switch", 1, simulated.send([switch]))
     for run in (*notified, *sent):
         assert (run["path"], run["value"]) == (ON_OFF, True)
@@ -120,20 +119,13 @@ async def test_values_received_by_one_resource_and_by_any(
     assert len(runs(ran, "switch")) == 2
 
 
-async def _set(device: SimulatedDevice, path: Path, value: Any) -> None:
-    device.set_value(path, value)
-
-
 async def test_alarms_raised_and_cleared_by_one_resource_and_by_any(
     hass: HomeAssistant,
-    live_entry: MockConfigEntry,
+    protocol_device: dr.DeviceEntry,
     simulated: SimulatedDevice,
     ran: list[Event[Mapping[str, Any]]],
 ) -> None:
-    await use_protocols(live_entry)
-    await register(hass, simulated, live_entry)
-    device = device_of(hass, "sim-1")
-    assert device is not None
+    device = protocol_device
     await set_up_automations(
         hass,
         [
@@ -163,7 +155,7 @@ async def test_alarms_raised_and_cleared_by_one_resource_and_by_any(
     )
     temperature = Path.parse(SENSOR_VALUE)
 
-    (hot,) = await runs_after(hass, "hot", 1, _set(simulated, temperature, 35.5))
+    (hot,) = await runs_after(hass, "hot", 1, set_value(simulated, temperature, 35.5))
     assert (hot["type"], hot["path"], hot["value"]) == ("alarm_raised", SENSOR_VALUE, 35.5)
     assert hot["attributes"] == {
         "severity": "MAJOR",
@@ -200,9 +192,7 @@ async def test_went_offline_when_the_registration_lifetime_runs_out(
     simulated: SimulatedDevice,
     ran: list[Event[Mapping[str, Any]]],
 ) -> None:
-    await register(hass, simulated, graceless_entry)
-    device = device_of(hass, "sim-1")
-    assert device is not None
+    device = await registered_device(hass, simulated, graceless_entry)
     await set_up_automations(
         hass,
         [
@@ -265,9 +255,7 @@ async def test_firmware_update_finished_and_failed(
     tmp_path: FsPath,
 ) -> None:
     simulated.firmware.step = 0.01
-    await register(hass, simulated, live_entry)
-    device = device_of(hass, "sim-1")
-    assert device is not None
+    device = await registered_device(hass, simulated, live_entry)
     await set_up_automations(
         hass,
         [

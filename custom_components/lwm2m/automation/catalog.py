@@ -9,15 +9,16 @@ the entity that shows that functionality.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, Final
 
-from homeassistant.const import CONF_ENTITY_ID
+from homeassistant.const import CONF_DEVICE_ID, CONF_DOMAIN, CONF_ENTITY_ID
 from homeassistant.core import HomeAssistant
 
+from ..const import DOMAIN
 from ..engine.path import Path
 from ..hub import LwM2MHub
-from .devices import LinkedDevice
+from .devices import LinkedDevice, served_device
 from .resources import Function, FunctionTarget, device_resources, function_targets
 from .schema import CONF_PATH
 
@@ -53,6 +54,18 @@ READ: Final = "read"
 REGISTRATION_UPDATE: Final = "registration_update"
 
 Entry = dict[str, Any]  # what one list entry adds to the device and domain
+Lister = Callable[[HomeAssistant, LwM2MHub, LinkedDevice], list[Entry]]
+
+
+def listed(hass: HomeAssistant, device_id: str, base: Entry, lister: Lister) -> list[Entry]:
+    """What ``lister`` finds for the device, each entry with ``base`` and the device's
+    domain and id; nothing for a device of another integration or of an unloaded entry."""
+    served = served_device(hass, device_id)
+    if served is None:
+        return []
+    device, hub = served
+    base = {**base, CONF_DOMAIN: DOMAIN, CONF_DEVICE_ID: device_id}
+    return [{**base, **entry} for entry in lister(hass, hub, device)]
 
 
 def triggers(hass: HomeAssistant, hub: LwM2MHub, device: LinkedDevice) -> list[Entry]:

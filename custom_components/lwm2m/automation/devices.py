@@ -46,3 +46,11 @@ def linked_device(hass: HomeAssistant, device_id: str) -> LinkedDevice | None:
         if found is not None and found.id == device_id:
             return LinkedDevice(device_id, entry.entry_id, endpoint)
     return None
+
+
+def served_device(hass: HomeAssistant, device_id: str) -> tuple[LinkedDevice, LwM2MHub] | None:
+    """The endpoint behind ``device_id`` and the hub that serves it; None for a device of
+    another integration, or while its entry is not loaded."""
+    device = linked_device(hass, device_id)
+    hub = None if device is None else device.hub(hass)
+    return None if device is None or hub is None else (device, hub)

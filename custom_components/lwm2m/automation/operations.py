@@ -54,84 +54,61 @@ async def async_run(
     variables: Mapping[str, Any],
 ) -> None:
     """Carry the action out; errors are Home Assistant's translated ones."""
-    action_type = config["type"]
-    await _RUNNERS[action_type](hass, hub, endpoint, config, variables)
+    await _RUNNERS[config["type"]](_Call(hass, hub, endpoint, config, variables))
 
 
-async def _execute_fixed(
-    hass: HomeAssistant,
-    hub: LwM2MHub,
-    endpoint: str,
-    config: Mapping[str, Any],
-    variables: Mapping[str, Any],
-) -> None:
-    path = ACTIONS[config["type"]].fixed
+@dataclass(frozen=True, slots=True)
+class _Call:
+    """One run of a device action: where it goes, its config and the automation's
+    variables (for the templates its texts may hold)."""
+
+    hass: HomeAssistant
+    hub: LwM2MHub
+    endpoint: str
+    config: Mapping[str, Any]
+    variables: Mapping[str, Any]
+
+    @property
+    def path(self) -> Path:
+        return Path.parse(self.config["path"])
+
+    def rendered(self, key: str) -> Any:
+        """The config's text under ``key``, its template rendered with the variables."""
+        raw = self.config.get(key)
+        if not isinstance(raw, str) or "{" not in raw:
+            return raw
+        return Template(raw, self.hass).async_render(dict(self.variables), parse_result=False)
+
+
+async def _execute_fixed(call: _Call) -> None:
+    path = ACTIONS[call.config["type"]].fixed
     assert path is not None
-    await requests.async_execute(hub, endpoint, path, None)
+    await requests.async_execute(call.hub, call.endpoint, path, None)
 
 
-async def _execute(
-    hass: HomeAssistant,
-    hub: LwM2MHub,
-    endpoint: str,
-    config: Mapping[str, Any],
-    variables: Mapping[str, Any],
-) -> None:
-    arguments = _rendered(hass, config.get(CONF_ARGUMENTS), variables)
-    await requests.async_execute(hub, endpoint, Path.parse(config["path"]), arguments or None)
+async def _execute(call: _Call) -> None:
+    arguments = call.rendered(CONF_ARGUMENTS)
+    await requests.async_execute(call.hub, call.endpoint, call.path, arguments or None)
 
 
-async def _write(
-    hass: HomeAssistant,
-    hub: LwM2MHub,
-    endpoint: str,
-    config: Mapping[str, Any],
-    variables: Mapping[str, Any],
-) -> None:
-    value = _rendered(hass, config[CONF_VALUE], variables)
-    await requests.async_write(hub, endpoint, Path.parse(config["path"]), value)
+async def _write(call: _Call) -> None:
+    await requests.async_write(call.hub, call.endpoint, call.path, call.rendered(CONF_VALUE))
 
 
-async def _read(
-    hass: HomeAssistant,
-    hub: LwM2MHub,
-    endpoint: str,
-    config: Mapping[str, Any],
-    variables: Mapping[str, Any],
-) -> None:
-    await requests.async_read(hub, endpoint, Path.parse(config["path"]))
+async def _read(call: _Call) -> None:
+    await requests.async_read(call.hub, call.endpoint, call.path)
 
 
-async def _registration_update(
-    hass: HomeAssistant,
-    hub: LwM2MHub,
-    endpoint: str,
-    config: Mapping[str, Any],
-    variables: Mapping[str, Any],
-) -> None:
-    instances = catalog.server_instances(hub, endpoint)
-    instance = config.get(CONF_INSTANCE, instances[0] if instances else None)
+async def _registration_update(call: _Call) -> None:
+    instances = catalog.server_instances(call.hub, call.endpoint)
+    instance = call.config.get(CONF_INSTANCE, instances[0] if instances else None)
     if instance is None or instance not in instances:
-        raise validation_error("no_server_instance", endpoint=endpoint)
+        raise validation_error("no_server_instance", endpoint=call.endpoint)
     path = Path.of(catalog.SERVER_OBJECT, instance, REGISTRATION_UPDATE_TRIGGER)
-    await requests.async_execute(hub, endpoint, path, None)
+    await requests.async_execute(call.hub, call.endpoint, path, None)
 
 
-def _rendered(hass: HomeAssistant, raw: Any, variables: Mapping[str, Any]) -> Any:
-    """A text with a template in it, rendered with the automation's variables."""
-    if not isinstance(raw, str) or "{" not in raw:
-        return raw
-    return Template(raw, hass).async_render(dict(variables), parse_result=False)
-
-
-_RUNNERS: Final[
-    dict[
-        str,
-        Callable[
-            [HomeAssistant, LwM2MHub, str, Mapping[str, Any], Mapping[str, Any]], Awaitable[None]
-        ],
-    ]
-] = {
+_RUNNERS: Final[dict[str, Callable[[_Call], Awaitable[None]]]] = {
     catalog.REBOOT_ACTION: _execute_fixed,
     catalog.FACTORY_RESET_ACTION: _execute_fixed,
     catalog.EXECUTE: _execute,
