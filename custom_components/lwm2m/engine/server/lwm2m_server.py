@@ -51,6 +51,7 @@ from ..registration.record import Registration
 from ..registration.registrar import Registrar
 from ..registration.sessions import Sessions
 from ..registration.store import DEFAULT_GRACE_PERIOD, RegistrationStore
+from ..requests.composite import composite_or_single
 from ..requests.exchange import DEFAULT_ACCEPT_TIMEOUT, DeviceLink, Exchanger, tuning
 from ..requests.negotiation import FormatMemory, Negotiator
 from ..requests.operations import HANDLERS
@@ -100,8 +101,11 @@ class LwM2MServer(ServedPorts):
     lifetime before a registration expires; ``awake_window`` is how long a queue-mode
     device counts as awake after an uplink; ``queue_limit`` bounds each device's queue;
     ``request_timeout`` caps every request (None: CoAP's own retransmission limit);
-    ``accept_timeout`` is how long a first request with an Accept option may go
-    unanswered before it is repeated without one.
+    ``response_timeout`` is how long a request the device acknowledged may wait for its
+    response, counted on ``clock`` from the moment it is sent (None: CoAP's
+    EXCHANGE_LIFETIME, 247 s with the default ``coap_tuning``); ``accept_timeout`` is
+    how long a first request with an Accept option, or a first composite request, may
+    go unanswered before the server tries without it.
 
     ``secure_port`` also serves coaps:// (DTLS-PSK, keys from ``credentials``) on
     ``host`` (the any-address included); 0 picks a free port. When DTLS cannot run here
@@ -122,6 +126,7 @@ class LwM2MServer(ServedPorts):
         awake_window: float = DEFAULT_AWAKE_WINDOW,
         queue_limit: int = DEFAULT_QUEUE_LIMIT,
         request_timeout: float | None = None,
+        response_timeout: float | None = None,
         accept_timeout: float = DEFAULT_ACCEPT_TIMEOUT,
         coap_tuning: TransportTuning | None = None,
         secure_port: int | None = None,
@@ -156,8 +161,10 @@ class LwM2MServer(ServedPorts):
         self._exchanger = Exchanger(
             tuning=coap_tuning or tuning(),
             request_timeout=request_timeout,
+            response_timeout=response_timeout,
             accept_timeout=accept_timeout,
             log_once=self._log_once,
+            clock=self._clock,
         )
         self._observations = Observations(
             self._exchanger, self._emit, self._clock, self._log_once, self._cancel_from_handle
@@ -430,7 +437,14 @@ class LwM2MServer(ServedPorts):
                 composite=operation is Operation.OBSERVE_COMPOSITE,
                 accept=request.accept,
             )
-            return await self._observations.start(link, target)
+            if not target.composite:
+                return await self._observations.start(link, target)
+            return await composite_or_single(
+                self._exchanger,
+                link,
+                lambda: self._observations.start(link, target),
+                lambda: self._observe_each(link, target),
+            )
         if operation is Operation.CANCEL_OBSERVATION:
             target = _target_of(request)
             await self._observations.cancel_actively(endpoint, target)
@@ -439,6 +453,15 @@ class LwM2MServer(ServedPorts):
         if operation is Operation.WRITE_ATTRIBUTES:
             self._remember_attributes(endpoint, request)
         return result
+
+    async def _observe_each(self, link: DeviceLink, target: ObservationTarget) -> Observation:
+        """Observe-Composite for a device without it: one observation per path (each
+        reports its own path); the handle cancels them all."""
+        initial: dict[Path, Any] = {}
+        for path in target.paths:
+            single = ObservationTarget((path,), accept=target.accept)
+            initial.update((await self._observations.start(link, single)).initial)
+        return Observation(link.endpoint, target, initial, b"", self._cancel_from_handle)
 
     async def _submit(self, endpoint: str, request: DeviceRequest) -> Any:
         registration = self._store.get(endpoint)
@@ -653,6 +676,16 @@ class LwM2MServer(ServedPorts):
         await self._submit(endpoint, request)
 
     async def _cancel(self, endpoint: str, target: ObservationTarget, active: bool) -> None:
+        memory = self._formats.get(endpoint)
+        if (
+            target.composite
+            and memory is not None
+            and memory.no_composite
+            and not self._observations.knows(endpoint, target)
+        ):
+            for path in target.paths:  # observed one by one (see _observe_each)
+                await self._cancel(endpoint, ObservationTarget((path,)), active)
+            return
         if active and self._observations.token(endpoint, target) is not None:
             request = DeviceRequest(
                 Operation.CANCEL_OBSERVATION,
