@@ -33,6 +33,7 @@ from .engine.firmware.updater import (
 )
 from .errors import device_error, validation_error
 from .firmware_library import FirmwareLibrary, StoredImage
+from .firmware_outcomes import async_fire_outcome
 from .signals import signal_firmware, signal_firmware_images
 
 if TYPE_CHECKING:
@@ -137,6 +138,7 @@ class FirmwareUpdates:
             async_dispatcher_send(self.hass, signal_firmware(self.entry.entry_id, endpoint), status)
         elif isinstance(event, FirmwareUpdateFinished):
             status = event.status
+            async_fire_outcome(self.hass, self.entry.entry_id, event.endpoint, status)
             if status.phase is Phase.SUCCEEDED:
                 LOGGER.info(
                     "%s runs firmware %s now", event.endpoint, status.installed_version or "-"
