@@ -29,6 +29,7 @@ def test_a_good_file_is_previewed_then_imported(
     flow.submit()
     assert flow.step["reason"] == "credentials_imported"
     screens.capture("imported")
+    assert home_assistant.logged("[custom_components.lwm2m] Imported device credentials from")
 
 
 def test_a_bad_row_is_named_and_the_good_ones_counted(
