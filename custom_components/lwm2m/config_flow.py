@@ -42,8 +42,8 @@ from .const import (
     PORT_KEYS,
     SecurityPolicyOption,
 )
+from .engine.transport.bind_address import BindAddressError, first_taken_port
 from .options_flow import LwM2MOptionsFlow
-from .ports import BindAddressError, first_taken_port
 
 DEFAULT_SERVER_URI = f"coap://homeassistant.local:{DEFAULT_COAP_PORT}"
 DEFAULTS: dict[str, Any] = {

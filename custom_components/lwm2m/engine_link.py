@@ -35,7 +35,7 @@ from .engine.model import ObjectRegistry
 from .engine.path import Path
 from .engine.registration.record import Registration
 from .engine.server.lwm2m_server import LwM2MServer
-from .ports import server_host
+from .engine.transport.bind_address import server_host
 
 # The registration lifetime the bootstrap server writes for rows that name none.
 BOOTSTRAP_LIFETIME = 86400

@@ -24,7 +24,7 @@ from custom_components.lwm2m.engine_link import (
 
 from .conftest import ENTRY_DATA
 
-DUAL_STACK = "custom_components.lwm2m.ports.dual_stack_available"
+DUAL_STACK = "custom_components.lwm2m.engine.transport.bind_address.dual_stack_available"
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from unittest.mock import patch
 
 import pytest
 
-from custom_components.lwm2m.ports import (
+from custom_components.lwm2m.engine.transport.bind_address import (
     BindAddressError,
     dual_stack_available,
     first_taken_port,
@@ -16,7 +16,7 @@ from custom_components.lwm2m.ports import (
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
-DUAL_STACK = "custom_components.lwm2m.ports.dual_stack_available"
+DUAL_STACK = "custom_components.lwm2m.engine.transport.bind_address.dual_stack_available"
 
 
 def test_free_ports_pass() -> None:
