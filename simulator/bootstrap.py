@@ -17,14 +17,8 @@ from typing import Any
 from aiocoap import Message
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.codec import (
-    CodecError,
-    ContentFormat,
-    Link,
-    decode,
-    format_link_format,
-)
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import CodecError, ContentFormat, Link, Path
+from custom_components.lwm2m.engine.codec import decode, format_link_format
 
 from .accounts import (
     BOOTSTRAP_SERVER,

@@ -17,17 +17,22 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
 from .const import (
+    CONF_BIND_ADDRESS,
     CONF_BOOTSTRAP_PORT,
     CONF_BOOTSTRAPS_PORT,
     CONF_COAP_PORT,
     CONF_COAPS_PORT,
+    CONF_SECURITY_POLICY,
+    CONF_SERVER_URI,
     DOMAIN,
 )
 
 if TYPE_CHECKING:
-    from .bootstrap_report import BootstrapReport
+    from collections.abc import Mapping
+    from typing import Any
+
     from .data import LwM2MConfigEntry
-    from .engine_link import Engine
+    from .engine import EngineSettings, LwM2MEngine
     from .hub import LwM2MHub
 
 PLATFORMS = [
@@ -54,7 +59,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> bool:
     from .bootstrap_report import BootstrapReport
     from .data import LwM2MData
-    from .engine_link import async_create_engine
+    from .engine import CredentialStore, LwM2MEngine
     from .firmware_library import FirmwareLibrary
     from .firmware_updates import FirmwareUpdates
     from .hub import LwM2MHub
@@ -65,7 +70,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> boo
     storage = LwM2MStorage(hass)
     await storage.async_load()
     registry = await hass.async_add_executor_job(build_registry, storage.ddfs)
-    engine = await async_create_engine(hass, entry.data, registry, storage.credentials)
+    credentials = CredentialStore(storage.credentials.values())
+    engine = await LwM2MEngine.create(engine_settings(entry.data), registry, credentials)
     hub = LwM2MHub(hass, entry, storage, registry, engine)
     library = FirmwareLibrary(hass)
     await library.async_load()
@@ -75,9 +81,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> boo
         device_id=hub.device_id,
         known=lambda endpoint: endpoint in storage.credentials,
     )
+    entry.async_on_unload(engine.bootstrap.add_listener(bootstraps.handle_event))
     entry.runtime_data = LwM2MData(hub, storage, registry, firmware, bootstraps)
     hub.restore_known_devices()
-    await _async_start_servers(entry, engine, hub, bootstraps)
+    await _async_start_servers(entry, engine, hub)
     await firmware.async_start(hub.server)
     entry.async_on_unload(firmware.async_stop)  # runs first: updates are saved, then stop
     async_update_dtls_issue(hass, engine.dtls_problems())
@@ -86,15 +93,28 @@ async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> boo
     return True
 
 
-async def _async_start_servers(
-    entry: LwM2MConfigEntry, engine: Engine, hub: LwM2MHub, bootstraps: BootstrapReport
-) -> None:
+def engine_settings(data: Mapping[str, Any]) -> EngineSettings:
+    """The engine's settings from the config entry's."""
+    from .engine import EngineSettings, SecurityPolicy
+
+    return EngineSettings(
+        server_uri=data[CONF_SERVER_URI],
+        bind_address=data[CONF_BIND_ADDRESS],
+        coap_port=data[CONF_COAP_PORT],
+        coaps_port=data[CONF_COAPS_PORT],
+        bootstrap_port=data[CONF_BOOTSTRAP_PORT],
+        bootstraps_port=data[CONF_BOOTSTRAPS_PORT],
+        policy=SecurityPolicy(data[CONF_SECURITY_POLICY]),
+    )
+
+
+async def _async_start_servers(entry: LwM2MConfigEntry, engine: LwM2MEngine, hub: LwM2MHub) -> None:
     """The LwM2M server first, so bootstrapped devices find it; each stops on unload.
 
     A port that cannot be bound (another program holds it) makes Home Assistant retry
     the setup later; secure ports DTLS cannot serve here stay closed (see the repair).
     """
-    from .engine.dtls import DtlsError
+    from .engine import DtlsError
 
     try:
         await hub.async_start()
@@ -102,9 +122,6 @@ async def _async_start_servers(
         ports = (CONF_COAP_PORT, CONF_COAPS_PORT)
         raise _not_ready("server_start_failed", entry, err, ports) from err
     entry.async_on_unload(hub.async_stop)
-    if engine.bootstrap is None:
-        return
-    entry.async_on_unload(engine.bootstrap.add_listener(bootstraps.handle_event))
     try:
         await engine.bootstrap.start()
     except (OSError, DtlsError) as err:

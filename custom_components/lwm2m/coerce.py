@@ -6,8 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from .engine.model import ResourceDef, ResourceType
-from .engine.values import ObjectLink
+from .engine import ObjectLink, ResourceDef, ResourceType
 
 _TRUE = frozenset({"true", "1", "on", "yes"})
 _FALSE = frozenset({"false", "0", "off", "no"})

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from .engine.firmware.device_object import FIRMWARE, PROTOCOL_NUMBERS
-from .engine.firmware.image import uri_scheme
-from .engine.path import Path
+from .engine import PACKAGE_URI_SCHEMES, Path, uri_scheme
+
+FIRMWARE_INSTANCE = Path.of(5, 0)  # the Firmware Update object ``fwupdate`` acts on
 
 
 class Operation(StrEnum):
@@ -123,10 +123,10 @@ def _firmware_update(text: str) -> Command:
     scheme = uri_scheme(url)
     if scheme is None:
         raise CommandSyntaxError("command_fwupdate_bad_url")
-    if scheme not in PROTOCOL_NUMBERS:
+    if scheme not in PACKAGE_URI_SCHEMES:
         raise CommandSyntaxError("command_fwupdate_url_scheme", scheme=scheme)
     package = FirmwarePackage(name, version, url)
-    return Command(Operation.FIRMWARE_UPDATE, FIRMWARE, package=package)
+    return Command(Operation.FIRMWARE_UPDATE, FIRMWARE_INSTANCE, package=package)
 
 
 def _path(text: str, operation: Operation) -> Path:

@@ -42,7 +42,7 @@ from .const import (
     PORT_KEYS,
     SecurityPolicyOption,
 )
-from .engine.transport.bind_address import BindAddressError, first_taken_port
+from .engine import BindAddressError, first_taken_port
 from .options_flow import LwM2MOptionsFlow
 
 DEFAULT_SERVER_URI = f"coap://homeassistant.local:{DEFAULT_COAP_PORT}"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from homeassistant.config_entries import ConfigEntry
 
 from .bootstrap_report import BootstrapReport
-from .engine.model import ObjectRegistry
+from .engine import ObjectRegistry
 from .firmware_updates import FirmwareUpdates
 from .hub import LwM2MHub
 from .storage import LwM2MStorage

@@ -7,9 +7,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .coerce import coerce
-from .engine.model import ResourceDef
-from .engine.path import Path
-from .engine.registration.record import announced_version
+from .engine import Path, ResourceDef, announced_version
 from .errors import engine_errors, validation_error
 from .json_values import to_response
 from .targets import object_definition

@@ -6,8 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .engine.path import Path
-from .engine.registration.record import Registration
+from .engine import Path, Registration
 from .json_values import from_stored, to_stored
 from .storage import KnownDevice
 

@@ -20,7 +20,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
 from .data import LwM2MConfigEntry
-from .engine.path import Path
+from .engine import Path
 from .entity import LwM2MEntity, async_setup_platform_entities
 
 PARALLEL_UPDATES = 0

@@ -11,7 +11,7 @@ from homeassistant.helpers import device_registry as dr
 from .const import DOMAIN
 from .data import LwM2MConfigEntry
 from .device_state import DeviceState
-from .engine_link import Engine
+from .engine import LwM2MEngine
 from .json_values import to_response
 
 TO_REDACT = {
@@ -39,7 +39,7 @@ def _device(state: DeviceState, credentials: dict[str, Any] | None) -> dict[str,
     }
 
 
-def _servers(engine: Engine) -> dict[str, Any]:
+def _servers(engine: LwM2MEngine) -> dict[str, Any]:
     """The ports each server serves, and why a secure one is closed."""
     servers: dict[str, Any] = {
         "bind_host": engine.host,
@@ -49,12 +49,11 @@ def _servers(engine: Engine) -> dict[str, Any]:
             "dtls_unavailable_reason": engine.server.dtls_unavailable_reason,
         },
     }
-    if engine.bootstrap is not None:
-        servers["bootstrap"] = {
-            "port": engine.bootstrap.port,
-            "secure_port": engine.bootstrap.secure_port,
-            "dtls_unavailable_reason": engine.bootstrap.dtls_unavailable_reason,
-        }
+    servers["bootstrap"] = {
+        "port": engine.bootstrap.port,
+        "secure_port": engine.bootstrap.secure_port,
+        "dtls_unavailable_reason": engine.bootstrap.dtls_unavailable_reason,
+    }
     return servers
 
 

@@ -15,7 +15,7 @@ from homeassistant.helpers.entity_platform import AddEntitiesCallback
 from . import device_requests
 from .const import DOMAIN
 from .data import LwM2MConfigEntry
-from .engine.path import Path
+from .engine import Path
 from .hub import LwM2MHub
 from .mapping import Role
 from .signals import (

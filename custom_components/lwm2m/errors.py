@@ -8,15 +8,15 @@ from contextlib import contextmanager
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
 from .const import DOMAIN
-from .engine.errors import (
+from .engine import (
     DeviceNotRegisteredError,
     InvalidResponseError,
     LwM2MError,
+    Path,
     QueueFullError,
     RequestFailedError,
     RequestTimeoutError,
 )
-from .engine.path import Path
 
 
 def validation_error(translation_key: str, **placeholders: str) -> ServiceValidationError:

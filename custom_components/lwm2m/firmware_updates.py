@@ -18,14 +18,18 @@ from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.storage import Store
 
 from .const import DOMAIN, LOGGER
-from .engine.errors import DeviceNotRegisteredError
-from .engine.events import FirmwareProgress, FirmwareUpdateFinished, LwM2MEvent
-from .engine.firmware.updater import (
+from .engine import (
     DeliveryMethod,
+    DeviceNotRegisteredError,
     ExternalImage,
     FirmwareImage,
+    FirmwareProgress,
     FirmwareStatus,
+    FirmwareUpdateFinished,
+    FirmwareUpdater,
     ImageSource,
+    LwM2MEvent,
+    LwM2MServer,
     Phase,
     UpdateInProgressError,
     UpdateNotCancellableError,
@@ -37,7 +41,6 @@ from .signals import signal_firmware, signal_firmware_images
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
 
-    from .engine_link import FirmwareAPI, ServerAPI
 
 STATE_STORAGE_VERSION = 1
 
@@ -57,7 +60,7 @@ class FirmwareUpdates:
         hass: HomeAssistant,
         entry: ConfigEntry[Any],
         library: FirmwareLibrary,
-        updater: FirmwareAPI | None,
+        updater: FirmwareUpdater | None,
     ) -> None:
         self.hass = hass
         self.entry = entry
@@ -74,7 +77,7 @@ class FirmwareUpdates:
 
     # Lifecycle
 
-    async def async_start(self, server: ServerAPI) -> None:
+    async def async_start(self, server: LwM2MServer) -> None:
         """Listen to the server's firmware events, then resume what the last run left."""
         self.entry.async_on_unload(server.add_listener(self.handle_event))
         if self.updater is None:
@@ -148,7 +151,7 @@ class FirmwareUpdates:
     def status(self, endpoint: str) -> FirmwareStatus:
         return FirmwareStatus() if self.updater is None else self.updater.status(endpoint)
 
-    def _updater(self) -> FirmwareAPI:
+    def _updater(self) -> FirmwareUpdater:
         if self.updater is None:
             raise device_error("firmware_unavailable")
         return self.updater

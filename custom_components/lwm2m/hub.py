@@ -30,25 +30,28 @@ from .const import (
 from .device_info import IDENTITY_PATHS, registry_fields
 from .device_lookup import endpoint_device
 from .device_state import DeviceState, registration_summary
-from .engine.credentials.csv_import import DeviceCredentials, SecurityMode
-from .engine.errors import LwM2MError, RequestTimeoutError
-from .engine.events import (
+from .engine import (
     Asleep,
     Awake,
     Deregistered,
+    DeviceCredentials,
     Expired,
     FirmwareUpdateFinished,
+    LwM2MEngine,
+    LwM2MError,
     LwM2MEvent,
+    LwM2MServer,
     NotificationReceived,
+    ObjectRegistry,
+    Path,
     QueueChanged,
     Registered,
+    Registration,
+    RequestTimeoutError,
+    SecurityMode,
     SendReceived,
     Updated,
 )
-from .engine.model import ObjectRegistry
-from .engine.path import Path
-from .engine.registration.record import Registration
-from .engine_link import Engine, ServerAPI
 from .mapping import Observation
 from .signals import (
     signal_availability,
@@ -83,7 +86,7 @@ class LwM2MHub:
         entry: ConfigEntry[Any],
         storage: LwM2MStorage,
         registry: ObjectRegistry,
-        engine: Engine,
+        engine: LwM2MEngine,
     ) -> None:
         self.hass = hass
         self.entry = entry
@@ -102,7 +105,7 @@ class LwM2MHub:
         storage.before_devices_save = self._write_back
 
     @property
-    def server(self) -> ServerAPI:
+    def server(self) -> LwM2MServer:
         return self.engine.server
 
     # Lifecycle
@@ -394,8 +397,11 @@ class LwM2MHub:
             self._refresh_targets(endpoint)
             await self.async_update_observations(endpoint)
 
-    def set_credentials(self, credentials: Mapping[str, DeviceCredentials]) -> None:
-        self.engine.set_credentials(credentials)
+    async def async_set_credentials(self, credentials: Mapping[str, DeviceCredentials]) -> None:
+        """The one way credentials change: saved, handed to both servers, devices renamed."""
+        self.storage.credentials = dict(credentials)
+        await self.storage.async_save_credentials()
+        self.engine.credentials.set_all(credentials.values())
         for endpoint in credentials:
             if endpoint in self.devices:
                 self._ensure_device(self.devices[endpoint])
@@ -407,9 +413,8 @@ class LwM2MHub:
         """
         self.server.accept_pending(endpoint)
         if endpoint not in self.storage.credentials:
-            self.storage.credentials[endpoint] = DeviceCredentials(endpoint, SecurityMode.NO_SEC)
-            await self.storage.async_save_credentials()
-            self.set_credentials(self.storage.credentials)
+            accepted = DeviceCredentials(endpoint, SecurityMode.NO_SEC)
+            await self.async_set_credentials({**self.storage.credentials, endpoint: accepted})
 
     def reject_pending(self, endpoint: str) -> None:
         self.server.reject_pending(endpoint)

@@ -66,7 +66,7 @@ from homeassistant.const import (
 )
 
 from .alarms import AlarmSettings
-from .engine.model import ObjectDef, Operations, ResourceDef, ResourceType
+from .engine import ObjectDef, Operations, ResourceDef, ResourceType
 from .protocols import (
     PROTECTED_OBJECTS,
     EventSettings,

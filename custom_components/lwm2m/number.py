@@ -8,7 +8,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
 from .data import LwM2MConfigEntry
-from .engine.model import ResourceType
+from .engine import ResourceType
 from .entity import LwM2MEntity, async_setup_platform_entities
 from .hub import LwM2MHub
 from .targets import EntityTarget

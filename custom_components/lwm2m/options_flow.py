@@ -15,14 +15,16 @@ from homeassistant.helpers.selector import (
     SelectSelectorMode,
 )
 
-from .engine.credentials.csv_import import (
+from .engine import (
     CredentialsCSVError,
+    DDFError,
     DeviceCredentials,
     ImportSummary,
+    LwM2MError,
+    ObjectDef,
     merge_credentials,
+    parse_ddf,
 )
-from .engine.errors import LwM2MError
-from .engine.model import DDFError, ObjectDef, parse_ddf
 from .firmware_flow import FirmwareSteps
 from .protocol_transfer_flow import TransferSteps
 from .rules_flow import RulesSteps
@@ -113,10 +115,7 @@ class LwM2MOptionsFlow(RulesSteps, TransferSteps, FirmwareSteps):
                 description_placeholders=self._preview_placeholders(),
             )
         if user_input is not None:
-            storage = self._data.storage
-            storage.credentials = self._merged
-            await storage.async_save_credentials()
-            self._data.hub.set_credentials(self._merged)
+            await self._data.hub.async_set_credentials(self._merged)
             return self.async_abort(
                 reason="credentials_imported", description_placeholders=self._preview_placeholders()
             )

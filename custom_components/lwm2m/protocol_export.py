@@ -8,7 +8,7 @@ from typing import Any
 
 from homeassistant.util import dt as dt_util
 
-from .engine.model import ObjectRegistry
+from .engine import ObjectRegistry
 from .protocol_file import export_document, export_text
 from .protocols import DeviceProtocols
 

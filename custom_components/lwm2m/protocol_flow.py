@@ -15,7 +15,7 @@ from homeassistant.helpers.selector import (
 )
 
 from . import protocol_form as form
-from .engine.model import ObjectDef, ResourceDef
+from .engine import ObjectDef, ResourceDef
 from .functions_form import FunctionsFormError, functions_schema, settings_from_input
 from .options_base import LwM2MOptionsBase, dropdown, multi_select, searchable
 from .protocols import ObjectProtocol, ResourceSettings

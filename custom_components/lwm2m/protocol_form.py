@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from .engine.model import ObjectDef, ObjectRegistry
+from .engine import ObjectDef, ObjectRegistry
 from .mapping import describe, find_rule
 from .protocols import PROTECTED_OBJECTS, ObjectProtocol, ResourceSettings
 

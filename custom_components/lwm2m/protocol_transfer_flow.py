@@ -11,7 +11,7 @@ from homeassistant.config_entries import ConfigFlowResult
 from homeassistant.helpers.selector import FileSelector, FileSelectorConfig
 from homeassistant.util import dt as dt_util
 
-from .engine.model import ObjectRegistry
+from .engine import ObjectRegistry
 from .options_base import LwM2MOptionsBase
 from .protocol_export import EXPORT_FOLDER, protocols_document, write_export
 from .protocol_file import ProtocolFileError, merged, parse_document, preview

@@ -8,7 +8,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 
 from .const import DOMAIN
-from .engine_link import DtlsProblem
+from .engine import DtlsProblem
 
 DTLS_UNAVAILABLE = "dtls_unavailable"
 

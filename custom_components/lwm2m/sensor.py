@@ -11,7 +11,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
 from .data import LwM2MConfigEntry
-from .engine.values import parse_measurement
+from .engine import parse_measurement
 from .entity import LwM2MEntity, async_setup_platform_entities
 from .hub import LwM2MHub
 from .targets import EntityTarget

@@ -13,7 +13,7 @@ from homeassistant.helpers import device_registry as dr
 from . import device_requests as requests
 from .commands import Command, CommandSyntaxError, Operation, parse_command
 from .const import ATTR_DEVICE_ID, ATTR_ENDPOINT, DOMAIN
-from .engine.path import Path
+from .engine import Path
 from .errors import validation_error
 from .firmware_command import async_fwupdate
 from .firmware_updates import FirmwareUpdates

@@ -6,9 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .engine.model import ObjectDef, ObjectRegistry
-from .engine.path import Path
-from .engine.registration.record import announced_version
+from .engine import ObjectDef, ObjectRegistry, Path, announced_version
 from .mapping import EntitySpec, Observation, Role, describe_object, observations
 from .protocols import DeviceProtocols
 

@@ -26,8 +26,7 @@ from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
 from .data import LwM2MConfigEntry
 from .device_info import FIRMWARE_VERSION, MODEL
-from .engine.firmware.updater import FirmwareStatus, Phase
-from .engine.path import Path
+from .engine import FirmwareStatus, Path, Phase
 from .entity import LwM2MEntity, async_setup_platform_entities
 from .errors import device_error, validation_error
 from .firmware_library import StoredImage

@@ -21,8 +21,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from .engine.path import Path
-from .engine.values import ObjectLink, parse_measurement
+from .engine import ObjectLink, Path, parse_measurement
 
 
 class RuleType(StrEnum):

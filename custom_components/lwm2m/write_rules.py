@@ -6,8 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .const import LOGGER
-from .engine.errors import LwM2MError
-from .engine.path import Path
+from .engine import LwM2MError, Path
 from .errors import validation_error
 from .json_values import to_response
 from .protocols import PROTECTED_OBJECTS

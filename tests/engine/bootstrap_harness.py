@@ -13,11 +13,14 @@ from typing import Any
 
 import pytest
 
-from custom_components.lwm2m.engine.bootstrap.server import BootstrapServer
-from custom_components.lwm2m.engine.credentials.csv_import import parse_credentials_csv
-from custom_components.lwm2m.engine.credentials.store import CredentialStore, SecurityPolicy
+from custom_components.lwm2m.engine import (
+    BootstrapServer,
+    CredentialStore,
+    LwM2MServer,
+    SecurityPolicy,
+    parse_credentials_csv,
+)
 from custom_components.lwm2m.engine.dtls import dtls_status
-from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
 from simulator import SimulatedDevice
 
 from .server_harness import REGISTRY, EventLog, make_server

@@ -12,9 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from custom_components.lwm2m.engine import CodecError, ContentFormat, ObjectLink, Path
 from custom_components.lwm2m.engine.codec import (
-    CodecError,
-    ContentFormat,
     TimedValue,
     decode,
     decode_paths,
@@ -24,8 +23,6 @@ from custom_components.lwm2m.engine.codec import (
     encode_timestamped,
     parse_link_format,
 )
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.values import ObjectLink
 from tests.engine.codec_models import MODEL, TYPES_OBJECT_ID
 
 F = ContentFormat

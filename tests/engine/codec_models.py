@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from custom_components.lwm2m.engine.model.types import (
-    ObjectDef,
-    Operations,
-    ResourceDef,
-    ResourceType,
-)
+from custom_components.lwm2m.engine import ObjectDef, Operations, ResourceDef, ResourceType
 
 R, RW, E = Operations.R, Operations.R | Operations.W, Operations.E
 T = ResourceType

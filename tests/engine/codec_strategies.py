@@ -7,10 +7,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from custom_components.lwm2m.engine.codec import ContentFormat
-from custom_components.lwm2m.engine.model.types import ResourceType
-from custom_components.lwm2m.engine.path import MAX_ID, Path
-from custom_components.lwm2m.engine.values import ObjectLink
+from custom_components.lwm2m.engine import ContentFormat, ObjectLink, Path, ResourceType
+from custom_components.lwm2m.engine.path import MAX_ID
 from tests.engine.codec_models import (
     TYPES_OBJECT_ID,
     VALUE_TYPES,

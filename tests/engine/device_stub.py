@@ -7,8 +7,8 @@ from typing import Any
 import aiocoap
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.codec import ContentFormat, encode
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import ContentFormat, Path
+from custom_components.lwm2m.engine.codec import encode
 
 from .raw_peer import RawPeer
 from .server_harness import REGISTRY

@@ -8,8 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from custom_components.lwm2m.engine.events import BootstrapFailed, BootstrapFinished
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import BootstrapFailed, BootstrapFinished, Path
 from simulator import BootstrapError
 from tests.tinydtls import requires_tinydtls
 

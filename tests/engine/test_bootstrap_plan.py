@@ -4,6 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from custom_components.lwm2m.engine import (
+    BindingMode,
+    ContentFormat,
+    DeviceCredentials,
+    Path,
+    SecurityMode,
+)
 from custom_components.lwm2m.engine.bootstrap.layout import (
     ClientLayout,
     first_free,
@@ -22,13 +29,7 @@ from custom_components.lwm2m.engine.bootstrap.request import (
     parse_bootstrap_request,
 )
 from custom_components.lwm2m.engine.bootstrap.sequence import RetryPolicy
-from custom_components.lwm2m.engine.codec import ContentFormat, parse_link_format
-from custom_components.lwm2m.engine.credentials.records import (
-    BindingMode,
-    DeviceCredentials,
-    SecurityMode,
-)
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine.codec import parse_link_format
 
 PSK_ROW = DeviceCredentials(
     endpoint="ep",

@@ -12,17 +12,19 @@ import aiocoap
 import pytest
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.bootstrap import sequence as bootstrap_sequence
-from custom_components.lwm2m.engine.bootstrap.server import BootstrapServer, _local_uri
-from custom_components.lwm2m.engine.clock import ManualClock, Timer
-from custom_components.lwm2m.engine.codec import ContentFormat
-from custom_components.lwm2m.engine.credentials.records import DeviceCredentials, SecurityMode
-from custom_components.lwm2m.engine.credentials.store import CredentialStore
-from custom_components.lwm2m.engine.events import (
+from custom_components.lwm2m.engine import (
     BootstrapFailed,
     BootstrapFinished,
+    BootstrapServer,
+    ContentFormat,
+    CredentialStore,
+    DeviceCredentials,
     LwM2MEvent,
+    SecurityMode,
 )
+from custom_components.lwm2m.engine.bootstrap import sequence as bootstrap_sequence
+from custom_components.lwm2m.engine.bootstrap.server import _local_uri
+from custom_components.lwm2m.engine.clock import ManualClock, Timer
 from simulator import BootstrapError, SimulatedDevice
 from simulator.records import RequestRecord
 from simulator.transport import open_context

@@ -10,12 +10,7 @@ from dataclasses import replace
 
 import pytest
 
-from custom_components.lwm2m.engine.events import (
-    BootstrapFinished,
-    BootstrapStarted,
-    Registered,
-)
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import BootstrapFinished, BootstrapStarted, Path, Registered
 from simulator import Quirks
 from tests.tinydtls import requires_tinydtls
 

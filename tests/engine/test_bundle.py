@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from custom_components.lwm2m.engine.model import ObjectDef, Operations, ResourceDef, ResourceType
+from custom_components.lwm2m.engine import ObjectDef, Operations, ResourceDef, ResourceType
 from custom_components.lwm2m.engine.model.bundle import FORMAT, dump_bundle, load_bundle
 from custom_components.lwm2m.engine.model.range_enumeration import parse_range_enumeration
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.lwm2m.engine.codec.base import CodecError
+from custom_components.lwm2m.engine import CodecError, ObjectLink, Path, ResourceType
 from custom_components.lwm2m.engine.codec.conversion import (
     datetime_to_seconds,
     decode_utf8,
@@ -19,9 +19,6 @@ from custom_components.lwm2m.engine.codec.conversion import (
     value_type,
 )
 from custom_components.lwm2m.engine.codec.entries import prepare
-from custom_components.lwm2m.engine.model.types import ResourceType
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.values import ObjectLink
 from tests.engine.codec_models import EMPTY_MODEL, MODEL, TYPES_OBJECT_ID
 
 T = ResourceType

@@ -6,11 +6,9 @@ from typing import Any
 
 import pytest
 
-from custom_components.lwm2m.engine import codec
+from custom_components.lwm2m.engine import CodecError, ContentFormat, Path, codec
 from custom_components.lwm2m.engine.codec import (
     SUPPORTED_FORMATS,
-    CodecError,
-    ContentFormat,
     TimedValue,
     decode,
     decode_paths,
@@ -19,7 +17,6 @@ from custom_components.lwm2m.engine.codec import (
     encode_paths,
     encode_timestamped,
 )
-from custom_components.lwm2m.engine.path import Path
 from tests.engine.codec_models import MODEL
 
 BATTERY = Path.of(3, 0, 9)

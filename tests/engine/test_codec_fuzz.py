@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from custom_components.lwm2m.engine.codec import CodecError
+from custom_components.lwm2m.engine import CodecError
 from tests.engine.codec_fuzzing import REQUEST_PATHS, FuzzTarget, fuzz_targets, run
 
 TARGETS = fuzz_targets()

@@ -6,16 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from custom_components.lwm2m.engine import CodecError, ContentFormat, Link, Path
 from custom_components.lwm2m.engine.codec import (
-    CodecError,
-    ContentFormat,
-    Link,
     decode,
     encode,
     format_link_format,
     parse_link_format,
 )
-from custom_components.lwm2m.engine.path import Path
 from tests.engine.codec_models import MODEL
 
 LINKS = ContentFormat.LINK_FORMAT

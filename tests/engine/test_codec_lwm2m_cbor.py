@@ -8,16 +8,8 @@ from typing import Any
 import cbor2
 import pytest
 
-from custom_components.lwm2m.engine.codec import (
-    CodecError,
-    ContentFormat,
-    decode,
-    decode_paths,
-    encode,
-    encode_paths,
-)
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.values import ObjectLink
+from custom_components.lwm2m.engine import CodecError, ContentFormat, ObjectLink, Path
+from custom_components.lwm2m.engine.codec import decode, decode_paths, encode, encode_paths
 from tests.engine.codec_models import EMPTY_MODEL, MODEL, TYPES_OBJECT_ID
 
 CBOR = ContentFormat.LWM2M_CBOR

@@ -8,16 +8,8 @@ from typing import Any
 
 import pytest
 
-from custom_components.lwm2m.engine.codec import (
-    CodecError,
-    ContentFormat,
-    TimedValue,
-    decode,
-    decode_timestamped,
-    encode,
-)
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.values import ObjectLink
+from custom_components.lwm2m.engine import CodecError, ContentFormat, ObjectLink, Path
+from custom_components.lwm2m.engine.codec import TimedValue, decode, decode_timestamped, encode
 from tests.engine.codec_models import EMPTY_MODEL, MODEL, TYPES_OBJECT_ID
 
 JSON = ContentFormat.LWM2M_JSON

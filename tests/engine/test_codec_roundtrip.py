@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from custom_components.lwm2m.engine import ContentFormat, Path, ResourceType
 from custom_components.lwm2m.engine.codec import (
-    ContentFormat,
     TimedValue,
     decode,
     decode_paths,
@@ -18,8 +18,6 @@ from custom_components.lwm2m.engine.codec import (
     encode_paths,
     encode_timestamped,
 )
-from custom_components.lwm2m.engine.model.types import ResourceType
-from custom_components.lwm2m.engine.path import Path
 from tests.engine.codec_models import (
     MODEL,
     TYPES_OBJECT_ID,

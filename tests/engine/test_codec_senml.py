@@ -10,9 +10,8 @@ from typing import Any
 import cbor2
 import pytest
 
+from custom_components.lwm2m.engine import CodecError, ContentFormat, ObjectLink, Path
 from custom_components.lwm2m.engine.codec import (
-    CodecError,
-    ContentFormat,
     TimedValue,
     decode,
     decode_paths,
@@ -22,8 +21,6 @@ from custom_components.lwm2m.engine.codec import (
     encode_timestamped,
 )
 from custom_components.lwm2m.engine.codec.senml_cbor import LABELS
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.values import ObjectLink
 from tests.engine.codec_models import EMPTY_MODEL, MODEL, TYPES_OBJECT_ID
 
 JSON = ContentFormat.SENML_JSON

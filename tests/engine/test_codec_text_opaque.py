@@ -6,9 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from custom_components.lwm2m.engine.codec import CodecError, ContentFormat, decode, encode
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.values import ObjectLink
+from custom_components.lwm2m.engine import CodecError, ContentFormat, ObjectLink, Path
+from custom_components.lwm2m.engine.codec import decode, encode
 from tests.engine.codec_models import EMPTY_MODEL, MODEL, TYPES_OBJECT_ID
 
 TEXT = ContentFormat.TEXT

@@ -7,10 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from custom_components.lwm2m.engine.codec import CodecError, ContentFormat, decode, encode
+from custom_components.lwm2m.engine import CodecError, ContentFormat, ObjectLink, Path
+from custom_components.lwm2m.engine.codec import decode, encode
 from custom_components.lwm2m.engine.codec.tlv import Kind, frame, parse_tlvs
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.values import ObjectLink
 from tests.engine.codec_models import EMPTY_MODEL, MODEL, TYPES_OBJECT_ID
 
 TLV = ContentFormat.TLV

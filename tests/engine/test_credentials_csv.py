@@ -10,9 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from custom_components.lwm2m.engine.credentials.cells import DEFAULT_DISABLE_TIMEOUT
-from custom_components.lwm2m.engine.credentials.columns import Column, header_key, match_column
-from custom_components.lwm2m.engine.credentials.csv_import import (
+from custom_components.lwm2m.engine import (
     BindingMode,
     CredentialsCSVError,
     CredentialsProblem,
@@ -20,6 +18,8 @@ from custom_components.lwm2m.engine.credentials.csv_import import (
     SecurityMode,
     parse_credentials_csv,
 )
+from custom_components.lwm2m.engine.credentials.cells import DEFAULT_DISABLE_TIMEOUT
+from custom_components.lwm2m.engine.credentials.columns import Column, header_key, match_column
 
 NO_SEC_FILE = """\
 ID,IDTYPE,CREDENTIALS,NAME,TYPE,SHELL,com_cumulocity_model_Agent,endpoint id,lwm2m server url,\

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.lwm2m.engine.model import (
+from custom_components.lwm2m.engine import (
     DDFError,
     ObjectDef,
     Operations,

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from custom_components.lwm2m.engine.model import DDFError, parse_ddf
+from custom_components.lwm2m.engine import DDFError, parse_ddf
 from custom_components.lwm2m.engine.model.safe_xml import hardened_parser
 from tests.engine.ddf_builder import ddf, item, obj
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from custom_components.lwm2m.engine.model import ResourceType, ValueRange
+from custom_components.lwm2m.engine import ResourceType, ValueRange
 from custom_components.lwm2m.engine.model.range_enumeration import (
     parse_range_enumeration,
     tidy_range_text,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.lwm2m.engine.model import (
+from custom_components.lwm2m.engine import (
     DDFError,
     ObjectDef,
     ObjectLookup,

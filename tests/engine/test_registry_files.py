@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from custom_components.lwm2m.engine.model import ObjectRegistry, parse_ddf
+from custom_components.lwm2m.engine import ObjectRegistry, parse_ddf
 from tests.conftest import SHARED_REGISTRY
 from tests.engine.test_generate_model import generate_model
 

@@ -7,13 +7,16 @@ import sys
 
 import pytest
 
-from custom_components.lwm2m.engine.bootstrap.server import BootstrapServer
-from custom_components.lwm2m.engine.credentials.csv_import import parse_credentials_csv
-from custom_components.lwm2m.engine.credentials.store import CredentialStore, SecurityPolicy
+from custom_components.lwm2m.engine import (
+    BootstrapFinished,
+    BootstrapServer,
+    CredentialStore,
+    LwM2MServer,
+    Path,
+    SecurityPolicy,
+    parse_credentials_csv,
+)
 from custom_components.lwm2m.engine.dtls import DtlsBindError, dtls_status
-from custom_components.lwm2m.engine.events import BootstrapFinished
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
 from simulator import SimulatedDevice
 
 from .bootstrap_harness import NO_SEC_CSV, PSK_CSV, start_stack, stop_stack

@@ -9,10 +9,13 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from custom_components.lwm2m.engine.credentials.csv_import import parse_credentials_csv
-from custom_components.lwm2m.engine.credentials.store import CredentialStore, SecurityPolicy
+from custom_components.lwm2m.engine import (
+    CredentialStore,
+    LwM2MServer,
+    SecurityPolicy,
+    parse_credentials_csv,
+)
 from custom_components.lwm2m.engine.dtls import DtlsEndpoint, dtls_status
-from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
 
 from .server_harness import make_server
 

@@ -10,11 +10,15 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from custom_components.lwm2m.engine.credentials.records import DeviceCredentials, SecurityMode
-from custom_components.lwm2m.engine.credentials.store import CredentialStore, SecurityPolicy
+from custom_components.lwm2m.engine import (
+    CredentialStore,
+    DeviceCredentials,
+    LwM2MServer,
+    Path,
+    SecurityMode,
+    SecurityPolicy,
+)
 from custom_components.lwm2m.engine.dtls import create_dtls_context, dtls_status
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
 
 from .server_harness import make_server
 

@@ -11,16 +11,17 @@ import aiocoap
 import pytest
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.clock import ManualClock
-from custom_components.lwm2m.engine.codec import ContentFormat
-from custom_components.lwm2m.engine.errors import (
+from custom_components.lwm2m.engine import (
+    ContentFormat,
     InvalidResponseError,
     LwM2MError,
+    LwM2MServer,
+    NotificationReceived,
+    Path,
     RequestFailedError,
+    Updated,
 )
-from custom_components.lwm2m.engine.events import NotificationReceived, Updated
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
+from custom_components.lwm2m.engine.clock import ManualClock
 from custom_components.lwm2m.engine.transport.udp import (
     abandon_exchange,
     bound_port,

@@ -8,10 +8,8 @@ import aiocoap
 import pytest
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.codec import ContentFormat, decode_paths, encode
-from custom_components.lwm2m.engine.events import NotificationReceived
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
+from custom_components.lwm2m.engine import ContentFormat, LwM2MServer, NotificationReceived, Path
+from custom_components.lwm2m.engine.codec import decode_paths, encode
 
 from .device_stub import answer_reads, register
 from .raw_peer import RawPeer

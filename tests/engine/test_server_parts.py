@@ -9,13 +9,18 @@ from datetime import UTC, datetime
 
 import pytest
 
+from custom_components.lwm2m.engine import (
+    CodecError,
+    ContentFormat,
+    ObjectLink,
+    ObjectRegistry,
+    Path,
+    QueueFullError,
+)
 from custom_components.lwm2m.engine.clock import LoopClock, ManualClock
-from custom_components.lwm2m.engine.codec import CodecError, ContentFormat, TimedValue
-from custom_components.lwm2m.engine.errors import QueueFullError
+from custom_components.lwm2m.engine.codec import TimedValue
 from custom_components.lwm2m.engine.log_once import LogOnce, OncePerKindFilter
-from custom_components.lwm2m.engine.model import ObjectRegistry
 from custom_components.lwm2m.engine.model.device_model import DeviceModel
-from custom_components.lwm2m.engine.path import Path
 from custom_components.lwm2m.engine.registration.request import (
     BadRegistrationError,
     parse_links,
@@ -34,7 +39,6 @@ from custom_components.lwm2m.engine.requests.payloads import (
 from custom_components.lwm2m.engine.requests.request import DeviceRequest, Operation
 from custom_components.lwm2m.engine.server.presence import Presence
 from custom_components.lwm2m.engine.server.queue import QueuedRequest, RequestQueue
-from custom_components.lwm2m.engine.values import ObjectLink
 
 REGISTRY = ObjectRegistry.default()
 

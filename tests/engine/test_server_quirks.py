@@ -8,9 +8,8 @@ import aiocoap
 import pytest
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.codec import ContentFormat, encode
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
+from custom_components.lwm2m.engine import ContentFormat, LwM2MServer, Path
+from custom_components.lwm2m.engine.codec import encode
 
 from .device_stub import DEVICE_VALUES, content, register, request_path
 from .raw_peer import RawPeer

@@ -10,15 +10,15 @@ from collections.abc import AsyncIterator
 import pytest
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.clock import ManualClock
-from custom_components.lwm2m.engine.events import (
+from custom_components.lwm2m.engine import (
     Deregistered,
     Expired,
+    LwM2MServer,
+    Path,
     Registered,
     Updated,
 )
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
+from custom_components.lwm2m.engine.clock import ManualClock
 
 from .raw_peer import RawPeer
 from .server_harness import (

@@ -9,20 +9,16 @@ import aiocoap
 import pytest
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.codec import (
+from custom_components.lwm2m.engine import (
     ContentFormat,
-    decode,
-    decode_paths,
-    encode,
-)
-from custom_components.lwm2m.engine.errors import (
     DeviceNotRegisteredError,
     InvalidResponseError,
+    LwM2MServer,
+    Path,
     RequestFailedError,
     RequestTimeoutError,
 )
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
+from custom_components.lwm2m.engine.codec import decode, decode_paths, encode
 
 from .device_stub import DEVICE_VALUES, answer_reads, content, register, request_path
 from .raw_peer import RawPeer

@@ -7,16 +7,20 @@ from collections.abc import AsyncIterator
 import pytest
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.credentials.records import DeviceCredentials, SecurityMode
-from custom_components.lwm2m.engine.credentials.store import (
+from custom_components.lwm2m.engine import (
     CredentialStore,
+    Deregistered,
+    DeviceCredentials,
+    DeviceNotRegisteredError,
+    DevicePendingError,
+    LwM2MServer,
+    Path,
+    Registered,
+    SecurityMode,
     SecurityPolicy,
-    admit,
+    Updated,
 )
-from custom_components.lwm2m.engine.errors import DeviceNotRegisteredError, DevicePendingError
-from custom_components.lwm2m.engine.events import Deregistered, Registered, Updated
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
+from custom_components.lwm2m.engine.registration.admission import admit
 
 from .device_stub import DEVICE_VALUES, answer_reads
 from .raw_peer import RawPeer

@@ -8,10 +8,8 @@ import cbor2
 import pytest
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.codec import ContentFormat, TimedValue, encode
-from custom_components.lwm2m.engine.events import SendReceived
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
+from custom_components.lwm2m.engine import ContentFormat, LwM2MServer, Path, SendReceived
+from custom_components.lwm2m.engine.codec import TimedValue, encode
 
 from .device_stub import register
 from .raw_peer import RawPeer

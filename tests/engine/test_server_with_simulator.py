@@ -8,16 +8,16 @@ from typing import Any
 
 import pytest
 
-from custom_components.lwm2m.engine.clock import ManualClock
-from custom_components.lwm2m.engine.codec import ContentFormat
-from custom_components.lwm2m.engine.events import (
+from custom_components.lwm2m.engine import (
     Awake,
+    ContentFormat,
+    LwM2MServer,
     NotificationReceived,
+    Path,
     Registered,
     SendReceived,
 )
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
+from custom_components.lwm2m.engine.clock import ManualClock
 from simulator import Quirks, SimulatedDevice
 
 from .server_harness import EventLog

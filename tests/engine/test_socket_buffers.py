@@ -6,10 +6,7 @@ import os
 import socket
 
 from custom_components.lwm2m.engine.dtls.binding import open_udp_socket
-from custom_components.lwm2m.engine.socket_buffers import (
-    RECEIVE_BUFFER,
-    enlarge_receive_buffer,
-)
+from custom_components.lwm2m.engine.socket_buffers import RECEIVE_BUFFER, enlarge_receive_buffer
 from custom_components.lwm2m.engine.transport.udp import bind_udp
 
 

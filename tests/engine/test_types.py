@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.lwm2m.engine.model import ObjectDef, Operations, ResourceDef, ResourceType
+from custom_components.lwm2m.engine import ObjectDef, Operations, ResourceDef, ResourceType
 
 
 @pytest.mark.parametrize(

@@ -7,18 +7,19 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from custom_components.lwm2m.engine.codec import Link
-from custom_components.lwm2m.engine.errors import DeviceNotRegisteredError, LwM2MError
-from custom_components.lwm2m.engine.events import (
+from custom_components.lwm2m.engine import (
     Deregistered,
+    DeviceNotRegisteredError,
     Expired,
+    Link,
+    LwM2MError,
     LwM2MEvent,
     NotificationReceived,
+    Path,
     Registered,
+    Registration,
     Updated,
 )
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.registration.record import Registration
 
 
 @dataclass

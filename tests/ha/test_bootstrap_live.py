@@ -39,10 +39,13 @@ from custom_components.lwm2m.diagnostics import (
     async_get_config_entry_diagnostics,
     async_get_device_diagnostics,
 )
-from custom_components.lwm2m.engine.bootstrap.server import BootstrapServer
-from custom_components.lwm2m.engine.credentials.csv_import import DeviceCredentials, SecurityMode
+from custom_components.lwm2m.engine import (
+    BootstrapServer,
+    DeviceCredentials,
+    LwM2MServer,
+    SecurityMode,
+)
 from custom_components.lwm2m.engine.dtls import DtlsStatus, dtls_status
-from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
 from custom_components.lwm2m.engine.transport.bind_address import dual_stack_available
 from simulator import BootstrapError, SimulatedDevice
 from tests.tinydtls import requires_tinydtls

@@ -19,7 +19,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.lwm2m.const import CONF_COAP_PORT
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import Path
 from custom_components.lwm2m.firmware_library import FirmwareLibrary
 from simulator import SimulatedDevice
 

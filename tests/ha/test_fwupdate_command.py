@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from custom_components.lwm2m.commands import FirmwarePackage, Operation, parse_command
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import Path
 
 URL = "coap://192.0.2.1:5683/fw/demo.bin"
 

@@ -10,8 +10,13 @@ from homeassistant.components.sensor import DEVICE_CLASS_UNITS, SensorDeviceClas
 from homeassistant.const import EntityCategory, Platform
 
 from custom_components.lwm2m import units as lwm2m_units
-from custom_components.lwm2m.engine.model import ObjectRegistry, ResourceDef, ResourceType
-from custom_components.lwm2m.engine.model.types import ObjectDef, Operations
+from custom_components.lwm2m.engine import (
+    ObjectDef,
+    ObjectRegistry,
+    Operations,
+    ResourceDef,
+    ResourceType,
+)
 from custom_components.lwm2m.mapping import (
     RULES,
     Role,

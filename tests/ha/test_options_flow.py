@@ -11,8 +11,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.lwm2m.engine.errors import LwM2MError
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import LwM2MError, Path
 from custom_components.lwm2m.uploads import MAX_UPLOAD_BYTES
 from tests.engine.ddf_builder import ddf, item, obj
 

@@ -7,12 +7,8 @@ from unittest.mock import patch
 
 import pytest
 
-from custom_components.lwm2m.engine.transport.bind_address import (
-    BindAddressError,
-    dual_stack_available,
-    first_taken_port,
-    server_host,
-)
+from custom_components.lwm2m.engine import BindAddressError, first_taken_port
+from custom_components.lwm2m.engine.transport.bind_address import dual_stack_available, server_host
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 

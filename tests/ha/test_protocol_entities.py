@@ -17,9 +17,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.lwm2m.alarms import AlarmSettings, AlarmStatus, Severity
 from custom_components.lwm2m.const import DOMAIN
-from custom_components.lwm2m.engine.errors import RequestFailedError
-from custom_components.lwm2m.engine.model import parse_ddf
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import Path, RequestFailedError, parse_ddf
 from custom_components.lwm2m.protocols import (
     EventSettings,
     MeasurementSettings,

@@ -14,7 +14,7 @@ from homeassistant.data_entry_flow import FlowResultType
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.lwm2m.alarms import AlarmSettings, AlarmStatus, Severity
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import Path
 from custom_components.lwm2m.protocol_file import FORMAT, VERSION
 from custom_components.lwm2m.protocols import (
     EventSettings,

@@ -21,8 +21,7 @@ from custom_components.lwm2m.const import (
     CONF_COAP_PORT,
     DOMAIN,
 )
-from custom_components.lwm2m.engine.model import ObjectRegistry, parse_ddf
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import ObjectRegistry, Path, parse_ddf
 from custom_components.lwm2m.protocols import (
     EventSettings,
     MeasurementSettings,

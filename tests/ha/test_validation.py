@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.values import ObjectLink
+from custom_components.lwm2m.engine import ObjectLink, Path
 from custom_components.lwm2m.validation import (
     OPERATORS,
     Operator,

@@ -8,9 +8,7 @@ import pytest
 
 from custom_components.lwm2m.coerce import coerce
 from custom_components.lwm2m.device_state import DeviceState
-from custom_components.lwm2m.engine.model import ResourceDef, ResourceType, ValueRange
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.values import ObjectLink
+from custom_components.lwm2m.engine import ObjectLink, Path, ResourceDef, ResourceType, ValueRange
 from custom_components.lwm2m.json_values import from_stored, to_response, to_stored
 
 

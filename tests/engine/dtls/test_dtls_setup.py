@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 
-from custom_components.lwm2m.engine.credentials.records import DeviceCredentials, SecurityMode
+from custom_components.lwm2m.engine import DeviceCredentials, SecurityMode
 from custom_components.lwm2m.engine.dtls import (
     CredentialsPskStore,
     DtlsConfigurationError,

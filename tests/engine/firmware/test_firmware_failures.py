@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.lwm2m.engine.clock import ManualClock
-from custom_components.lwm2m.engine.errors import DeviceNotRegisteredError, RequestTimeoutError
-from custom_components.lwm2m.engine.events import FirmwareUpdateFinished
-from custom_components.lwm2m.engine.firmware.updater import (
+from custom_components.lwm2m.engine import (
     DeliveryMethod,
+    DeviceNotRegisteredError,
     ErrorKey,
-    FirmwareTimeouts,
+    FirmwareUpdateFinished,
     FirmwareUpdater,
+    LwM2MServer,
+    Path,
     Phase,
+    RequestTimeoutError,
     UpdateInProgressError,
 )
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
+from custom_components.lwm2m.engine.clock import ManualClock
+from custom_components.lwm2m.engine.firmware.updater import FirmwareTimeouts
 from simulator import SimulatedDevice, default_objects
 from tests.engine.server_harness import EventLog
 
