@@ -97,9 +97,9 @@ def test_no_engine_part_imports_a_higher_one() -> None:
             continue
         own = _layer(_part(name))
         for imported in set(_imports(source)):
-            if imported in modules and imported.startswith(f"{ENGINE_PACKAGE}."):
-                if _layer(_part(imported)) > own:
-                    offenders.append(f"{name} imports {imported}")
+            engine_module = imported in modules and imported.startswith(f"{ENGINE_PACKAGE}.")
+            if engine_module and _layer(_part(imported)) > own:
+                offenders.append(f"{name} imports {imported}")
     assert sorted(offenders) == []
 
 

@@ -22,6 +22,7 @@ from custom_components.lwm2m.engine import (
     SendReceived,
 )
 from custom_components.lwm2m.engine.registration import registrar
+from custom_components.lwm2m.engine.server import send
 from custom_components.lwm2m.engine.transport.udp import bind_udp, bound_port
 
 from .device_stub import DEVICE_VALUES, answer_reads
@@ -60,6 +61,7 @@ class Identity:
 def identity(monkeypatch: pytest.MonkeyPatch) -> Identity:
     fake = Identity()
     monkeypatch.setattr(registrar, "peer_identity", fake)
+    monkeypatch.setattr(send, "peer_identity", fake)
     return fake
 
 
