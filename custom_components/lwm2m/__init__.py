@@ -60,8 +60,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> boo
     from .bootstrap_report import BootstrapReport
     from .data import LwM2MData
     from .engine import CredentialStore, LwM2MEngine
-    from .firmware_library import FirmwareLibrary
-    from .firmware_updates import FirmwareUpdates
+    from .firmware.library import FirmwareLibrary
+    from .firmware.updates import FirmwareUpdates
     from .hub import LwM2MHub
     from .object_registry import build_registry
     from .repairs import async_update_dtls_issue
@@ -150,8 +150,8 @@ async def async_unload_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> bo
 
 async def async_remove_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> None:
     """The entry is deleted: so are its stored credentials, DDFs, devices and firmware."""
-    from .firmware_library import FirmwareLibrary
-    from .firmware_updates import FirmwareUpdates
+    from .firmware.library import FirmwareLibrary
+    from .firmware.updates import FirmwareUpdates
     from .storage import LwM2MStorage
 
     await LwM2MStorage(hass).async_remove()

@@ -9,14 +9,14 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
-from .alarms import AlarmTracker
 from .data import LwM2MConfigEntry
+from .device_protocols.alarms import AlarmTracker
+from .discovery import EntityTarget
 from .entity import LwM2MEntity, async_setup_platform_entities
+from .entity_table import Role
 from .hub import LwM2MHub
-from .json_values import to_response
-from .mapping import Role
-from .targets import EntityTarget
-from .value_names import error_name
+from .values.json_forms import to_response
+from .values.names import error_name
 
 PARALLEL_UPDATES = 0
 

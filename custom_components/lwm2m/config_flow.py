@@ -43,7 +43,7 @@ from .const import (
     SecurityPolicyOption,
 )
 from .engine import BindAddressError, first_taken_port
-from .options_flow import LwM2MOptionsFlow
+from .options.flow import LwM2MOptionsFlow
 
 DEFAULT_SERVER_URI = f"coap://homeassistant.local:{DEFAULT_COAP_PORT}"
 DEFAULTS: dict[str, Any] = {

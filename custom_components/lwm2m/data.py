@@ -8,7 +8,7 @@ from homeassistant.config_entries import ConfigEntry
 
 from .bootstrap_report import BootstrapReport
 from .engine import ObjectRegistry
-from .firmware_updates import FirmwareUpdates
+from .firmware.updates import FirmwareUpdates
 from .hub import LwM2MHub
 from .storage import LwM2MStorage
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .coerce import coerce
+from .discovery import object_definition
 from .engine import Path, ResourceDef, announced_version
 from .errors import engine_errors, validation_error
-from .json_values import to_response
-from .targets import object_definition
+from .values.coerce import coerce
+from .values.json_forms import to_response
 from .write_rules import async_check_write
 
 if TYPE_CHECKING:

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .engine import Path, Registration
-from .json_values import from_stored, to_stored
 from .storage import KnownDevice
+from .values.json_forms import from_stored, to_stored
 
 
 @dataclass(slots=True)

@@ -12,7 +12,7 @@ from .const import DOMAIN
 from .data import LwM2MConfigEntry
 from .device_state import DeviceState
 from .engine import LwM2MEngine
-from .json_values import to_response
+from .values.json_forms import to_response
 
 TO_REDACT = {
     "credentials",

@@ -15,16 +15,16 @@ from homeassistant.helpers.entity_platform import AddEntitiesCallback
 from . import device_requests
 from .const import DOMAIN
 from .data import LwM2MConfigEntry
+from .discovery import EntityTarget
 from .engine import Path
+from .entity_table import Role
 from .hub import LwM2MHub
-from .mapping import Role
 from .signals import (
     signal_availability,
     signal_new_entities,
     signal_received,
     signal_remove,
 )
-from .targets import EntityTarget
 
 
 class LwM2MEntity(Entity):

@@ -10,14 +10,14 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
-from .alarms import CLEARED, RAISED, AlarmTracker
 from .data import LwM2MConfigEntry
+from .device_protocols.alarms import CLEARED, RAISED, AlarmTracker
+from .device_protocols.raw_payload import payload_attributes
+from .discovery import EntityTarget
 from .entity import LwM2MEntity, async_setup_platform_entities
+from .entity_table import Role
 from .hub import LwM2MHub
-from .json_values import to_response
-from .mapping import Role
-from .raw_payload import payload_attributes
-from .targets import EntityTarget
+from .values.json_forms import to_response
 
 PARALLEL_UPDATES = 0
 VALUE_RECEIVED = "value_received"

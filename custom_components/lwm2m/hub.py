@@ -27,9 +27,9 @@ from .const import (
     EVENT_REGISTERED,
     LOGGER,
 )
-from .device_info import IDENTITY_PATHS, registry_fields
 from .device_lookup import endpoint_device
 from .device_state import DeviceState, registration_summary
+from .discovery import EntityTarget, device_observations, device_targets, instance_paths
 from .engine import (
     Asleep,
     Awake,
@@ -52,7 +52,7 @@ from .engine import (
     SendReceived,
     Updated,
 )
-from .mapping import Observation
+from .entity_table import Observation
 from .signals import (
     signal_availability,
     signal_new_entities,
@@ -60,8 +60,8 @@ from .signals import (
     signal_remove,
 )
 from .storage import LwM2MStorage
-from .targets import EntityTarget, device_observations, device_targets, instance_paths
 from .value_listeners import ValueListeners
+from .values.device_identity import IDENTITY_PATHS, registry_fields
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry

@@ -8,10 +8,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
 from .data import LwM2MConfigEntry
+from .discovery import EntityTarget
 from .engine import ResourceType
 from .entity import LwM2MEntity, async_setup_platform_entities
 from .hub import LwM2MHub
-from .targets import EntityTarget
 
 PARALLEL_UPDATES = 1
 # Without a DDF range: the widest range Home Assistant's frontend handles well.

@@ -11,11 +11,11 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
 from .data import LwM2MConfigEntry
+from .discovery import EntityTarget
 from .engine import parse_measurement
 from .entity import LwM2MEntity, async_setup_platform_entities
 from .hub import LwM2MHub
-from .targets import EntityTarget
-from .value_names import name_of, state_options
+from .values.names import name_of, state_options
 
 PARALLEL_UPDATES = 0
 MAX_STATE_LENGTH = 255

@@ -12,8 +12,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.storage import Store
 
 from .const import DOMAIN, LOGGER
+from .device_protocols.settings import DeviceProtocols
 from .engine import DeviceCredentials
-from .protocols import DeviceProtocols
 
 STORAGE_VERSION = 1
 DEVICES_SAVE_DELAY = 10  # seconds; values change often, the file need not follow each one

@@ -8,9 +8,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
 from .data import LwM2MConfigEntry
+from .discovery import EntityTarget
 from .entity import LwM2MEntity, async_setup_platform_entities
 from .hub import LwM2MHub
-from .targets import EntityTarget
 
 PARALLEL_UPDATES = 1
 MAX_LENGTH = 255

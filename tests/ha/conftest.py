@@ -81,7 +81,7 @@ def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
 def firmware_folder(tmp_path: FsPath) -> Iterator[FsPath]:
     """Firmware images go to the test's own folder, not the shared test configuration."""
     folder = tmp_path / "firmware"
-    with patch("custom_components.lwm2m.firmware_library.FIRMWARE_FOLDER", (str(folder),)):
+    with patch("custom_components.lwm2m.firmware.library.FIRMWARE_FOLDER", (str(folder),)):
         yield folder
 
 
@@ -192,7 +192,7 @@ def uploaded_file(tmp_path: FsPath) -> Callable[[str, bytes], Any]:
         def _process(hass: HomeAssistant, file_id: str) -> Iterator[FsPath]:
             yield path
 
-        with patch("custom_components.lwm2m.uploads.process_uploaded_file", _process):
+        with patch("custom_components.lwm2m.options.uploads.process_uploaded_file", _process):
             yield "0b7a3f8e-3c9a-4a52-9a0c-9d4d3c2e1f00"
 
     return _upload

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.lwm2m.alarms import (
+from custom_components.lwm2m.device_protocols.alarms import (
     CLEARED,
     PARSE_ERROR,
     RAISED,

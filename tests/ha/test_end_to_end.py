@@ -23,8 +23,8 @@ from custom_components.lwm2m.const import (
     DEFAULT_BIND_ADDRESS,
     DOMAIN,
 )
+from custom_components.lwm2m.device_protocols.settings import ObjectProtocol, ResourceSettings
 from custom_components.lwm2m.engine import DeviceCredentials, Path, SecurityMode
-from custom_components.lwm2m.protocols import ObjectProtocol, ResourceSettings
 from custom_components.lwm2m.storage import StoredDDF
 from simulator import SimulatedDevice
 from tests.engine.ddf_builder import ddf, item, obj

@@ -20,7 +20,7 @@ from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.lwm2m.const import CONF_COAP_PORT
 from custom_components.lwm2m.engine import Path
-from custom_components.lwm2m.firmware_library import FirmwareLibrary
+from custom_components.lwm2m.firmware.library import FirmwareLibrary
 from simulator import SimulatedDevice
 
 from .firmware_helpers import KB, UPDATE, StateRecorder, add_image, fetch, image_bytes

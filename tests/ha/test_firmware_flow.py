@@ -11,7 +11,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.lwm2m.firmware_library import FirmwareLibrary
+from custom_components.lwm2m.firmware.library import FirmwareLibrary
 
 IMAGE = b"\x7fELF" + bytes(range(256)) * 8
 
@@ -94,7 +94,7 @@ async def test_a_version_is_required_and_the_file_must_fit(
     )
     result = await _add(hass, loaded_entry, uploaded_file, b"", version="1.0")
     assert result["errors"] == {"file": "firmware_empty"}
-    with patch("custom_components.lwm2m.firmware_library.MAX_IMAGE_BYTES", 100):
+    with patch("custom_components.lwm2m.firmware.library.MAX_IMAGE_BYTES", 100):
         result = await _add(hass, loaded_entry, uploaded_file, IMAGE, version="1.0")
     assert result["errors"] == {"file": "firmware_too_large"}
     assert _library(loaded_entry).images == {}

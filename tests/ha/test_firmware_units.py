@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from custom_components.lwm2m.engine import ErrorKey, FirmwareStatus, Phase
-from custom_components.lwm2m.firmware_library import StoredImage, newest, parse_models
-from custom_components.lwm2m.firmware_updates import failure_key
-from custom_components.lwm2m.firmware_versions import compare_versions, is_newer
+from custom_components.lwm2m.firmware.library import StoredImage, newest, parse_models
+from custom_components.lwm2m.firmware.updates import failure_key
+from custom_components.lwm2m.firmware.versions import compare_versions, is_newer
 
 STRINGS = Path(__file__).resolve().parents[2] / "custom_components" / "lwm2m" / "strings.json"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.lwm2m.commands import FirmwarePackage, Operation, parse_command
 from custom_components.lwm2m.engine import Path
+from custom_components.lwm2m.shell.commands import FirmwarePackage, Operation, parse_command
 
 URL = "coap://192.0.2.1:5683/fw/demo.bin"
 

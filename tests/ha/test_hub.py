@@ -19,6 +19,7 @@ from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from custom_components.lwm2m.const import DOMAIN, EVENT_DEREGISTERED, EVENT_REGISTERED
+from custom_components.lwm2m.device_protocols.settings import ObjectProtocol, ResourceSettings
 from custom_components.lwm2m.device_state import DeviceState
 from custom_components.lwm2m.engine import (
     Asleep,
@@ -29,7 +30,6 @@ from custom_components.lwm2m.engine import (
     SendReceived,
     Updated,
 )
-from custom_components.lwm2m.protocols import ObjectProtocol, ResourceSettings
 
 from .conftest import SENSOR_DEVICE_OBJECTS, SENSOR_DEVICE_VALUES
 from .devices import device_of

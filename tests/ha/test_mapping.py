@@ -10,6 +10,12 @@ from homeassistant.components.sensor import DEVICE_CLASS_UNITS, SensorDeviceClas
 from homeassistant.const import EntityCategory, Platform
 
 from custom_components.lwm2m import units as lwm2m_units
+from custom_components.lwm2m.device_protocols.settings import (
+    DeviceProtocols,
+    MeasurementSettings,
+    ObjectProtocol,
+    ResourceSettings,
+)
 from custom_components.lwm2m.engine import (
     ObjectDef,
     ObjectRegistry,
@@ -17,19 +23,13 @@ from custom_components.lwm2m.engine import (
     ResourceDef,
     ResourceType,
 )
-from custom_components.lwm2m.mapping import (
+from custom_components.lwm2m.entity_table import (
     RULES,
     Role,
     describe,
     describe_object,
     find_rule,
     observations,
-)
-from custom_components.lwm2m.protocols import (
-    DeviceProtocols,
-    MeasurementSettings,
-    ObjectProtocol,
-    ResourceSettings,
 )
 from custom_components.lwm2m.units import UNITS, ha_unit
 

@@ -12,7 +12,7 @@ from homeassistant.data_entry_flow import FlowResultType
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.lwm2m.engine import LwM2MError, Path
-from custom_components.lwm2m.uploads import MAX_UPLOAD_BYTES
+from custom_components.lwm2m.options.uploads import MAX_UPLOAD_BYTES
 from tests.engine.ddf_builder import ddf, item, obj
 
 from .devices import device_of

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from custom_components.lwm2m.alarms import AlarmSettings, AlarmStatus, Severity
-from custom_components.lwm2m.protocol_file import (
+from custom_components.lwm2m.device_protocols.alarms import AlarmSettings, AlarmStatus, Severity
+from custom_components.lwm2m.device_protocols.file import (
     FORMAT,
     VERSION,
     ProtocolFileError,
@@ -21,15 +21,20 @@ from custom_components.lwm2m.protocol_file import (
     parse_document,
     preview,
 )
-from custom_components.lwm2m.protocols import (
+from custom_components.lwm2m.device_protocols.raw_payload import payload_attributes
+from custom_components.lwm2m.device_protocols.settings import (
     DeviceProtocols,
     EventSettings,
     MeasurementSettings,
     ObjectProtocol,
     ResourceSettings,
 )
-from custom_components.lwm2m.raw_payload import payload_attributes
-from custom_components.lwm2m.validation import Operator, RuleSet, RuleType, ValidationRule
+from custom_components.lwm2m.device_protocols.validation import (
+    Operator,
+    RuleSet,
+    RuleType,
+    ValidationRule,
+)
 
 FULL = ResourceSettings(
     show=True,

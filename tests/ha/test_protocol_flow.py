@@ -13,17 +13,22 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.lwm2m.alarms import AlarmSettings, AlarmStatus, Severity
-from custom_components.lwm2m.engine import Path
-from custom_components.lwm2m.protocol_file import FORMAT, VERSION
-from custom_components.lwm2m.protocols import (
+from custom_components.lwm2m.device_protocols.alarms import AlarmSettings, AlarmStatus, Severity
+from custom_components.lwm2m.device_protocols.file import FORMAT, VERSION
+from custom_components.lwm2m.device_protocols.settings import (
     EventSettings,
     MeasurementSettings,
     ObjectProtocol,
     ResourceSettings,
 )
-from custom_components.lwm2m.uploads import MAX_UPLOAD_BYTES
-from custom_components.lwm2m.validation import Operator, RuleSet, RuleType, ValidationRule
+from custom_components.lwm2m.device_protocols.validation import (
+    Operator,
+    RuleSet,
+    RuleType,
+    ValidationRule,
+)
+from custom_components.lwm2m.engine import Path
+from custom_components.lwm2m.options.uploads import MAX_UPLOAD_BYTES
 
 from .fake_server import FakeServer
 

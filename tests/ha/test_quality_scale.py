@@ -59,7 +59,7 @@ def test_every_action_is_described_and_translated() -> None:
 
 
 def test_every_translation_key_the_code_uses_exists() -> None:
-    from custom_components.lwm2m.mapping import RULES as MAPPING_RULES
+    from custom_components.lwm2m.entity_table import RULES as MAPPING_RULES
 
     strings = json.loads((INTEGRATION / "strings.json").read_text())
     for rule in MAPPING_RULES:

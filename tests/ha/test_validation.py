@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.lwm2m.engine import ObjectLink, Path
-from custom_components.lwm2m.validation import (
+from custom_components.lwm2m.device_protocols.validation import (
     OPERATORS,
     Operator,
     RuleDefinitionError,
@@ -16,6 +15,7 @@ from custom_components.lwm2m.validation import (
     RuleType,
     ValidationRule,
 )
+from custom_components.lwm2m.engine import ObjectLink, Path
 
 TIMEZONE = Path.of(3, 0, 15)
 NOT_TEST = ValidationRule(RuleType.STRING, Operator.NOT_EQUALS, "test")

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from custom_components.lwm2m.coerce import coerce
 from custom_components.lwm2m.device_state import DeviceState
 from custom_components.lwm2m.engine import ObjectLink, Path, ResourceDef, ResourceType, ValueRange
-from custom_components.lwm2m.json_values import from_stored, to_response, to_stored
+from custom_components.lwm2m.values.coerce import coerce
+from custom_components.lwm2m.values.json_forms import from_stored, to_response, to_stored
 
 
 def _resource(kind: ResourceType, value_range: ValueRange | None = None) -> ResourceDef:

@@ -11,11 +11,11 @@ from homeassistant.config_entries import ConfigFlowResult
 from homeassistant.helpers.selector import FileSelector, FileSelectorConfig
 from homeassistant.util import dt as dt_util
 
-from .engine import ObjectRegistry
-from .options_base import LwM2MOptionsBase
-from .protocol_export import EXPORT_FOLDER, protocols_document, write_export
-from .protocol_file import ProtocolFileError, merged, parse_document, preview
-from .protocols import DeviceProtocols
+from ..device_protocols.file import ProtocolFileError, merged, parse_document, preview
+from ..device_protocols.settings import DeviceProtocols
+from ..engine import ObjectRegistry
+from .base import LwM2MOptionsBase
+from .export import EXPORT_FOLDER, protocols_document, write_export
 from .uploads import UploadTooLargeError, read_upload
 
 CONF_FILE = "file"

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from .commands import FirmwarePackage
-from .device_info import MODEL
-from .engine import ExternalImage
-from .errors import device_error
-from .firmware_library import StoredImage
-from .firmware_updates import FirmwareUpdates, raise_for_failure
-from .hub import LwM2MHub
+from ..engine import ExternalImage
+from ..errors import device_error
+from ..hub import LwM2MHub
+from ..shell.commands import FirmwarePackage
+from ..values.device_identity import MODEL
+from .library import StoredImage
+from .updates import FirmwareUpdates, raise_for_failure
 
 
 async def async_fwupdate(

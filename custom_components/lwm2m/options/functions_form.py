@@ -21,8 +21,8 @@ from homeassistant.helpers.selector import (
     TextSelector,
 )
 
-from .alarms import AlarmSettings, AlarmStatus, Severity
-from .protocols import EventSettings, MeasurementSettings, ResourceSettings
+from ..device_protocols.alarms import AlarmSettings, AlarmStatus, Severity
+from ..device_protocols.settings import EventSettings, MeasurementSettings, ResourceSettings
 
 SHOW = "show"
 CUSTOM_ACTION = "custom_action"

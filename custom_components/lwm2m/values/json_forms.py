@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from .engine import ObjectLink
+from ..engine import ObjectLink
 
 _TIME = "time"
 _OPAQUE = "opaque"

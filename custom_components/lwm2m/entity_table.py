@@ -65,17 +65,17 @@ from homeassistant.const import (
     UnitOfTime,
 )
 
-from .alarms import AlarmSettings
-from .engine import ObjectDef, Operations, ResourceDef, ResourceType
-from .protocols import (
+from .device_protocols.alarms import AlarmSettings
+from .device_protocols.settings import (
     PROTECTED_OBJECTS,
     EventSettings,
     MeasurementSettings,
     ObjectProtocol,
     ResourceSettings,
 )
+from .engine import ObjectDef, Operations, ResourceDef, ResourceType
 from .units import PARTS_PER_MILLION, UNITS, Unit, ha_unit
-from .value_names import DEVICE_ERRORS, NETWORK_BEARERS, ValueNames
+from .values.names import DEVICE_ERRORS, NETWORK_BEARERS, ValueNames
 
 R = Operations.R
 RW = Operations.R | Operations.W

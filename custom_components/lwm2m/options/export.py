@@ -8,9 +8,9 @@ from typing import Any
 
 from homeassistant.util import dt as dt_util
 
-from .engine import ObjectRegistry
-from .protocol_file import export_document, export_text
-from .protocols import DeviceProtocols
+from ..device_protocols.file import export_document, export_text
+from ..device_protocols.settings import DeviceProtocols
+from ..engine import ObjectRegistry
 
 EXPORT_FOLDER = "lwm2m"
 

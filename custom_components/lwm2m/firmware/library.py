@@ -21,9 +21,9 @@ from typing import Any
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.storage import Store
 
-from .const import DOMAIN, LOGGER
-from .engine import FirmwareImage
-from .firmware_versions import compare_versions
+from ..const import DOMAIN, LOGGER
+from ..engine import FirmwareImage
+from .versions import compare_versions
 
 FIRMWARE_FOLDER = ("lwm2m", "firmware")
 MAX_IMAGE_BYTES = 16 * 1024 * 1024

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from .engine import ObjectLink, ResourceDef, ResourceType
+from ..engine import ObjectLink, ResourceDef, ResourceType
 
 _TRUE = frozenset({"true", "1", "on", "yes"})
 _FALSE = frozenset({"false", "0", "off", "no"})

@@ -15,7 +15,7 @@ from homeassistant.helpers.selector import (
     SelectSelectorMode,
 )
 
-from .engine import (
+from ..engine import (
     CredentialsCSVError,
     DDFError,
     DeviceCredentials,
@@ -25,10 +25,10 @@ from .engine import (
     merge_credentials,
     parse_ddf,
 )
-from .firmware_flow import FirmwareSteps
-from .protocol_transfer_flow import TransferSteps
-from .rules_flow import RulesSteps
-from .storage import StoredDDF
+from ..storage import StoredDDF
+from .firmware_steps import FirmwareSteps
+from .rules_steps import RulesSteps
+from .transfer_steps import TransferSteps
 from .uploads import UploadTooLargeError, read_credentials_csv, read_upload
 
 CONF_FILE = "file"

@@ -6,9 +6,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .device_protocols.settings import DeviceProtocols
 from .engine import ObjectDef, ObjectRegistry, Path, announced_version
-from .mapping import EntitySpec, Observation, Role, describe_object, observations
-from .protocols import DeviceProtocols
+from .entity_table import EntitySpec, Observation, Role, describe_object, observations
 
 
 @dataclass(frozen=True, slots=True)

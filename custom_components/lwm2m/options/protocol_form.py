@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from .engine import ObjectDef, ObjectRegistry
-from .mapping import describe, find_rule
-from .protocols import PROTECTED_OBJECTS, ObjectProtocol, ResourceSettings
+from ..device_protocols.settings import PROTECTED_OBJECTS, ObjectProtocol, ResourceSettings
+from ..engine import ObjectDef, ObjectRegistry
+from ..entity_table import describe, find_rule
 
 SHOWN = "shown"
 OBSERVED = "observed"

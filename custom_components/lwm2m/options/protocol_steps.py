@@ -14,11 +14,11 @@ from homeassistant.helpers.selector import (
     NumberSelectorMode,
 )
 
+from ..device_protocols.settings import ObjectProtocol, ResourceSettings
+from ..engine import ObjectDef, ResourceDef
 from . import protocol_form as form
-from .engine import ObjectDef, ResourceDef
+from .base import LwM2MOptionsBase, dropdown, multi_select, searchable
 from .functions_form import FunctionsFormError, functions_schema, settings_from_input
-from .options_base import LwM2MOptionsBase, dropdown, multi_select, searchable
-from .protocols import ObjectProtocol, ResourceSettings
 
 CONF_OBJECT = "object"
 CONF_RESOURCE = "resource"

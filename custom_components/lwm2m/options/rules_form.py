@@ -17,7 +17,13 @@ from homeassistant.helpers.selector import (
     TextSelector,
 )
 
-from .validation import Operator, RuleDefinitionError, RuleSet, RuleType, ValidationRule
+from ..device_protocols.validation import (
+    Operator,
+    RuleDefinitionError,
+    RuleSet,
+    RuleType,
+    ValidationRule,
+)
 
 REMOVE = "remove"
 GROUP = "group"

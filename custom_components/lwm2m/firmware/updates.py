@@ -17,8 +17,8 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.storage import Store
 
-from .const import DOMAIN, LOGGER
-from .engine import (
+from ..const import DOMAIN, LOGGER
+from ..engine import (
     DeliveryMethod,
     DeviceNotRegisteredError,
     ExternalImage,
@@ -34,9 +34,9 @@ from .engine import (
     UpdateInProgressError,
     UpdateNotCancellableError,
 )
-from .errors import device_error, validation_error
-from .firmware_library import FirmwareLibrary, StoredImage
-from .signals import signal_firmware, signal_firmware_images
+from ..errors import device_error, validation_error
+from ..signals import signal_firmware, signal_firmware_images
+from .library import FirmwareLibrary, StoredImage
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry

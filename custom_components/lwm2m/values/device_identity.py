@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .engine import Path
+from ..engine import Path
 
 MANUFACTURER = Path.of(3, 0, 0)
 MODEL = Path.of(3, 0, 1)

@@ -8,13 +8,13 @@ import voluptuous as vol
 from homeassistant.config_entries import ConfigFlowResult
 from homeassistant.helpers.selector import FileSelector, FileSelectorConfig, TextSelector
 
-from .firmware_library import (
+from ..firmware.library import (
     MAX_IMAGE_BYTES,
     EmptyImageError,
     ImageTooLargeError,
     parse_models,
 )
-from .options_base import LwM2MOptionsBase, dropdown
+from .base import LwM2MOptionsBase, dropdown
 from .uploads import receive_firmware
 
 CONF_FILE = "file"

@@ -7,8 +7,8 @@ from pathlib import Path
 from homeassistant.components.file_upload import process_uploaded_file
 from homeassistant.core import HomeAssistant
 
-from .engine import DeviceCredentials, parse_credentials_csv
-from .firmware_library import copy_image
+from ..engine import DeviceCredentials, parse_credentials_csv
+from ..firmware.library import copy_image
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 

@@ -12,7 +12,7 @@ from homeassistant.helpers.selector import (
 )
 
 if TYPE_CHECKING:
-    from .data import LwM2MData
+    from ..data import LwM2MData
 
 
 class LwM2MOptionsBase(OptionsFlow):

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from .engine import PACKAGE_URI_SCHEMES, Path, uri_scheme
+from ..engine import PACKAGE_URI_SCHEMES, Path, uri_scheme
 
 FIRMWARE_INSTANCE = Path.of(5, 0)  # the Firmware Update object ``fwupdate`` acts on
 

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from .engine import ObjectLink, Path, parse_measurement
+from ..engine import ObjectLink, Path, parse_measurement
 
 
 class RuleType(StrEnum):

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-from .engine import parse_measurement
+from ..engine import parse_measurement
 
 PARSE_ERROR = "parse_error"
 RAISED = "alarm_raised"

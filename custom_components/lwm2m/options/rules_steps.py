@@ -8,12 +8,12 @@ from typing import Any
 import voluptuous as vol
 from homeassistant.config_entries import ConfigFlowResult
 
+from ..device_protocols.settings import ResourceSettings
+from ..device_protocols.validation import RuleSet
 from . import protocol_form as form
-from .options_base import dropdown
-from .protocol_flow import CONF_RESOURCE, ProtocolSteps
-from .protocols import ResourceSettings
+from .base import dropdown
+from .protocol_steps import CONF_RESOURCE, ProtocolSteps
 from .rules_form import RulesFormError, edited, rules_schema, rules_text
-from .validation import RuleSet
 
 
 class RulesSteps(ProtocolSteps):

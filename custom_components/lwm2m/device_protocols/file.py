@@ -19,7 +19,7 @@ from typing import Any
 import voluptuous as vol
 
 from .alarms import AlarmStatus, Severity
-from .protocols import PROTECTED_OBJECTS, DeviceProtocols
+from .settings import PROTECTED_OBJECTS, DeviceProtocols
 from .validation import Operator, RuleDefinitionError, RuleType, ValidationRule
 
 FORMAT = "lwm2m_device_protocols"
