@@ -10,10 +10,10 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
 from .data import LwM2MConfigEntry
+from .descriptions import LwM2MBinarySensorDescription, Role
 from .device_protocols.alarms import AlarmTracker
 from .discovery import EntityTarget
 from .entity import LwM2MEntity, async_setup_platform_entities
-from .entity_table import Role
 from .hub import LwM2MHub
 from .values.json_forms import to_response
 from .values.names import error_name
@@ -30,7 +30,7 @@ async def async_setup_entry(
 
 
 def _binary_sensor(hub: LwM2MHub, target: EntityTarget) -> LwM2MEntity:
-    if target.spec.role is Role.ALARM:
+    if target.description.role is Role.ALARM:
         return LwM2MAlarmSensor(hub, target)
     return LwM2MBinarySensor(hub, target)
 
@@ -42,13 +42,11 @@ class LwM2MBinarySensor(LwM2MEntity, BinarySensorEntity):
     set and what each one means.
     """
 
-    def __init__(self, hub: LwM2MHub, target: EntityTarget) -> None:
-        super().__init__(hub, target)
-        self._attr_device_class = target.spec.device_class  # type: ignore[assignment]
+    entity_description: LwM2MBinarySensorDescription
 
     @property
     def is_on(self) -> bool | None:
-        if not self.target.spec.multiple:
+        if not self.entity_description.multiple:
             value = self.resource_value
             return None if value is None else bool(value)
         instances = self.hub.resource_instances(self.endpoint, self.path)
@@ -57,7 +55,7 @@ class LwM2MBinarySensor(LwM2MEntity, BinarySensorEntity):
     @property
     def extra_state_attributes(self) -> dict[str, Any] | None:
         attributes = super().extra_state_attributes
-        if self.target.spec.value_names is None or attributes is None:
+        if self.entity_description.value_names is None or attributes is None:
             return attributes
         codes = [
             int(value)
@@ -70,13 +68,17 @@ class LwM2MBinarySensor(LwM2MEntity, BinarySensorEntity):
 class LwM2MAlarmSensor(LwM2MEntity, BinarySensorEntity):
     """On while the resource's alarm is raised; the attributes describe the alarm."""
 
+    entity_description: LwM2MBinarySensorDescription
+
     _attr_device_class = BinarySensorDeviceClass.PROBLEM
     listens_to_reports = True
 
     def __init__(self, hub: LwM2MHub, target: EntityTarget) -> None:
         super().__init__(hub, target)
-        spec = target.spec
-        self._tracker = AlarmTracker(spec.alarm, measured=spec.measurement is not None)
+        description = target.description
+        self._tracker = AlarmTracker(
+            description.alarm, measured=description.measurement is not None
+        )
 
     async def async_added_to_hass(self) -> None:
         await super().async_added_to_hass()

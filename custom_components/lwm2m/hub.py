@@ -29,7 +29,13 @@ from .const import (
 )
 from .device_lookup import endpoint_device
 from .device_state import DeviceState, registration_summary
-from .discovery import EntityTarget, device_observations, device_targets, instance_paths
+from .discovery import (
+    AutoObserve,
+    EntityTarget,
+    device_observations,
+    device_targets,
+    instance_paths,
+)
 from .engine import (
     Asleep,
     Awake,
@@ -52,7 +58,6 @@ from .engine import (
     SendReceived,
     Updated,
 )
-from .entity_table import Observation
 from .signals import (
     signal_availability,
     signal_new_entities,
@@ -95,7 +100,7 @@ class LwM2MHub:
         self.engine = engine
         self.devices: dict[str, DeviceState] = {}
         self.targets: dict[str, dict[str, EntityTarget]] = {}
-        self.observed: dict[str, dict[Path, Observation]] = defaultdict(dict)
+        self.observed: dict[str, dict[Path, AutoObserve]] = defaultdict(dict)
         self._sync_tasks: dict[str, asyncio.Task[None]] = {}
         self._presumption_timers: dict[str, CALLBACK_TYPE] = {}
         self._pending_logged: set[str] = set()
@@ -173,7 +178,7 @@ class LwM2MHub:
             target
             for targets in self.targets.values()
             for target in targets.values()
-            if target.spec.platform == platform
+            if target.platform == platform
         ]
 
     def device_id(self, endpoint: str) -> str | None:
@@ -472,16 +477,14 @@ class LwM2MHub:
                 continue
             async_dispatcher_send(self.hass, signal_remove(self.entry.entry_id, unique_id))
             replacement = new.get(unique_id)
-            if replacement is None or replacement.spec.platform != target.spec.platform:
-                entity_id = entity_registry.async_get_entity_id(
-                    target.spec.platform, DOMAIN, unique_id
-                )
+            if replacement is None or replacement.platform != target.platform:
+                entity_id = entity_registry.async_get_entity_id(target.platform, DOMAIN, unique_id)
                 if entity_id is not None:
                     entity_registry.async_remove(entity_id)
         added: dict[Platform, list[EntityTarget]] = defaultdict(list)
         for unique_id, target in new.items():
             if old.get(unique_id) != target:
-                added[target.spec.platform].append(target)
+                added[target.platform].append(target)
         for platform, targets in added.items():
             async_dispatcher_send(
                 self.hass, signal_new_entities(self.entry.entry_id, platform), targets

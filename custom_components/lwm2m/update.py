@@ -25,6 +25,7 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
 from .data import LwM2MConfigEntry
+from .descriptions import LwM2MUpdateDescription
 from .discovery import EntityTarget
 from .engine import FirmwareStatus, Path, Phase
 from .entity import LwM2MEntity, async_setup_platform_entities
@@ -55,6 +56,8 @@ async def async_setup_entry(
 
 class LwM2MFirmwareUpdate(LwM2MEntity, UpdateEntity):
     """The firmware of one device; install picks the latest fitting image or a version."""
+
+    entity_description: LwM2MUpdateDescription
 
     _attr_device_class = UpdateDeviceClass.FIRMWARE
     _attr_supported_features = (

@@ -7,8 +7,8 @@ from dataclasses import replace
 from typing import Any
 
 from ..device_protocols.settings import PROTECTED_OBJECTS, ObjectProtocol, ResourceSettings
+from ..discovery import describe, find_row
 from ..engine import ObjectDef, ObjectRegistry
-from ..entity_table import describe, find_rule
 
 SHOWN = "shown"
 OBSERVED = "observed"
@@ -95,11 +95,11 @@ def current_choice(obj: ObjectDef, protocol: ObjectProtocol | None) -> dict[str,
     default_shown: list[str] = []
     default_observed: list[str] = []
     for resource in (obj.resources[key] for key in sorted(obj.resources)):
-        spec = describe(obj, resource)
-        if spec is not None and spec.enabled:
+        description = describe(obj, resource)
+        if description is not None and description.entity_registry_enabled_default:
             default_shown.append(str(resource.id))
-        rule = find_rule(obj.id, resource)
-        if rule is not None and rule.platform is not None and rule.observe:
+        row = find_row(obj.id, resource)
+        if row is not None and row.description is not None and row.observe:
             default_observed.append(str(resource.id))
     return {
         SHOWN: default_shown,

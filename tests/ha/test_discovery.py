@@ -1,4 +1,5 @@
-"""The mapping table: platforms, classes and units for the bundled object model."""
+"""The entity table and its resolver: platforms, classes, units and names for the bundled
+object model."""
 
 from __future__ import annotations
 
@@ -8,14 +9,17 @@ from types import SimpleNamespace
 import pytest
 from homeassistant.components.sensor import DEVICE_CLASS_UNITS, SensorDeviceClass
 from homeassistant.const import EntityCategory, Platform
+from homeassistant.helpers.typing import UNDEFINED
 
 from custom_components.lwm2m import units as lwm2m_units
+from custom_components.lwm2m.descriptions import Role
 from custom_components.lwm2m.device_protocols.settings import (
     DeviceProtocols,
     MeasurementSettings,
     ObjectProtocol,
     ResourceSettings,
 )
+from custom_components.lwm2m.discovery import describe, describe_object, find_row, observations
 from custom_components.lwm2m.engine import (
     ObjectDef,
     ObjectRegistry,
@@ -23,14 +27,7 @@ from custom_components.lwm2m.engine import (
     ResourceDef,
     ResourceType,
 )
-from custom_components.lwm2m.entity_table import (
-    RULES,
-    Role,
-    describe,
-    describe_object,
-    find_rule,
-    observations,
-)
+from custom_components.lwm2m.entity_table import TABLE
 from custom_components.lwm2m.units import UNITS, ha_unit
 
 
@@ -69,8 +66,13 @@ def test_ipso_sensor_values(
     spec = _spec(registry, object_id, 5700)
     assert spec is not None
     assert spec.platform is Platform.SENSOR
-    assert (spec.device_class, spec.unit, spec.state_class) == (device_class, unit, state_class)
-    assert spec.primary
+    unit_and_classes = (spec.device_class, spec.native_unit_of_measurement, spec.state_class)
+    assert unit_and_classes == (device_class, unit, state_class)
+    obj = registry.get(object_id)
+    assert obj is not None
+    row = find_row(object_id, obj.resources[5700])
+    assert row is not None
+    assert row.primary
 
 
 @pytest.mark.parametrize(
@@ -108,13 +110,13 @@ def test_device_details_are_diagnostic(registry: ObjectRegistry) -> None:
     for resource_id in (0, 1, 2, 3, 9, 11, 18, 19):
         spec = _spec(registry, 3, resource_id)
         assert spec is not None
-        assert spec.category is EntityCategory.DIAGNOSTIC
+        assert spec.entity_category is EntityCategory.DIAGNOSTIC
     noisy = _spec(registry, 3, 13)
     assert noisy is not None
-    assert not noisy.enabled
+    assert not noisy.entity_registry_enabled_default
     signal = _spec(registry, 4, 2)
     assert signal is not None
-    assert (signal.device_class, signal.unit) == ("signal_strength", "dBm")
+    assert (signal.device_class, signal.native_unit_of_measurement) == ("signal_strength", "dBm")
 
 
 def _generic(resource_type: ResourceType, operations: Operations, units: str = "") -> ObjectDef:
@@ -148,13 +150,15 @@ def test_generic_rules(
     obj = _generic(resource_type, operations, units)
     spec = describe(obj, obj.resources[1])
     assert spec is not None
-    assert (spec.platform, spec.device_class, spec.state_class) == (
+    assert (spec.platform, spec.device_class, getattr(spec, "state_class", None)) == (
         platform,
         device_class,
         state_class,
     )
-    assert spec.name(0) == "Custom Level"
-    assert spec.name(2) == "Custom 2 Level"
+    assert spec.name == "Custom Level"
+    second = describe(obj, obj.resources[1], instance_id=2)
+    assert second is not None
+    assert second.name == "Custom 2 Level"
 
 
 def test_write_only_and_opaque_resources_get_no_entity() -> None:
@@ -166,18 +170,20 @@ def test_write_only_and_opaque_resources_get_no_entity() -> None:
         assert describe(obj, obj.resources[1]) is None
 
 
+def _name(registry: ObjectRegistry, object_id: int, resource_id: int, instance_id: int) -> object:
+    obj = registry.get(object_id)
+    assert obj is not None
+    description = describe(obj, obj.resources[resource_id], instance_id=instance_id)
+    assert description is not None
+    return description.name
+
+
 def test_names(registry: ObjectRegistry) -> None:
-    temperature = _spec(registry, 3303, 5700)
-    assert temperature is not None
-    assert temperature.name(0) is None  # the device class names it
-    assert temperature.name(1) == "Temperature 1"
-    light = _spec(registry, 3311, 5850)
-    assert light is not None
-    assert light.name(0) == "Light Control"
-    reboot = _spec(registry, 3, 4)
-    assert reboot is not None
-    assert reboot.name(0) is None
-    assert reboot.name(1) == "Reboot 1"
+    assert _name(registry, 3303, 5700, 0) is UNDEFINED  # the device class names it
+    assert _name(registry, 3303, 5700, 1) == "Temperature 1"
+    assert _name(registry, 3311, 5850, 0) == "Light Control"
+    assert _name(registry, 3, 4, 0) is UNDEFINED  # the translation names it
+    assert _name(registry, 3, 4, 1) == "Reboot 1"
 
 
 def test_protocol_replaces_defaults(registry: ObjectRegistry) -> None:
@@ -186,7 +192,7 @@ def test_protocol_replaces_defaults(registry: ObjectRegistry) -> None:
     protocol = ObjectProtocol({5601: ResourceSettings(show=True, observe=True, pmin=5, pmax=9)})
     specs = describe_object(obj, protocol)
     assert [spec.resource_id for spec in specs] == [5601]
-    assert specs[0].enabled
+    assert specs[0].entity_registry_enabled_default
     assert [(o.resource_id, o.pmin, o.pmax) for o in observations(obj, protocol)] == [(5601, 5, 9)]
     assert [o.resource_id for o in observations(obj)] == [5700]
 
@@ -232,11 +238,14 @@ def test_every_unit_fits_its_device_class() -> None:
     assert ha_unit("furlong").native == "furlong"
 
 
-def test_every_rule_with_a_device_class_uses_a_valid_unit() -> None:
-    for rule in RULES:
-        if rule.platform is Platform.SENSOR and rule.device_class and rule.unit:
-            allowed = DEVICE_CLASS_UNITS.get(SensorDeviceClass(rule.device_class), set())
-            assert rule.unit in allowed, rule
+def test_every_row_with_a_device_class_uses_a_valid_unit() -> None:
+    for row in TABLE:
+        description = row.description
+        unit = getattr(description, "native_unit_of_measurement", None)
+        sensor = description is not None and description.platform is Platform.SENSOR
+        if sensor and description is not None and description.device_class and unit:
+            allowed = DEVICE_CLASS_UNITS.get(SensorDeviceClass(description.device_class), set())
+            assert unit in allowed, row
 
 
 def test_whole_bundled_model_maps(registry: ObjectRegistry) -> None:
@@ -245,21 +254,22 @@ def test_whole_bundled_model_maps(registry: ObjectRegistry) -> None:
     for obj in registry.objects():
         for spec in describe_object(obj):
             count += 1
-            if spec.device_class and spec.platform is Platform.SENSOR and spec.unit:
+            unit = getattr(spec, "native_unit_of_measurement", None)
+            if spec.device_class and spec.platform is Platform.SENSOR and unit:
                 device_class = SensorDeviceClass(spec.device_class)
                 if device_class in DEVICE_CLASS_UNITS:
-                    assert spec.unit in DEVICE_CLASS_UNITS[device_class], spec
+                    assert unit in DEVICE_CLASS_UNITS[device_class], spec
     assert count > 1000
 
 
-def test_rules_are_looked_up_once_per_resource_definition() -> None:
+def test_rows_are_looked_up_once_per_resource_definition() -> None:
     """Registrations ask for the same definitions again and again: the answer is cached."""
     obj = ObjectRegistry.default().get(3303)
     assert obj is not None
     first = describe_object(obj)
-    before = find_rule.cache_info()
+    before = find_row.cache_info()
     assert describe_object(obj) == first
-    after = find_rule.cache_info()
+    after = find_row.cache_info()
     assert after.misses == before.misses
     assert after.hits - before.hits == len(obj.resources)
 
