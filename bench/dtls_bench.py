@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import subprocess
 import sys
 import threading
 import time
@@ -47,16 +46,11 @@ from tests.engine.dtls.coap import decode, request  # noqa: E402
 from tests.engine.dtls.flood import flood  # noqa: E402
 from tests.engine.dtls.harness import Net  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+from server_process import ServerProcess  # noqa: E402
+
 IDENTITY = b"bench-device"
 KEY = b"0123456789abcdef"
-
-
-def rss_kib(pid: int) -> int:
-    with open(f"/proc/{pid}/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
 
 
 # ------------------------------------------------------------------ child: the server
@@ -106,35 +100,6 @@ async def serve() -> None:
 
 
 # ------------------------------------------------------------------ parent: the clients
-
-
-class ServerProcess:
-    def __init__(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, __file__, "--serve"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert self.process.stdout is not None
-        self.port = int(self.process.stdout.readline())
-
-    def stats(self) -> dict[str, Any]:
-        assert self.process.stdin is not None
-        assert self.process.stdout is not None
-        self.process.stdin.write("stats\n")
-        self.process.stdin.flush()
-        return dict(json.loads(self.process.stdout.readline()))
-
-    @property
-    def rss_kib(self) -> int:
-        return rss_kib(self.process.pid)
-
-    def stop(self) -> None:
-        assert self.process.stdin is not None
-        self.process.stdin.write("quit\n")
-        self.process.stdin.flush()
-        self.process.wait(timeout=30)
 
 
 def client_hello() -> bytes:
@@ -221,7 +186,7 @@ def server_only_builtin(count: int, records: int) -> dict[str, float]:
 
 
 async def measure(handshakes: int, exchanges: int) -> dict[str, Any]:
-    server = ServerProcess()
+    server = ServerProcess([sys.executable, __file__, "--serve"])
     try:
         result: dict[str, Any] = {}
         result["handshakes_per_s"] = await handshakes_per_second(server.port, handshakes)

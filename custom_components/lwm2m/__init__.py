@@ -115,6 +115,7 @@ async def _async_start_servers(entry: LwM2MConfigEntry, engine: LwM2MEngine, hub
     the setup later; secure ports DTLS cannot serve here stay closed (see the repair).
     """
     from .engine import DtlsError
+    from .repairs import async_watch_session_table
 
     try:
         await hub.async_start()
@@ -122,12 +123,14 @@ async def _async_start_servers(entry: LwM2MConfigEntry, engine: LwM2MEngine, hub
         ports = (CONF_COAP_PORT, CONF_COAPS_PORT)
         raise _not_ready("server_start_failed", entry, err, ports) from err
     entry.async_on_unload(hub.async_stop)
+    entry.async_on_unload(async_watch_session_table(hub.hass, engine.server, "lwm2m"))
     try:
         await engine.bootstrap.start()
     except (OSError, DtlsError) as err:
         ports = (CONF_BOOTSTRAP_PORT, CONF_BOOTSTRAPS_PORT)
         raise _not_ready("bootstrap_start_failed", entry, err, ports) from err
     entry.async_on_unload(engine.bootstrap.stop)
+    entry.async_on_unload(async_watch_session_table(hub.hass, engine.bootstrap, "bootstrap"))
 
 
 def _not_ready(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from .credential_values import masked
 from .discovery import object_definition
 from .engine import Path, ResourceDef, announced_version
 from .errors import engine_errors, validation_error
@@ -66,8 +67,9 @@ def _resource_id(key: Any) -> int:
 
 
 def responses(values: Mapping[Path, Any]) -> dict[str, Any]:
-    """Values keyed by their path text, in JSON-safe form, for action responses."""
-    return {str(path): to_response(value) for path, value in sorted(values.items())}
+    """Values keyed by their path text, in JSON-safe form, for action responses; the
+    secret resources of the credential objects (/0, /21) are masked."""
+    return {str(path): to_response(value) for path, value in sorted(masked(values).items())}
 
 
 async def async_read(hub: LwM2MHub, endpoint: str, path: Path) -> dict[Path, Any]:

@@ -20,6 +20,7 @@ from homeassistant.components.sensor import (
     SensorDeviceClass,
     SensorStateClass,
 )
+from homeassistant.components.sensor.const import DEVICE_CLASS_UNITS
 from homeassistant.const import EntityCategory, Platform
 
 from .descriptions import (
@@ -38,7 +39,7 @@ from .device_protocols.settings import (
     ResourceSettings,
 )
 from .engine import ObjectDef, ObjectRegistry, Path, ResourceDef, ResourceType, announced_version
-from .entity_table import FUNCTION_ROWS, MEASURED, NUMERIC, TABLE
+from .entity_table import FUNCTION_ROWS, IN_VALUE_UNITS, MEASURED, NUMERIC, SENSOR_VALUE, TABLE
 from .units import UNITS, Unit, ha_unit
 from .values.names import state_options
 
@@ -118,7 +119,40 @@ def describe(
     protocol: ObjectProtocol | None = None,
     instance_id: int = 0,
 ) -> LwM2MEntityDescription | None:
-    """The value entity ``resource`` of instance ``instance_id`` of ``obj`` gets, if any."""
+    """The value entity ``resource`` of instance ``instance_id`` of ``obj`` gets, if any.
+
+    A measured extreme or range limit takes the unit and device class of the object's
+    Sensor Value sensor (a measurement's unit included) when that one has a unit.
+    """
+    description = _describe_alone(obj, resource, protocol, instance_id)
+    value = obj.resources.get(SENSOR_VALUE)
+    if (
+        not isinstance(description, LwM2MSensorDescription)
+        or description.measurement is not None
+        or resource.id not in IN_VALUE_UNITS
+        or resource.type not in NUMERIC
+        or value is None
+    ):
+        return description
+    value_description = _describe_alone(obj, value, protocol, instance_id)
+    if not isinstance(value_description, LwM2MSensorDescription):
+        return description
+    unit = value_description.native_unit_of_measurement
+    if unit is None:
+        return description
+    return dataclasses.replace(
+        description,
+        native_unit_of_measurement=unit,
+        device_class=value_description.device_class,
+    )
+
+
+def _describe_alone(
+    obj: ObjectDef,
+    resource: ResourceDef,
+    protocol: ObjectProtocol | None,
+    instance_id: int,
+) -> LwM2MEntityDescription | None:
     settings = _settings(obj, resource, protocol)
     if settings is not None and settings.measurement is not None:
         return _measurement(obj, resource, settings.measurement, instance_id)
@@ -328,9 +362,19 @@ def _measurement(
 
 
 def _unit_named(text: str) -> Unit:
-    """A unit as the user typed it: a DDF code ("Cel") or a Home Assistant unit ("°C")."""
+    """A unit as the user typed it: a DDF code ("Cel") or a Home Assistant unit ("°C",
+    "°F"), with the device class Home Assistant converts it in when only one takes it."""
     same = next((unit for unit in UNITS.values() if unit.native == text), None)
-    return same or ha_unit(text) or Unit(text)
+    if same is not None:
+        return same
+    if text in UNITS:
+        return UNITS[text]
+    classes = [
+        device_class
+        for device_class, units in DEVICE_CLASS_UNITS.items()
+        if text in units and _measurable(device_class)
+    ]
+    return Unit(text, classes[0] if len(classes) == 1 else None)
 
 
 def _measurable(device_class: str) -> bool:

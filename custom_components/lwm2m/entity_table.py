@@ -76,7 +76,7 @@ from .device_protocols.alarms import CLEARED, RAISED
 from .device_protocols.settings import PROTECTED_OBJECTS, ResourceSettings
 from .engine import Operations, ResourceType
 from .units import PARTS_PER_MILLION
-from .values.names import DEVICE_ERRORS, NETWORK_BEARERS
+from .values.names import BATTERY_STATUS, DEVICE_ERRORS, NETWORK_BEARERS
 
 R = Operations.R
 RW = Operations.R | Operations.W
@@ -106,6 +106,9 @@ SENSOR_VALUE = 5700
 MIN_MEASURED = frozenset({5601})
 MAX_MEASURED = frozenset({5602})
 RANGE_LIMITS = frozenset({5603, 5604})
+# Resources in the unit of their object's Sensor Value: their sensors share its unit and
+# device class, so Home Assistant converts them alike.
+IN_VALUE_UNITS = MIN_MEASURED | MAX_MEASURED | RANGE_LIMITS
 
 Sensor = LwM2MSensorDescription
 BinarySensor = LwM2MBinarySensorDescription
@@ -412,6 +415,8 @@ TABLE: tuple[EntityRow, ...] = (
         Sensor(
             key="battery_status",
             translation_key="battery_status",
+            device_class=_D.ENUM,
+            value_names=BATTERY_STATUS,
             entity_category=_DIAGNOSTIC,
         ),
     ),

@@ -48,6 +48,12 @@ def test_a_measurement_an_alarm_and_a_rule(
     assert flow.step_id == "protocol_object", "saving should return to the object's menu"
     after = screens.capture("object-menu-configured")
     assert after.shows("5700 Sensor Value")
+    for entity_id in ("sensor.demo_1_temperature", "sensor.demo_1_temperature_max_measured_value"):
+        state = home_assistant.api.wait_for(
+            f"{entity_id} as a measurement",
+            lambda entity_id=entity_id: home_assistant.api.state(entity_id),
+        )
+        assert state["attributes"]["unit_of_measurement"] == "°F", entity_id
 
     flow.choose("rules_pick")
     screens.capture("writable-picker")

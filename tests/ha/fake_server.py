@@ -10,6 +10,7 @@ from typing import Any
 from custom_components.lwm2m.engine import (
     Deregistered,
     DeviceNotRegisteredError,
+    DtlsStats,
     Expired,
     Link,
     LwM2MError,
@@ -46,6 +47,12 @@ class FakeServer:
     started: bool = False
     listeners: list[Callable[[LwM2MEvent], None]] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
+    dtls_stats: DtlsStats | None = None
+    capacity_listeners: list[Callable[[bool], None]] = field(default_factory=list)
+
+    def add_capacity_listener(self, listener: Callable[[bool], None]) -> Callable[[], None]:
+        self.capacity_listeners.append(listener)
+        return lambda: self.capacity_listeners.remove(listener)
 
     async def start(self) -> None:
         self.started = True
@@ -204,6 +211,8 @@ class FakeBootstrap:
     dtls_unavailable_reason: str | None = None
     started: bool = False
     listeners: list[Callable[[LwM2MEvent], None]] = field(default_factory=list)
+    dtls_stats: DtlsStats | None = None
+    capacity_listeners: list[Callable[[bool], None]] = field(default_factory=list)
 
     async def start(self) -> None:
         self.started = True
@@ -214,6 +223,10 @@ class FakeBootstrap:
     def add_listener(self, listener: Callable[[LwM2MEvent], None]) -> Callable[[], None]:
         self.listeners.append(listener)
         return lambda: self.listeners.remove(listener)
+
+    def add_capacity_listener(self, listener: Callable[[bool], None]) -> Callable[[], None]:
+        self.capacity_listeners.append(listener)
+        return lambda: self.capacity_listeners.remove(listener)
 
     def emit(self, event: LwM2MEvent) -> None:
         for listener in list(self.listeners):

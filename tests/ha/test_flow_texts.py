@@ -28,3 +28,16 @@ def test_menu_titles_take_no_placeholders() -> None:
     assert [
         f"{flow}.{step_id}" for flow, step_id, step in menus if PLACEHOLDER.search(step["title"])
     ] == []
+
+
+def test_no_text_ends_in_a_heading_over_an_empty_placeholder() -> None:
+    """A list placeholder that may be empty sits in a plural or select branch, never after
+    a heading of its own ("Configured resources:\\n{summary}")."""
+    offenders = []
+    for flow, step_id, step in _steps():
+        text = step.get("description", "")
+        for match in re.finditer(r":\n\{(\w+)\}", text):
+            before = text[: match.start()]
+            if before.count("{") == before.count("}"):  # outside any plural or select
+                offenders.append(f"{flow}.{step_id}: {match.group(1)}")
+    assert offenders == []

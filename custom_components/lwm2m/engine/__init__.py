@@ -25,7 +25,7 @@ from .credentials.records import (
     SecurityMode,
 )
 from .credentials.store import CredentialStore
-from .dtls import DtlsError
+from .dtls import DtlsError, DtlsStats
 from .errors import (
     DeviceNotRegisteredError,
     DevicePendingError,
@@ -39,7 +39,7 @@ from .events import LwM2MEvent
 from .firmware.device_object import PROTOCOL_NUMBERS
 from .firmware.events import FirmwareProgress, FirmwareUpdateFinished
 from .firmware.image import ExternalImage, FirmwareImage, ImageSource, uri_scheme
-from .firmware.status import DeliveryMethod, ErrorKey, FirmwareStatus, Phase
+from .firmware.status import ACTIVE_PHASES, DeliveryMethod, ErrorKey, FirmwareStatus, Phase
 from .firmware.updater import FirmwareUpdater, UpdateInProgressError, UpdateNotCancellableError
 from .lwm2m_engine import DtlsProblem, EngineSettings, LwM2MEngine
 from .model import (
@@ -55,7 +55,7 @@ from .model import (
 )
 from .path import Path
 from .registration.admission import SecurityPolicy
-from .registration.events import Deregistered, Expired, Registered, Updated
+from .registration.events import Deregistered, Expired, Registered, Revoked, Updated
 from .registration.record import Registration, announced_version
 from .server.events import Asleep, Awake, NotificationReceived, QueueChanged, SendReceived
 from .server.lwm2m_server import LwM2MServer
@@ -67,6 +67,7 @@ PACKAGE_URI_SCHEMES = frozenset(PROTOCOL_NUMBERS)
 """The URI schemes a Package URI (/5/x/1) may use: what ``fwupdate`` URLs may name."""
 
 __all__ = [
+    "ACTIVE_PHASES",
     "PACKAGE_URI_SCHEMES",
     "Asleep",
     "Awake",
@@ -89,6 +90,7 @@ __all__ = [
     "DevicePendingError",
     "DtlsError",
     "DtlsProblem",
+    "DtlsStats",
     "EngineSettings",
     "ErrorKey",
     "Expired",
@@ -123,6 +125,7 @@ __all__ = [
     "RequestTimeoutError",
     "ResourceDef",
     "ResourceType",
+    "Revoked",
     "SecurityMode",
     "SecurityPolicy",
     "SendReceived",

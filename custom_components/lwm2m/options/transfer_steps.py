@@ -11,6 +11,7 @@ from homeassistant.config_entries import ConfigFlowResult
 from homeassistant.helpers.selector import FileSelector, FileSelectorConfig
 from homeassistant.util import dt as dt_util
 
+from ..const import LOGGER
 from ..device_protocols.file import ProtocolFileError, merged, parse_document, preview
 from ..device_protocols.settings import DeviceProtocols
 from ..engine import ObjectRegistry
@@ -24,7 +25,7 @@ CONF_FILE = "file"
 class TransferSteps(LwM2MOptionsBase):
     """export_protocols; import_protocols -> protocols_preview."""
 
-    _imported: DeviceProtocols | None = None
+    _imported_protocols: DeviceProtocols | None = None
 
     async def async_step_export_protocols(
         self, user_input: dict[str, Any] | None = None
@@ -51,7 +52,9 @@ class TransferSteps(LwM2MOptionsBase):
                 _name, content = await self.hass.async_add_executor_job(
                     read_upload, self.hass, user_input[CONF_FILE]
                 )
-                self._imported = await self.hass.async_add_executor_job(parse_document, content)
+                self._imported_protocols = await self.hass.async_add_executor_job(
+                    parse_document, content
+                )
             except UploadTooLargeError:
                 errors[CONF_FILE] = "file_too_large"
             except ProtocolFileError as err:
@@ -75,7 +78,7 @@ class TransferSteps(LwM2MOptionsBase):
     async def async_step_protocols_preview(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        imported = self._imported
+        imported = self._imported_protocols
         assert imported is not None  # import_protocols leads here with a parsed file
         storage = self._data.storage
         changes = preview(storage.protocols, imported)
@@ -92,6 +95,12 @@ class TransferSteps(LwM2MOptionsBase):
             storage.protocols = merged(storage.protocols, imported)
             await storage.async_save_protocols()
             await self._data.hub.async_settings_changed()
+            LOGGER.info(
+                "Imported device protocols: %d objects added, %d replaced, %d unchanged",
+                len(changes.added),
+                len(changes.replaced),
+                len(changes.unchanged),
+            )
             return self.async_abort(
                 reason="protocols_imported", description_placeholders=placeholders
             )

@@ -74,7 +74,8 @@ def write_configuration(
 ) -> None:
     """script/develop's configuration in ``config_dir``, served on ``http_port``."""
     config = yaml.safe_load((DEVELOP_CONFIG / "configuration.yaml").read_text(encoding="utf-8"))
-    config.pop("default_config", None)
+    # Integrations set up without options are script/develop's share of default_config.
+    config = {name: value for name, value in config.items() if value is not None}
     for component in SCREEN_COMPONENTS:
         config.setdefault(component, None)
     config["http"] = {"server_host": "127.0.0.1", "server_port": http_port}

@@ -92,12 +92,14 @@ def parse_credentials_csv(text: str) -> list[DeviceCredentials]:
     )
     header: _Header | None = None
     unique = _UniqueKeys()
+    rows: dict[int, str] = {}
     try:
         for line, cells in _numbered_rows(reader):
             if header is None:
                 header = _read_header(line, cells, problems)
                 continue
             row = _Row(line, header, cells, problems)
+            rows[line] = row.text(Column.ENDPOINT) or ""
             unique.check(row)
             record = _read_record(row)
             if record is not None:
@@ -107,7 +109,7 @@ def parse_credentials_csv(text: str) -> list[DeviceCredentials]:
     if header is None and not problems:
         problems.append(CredentialsProblem(1, "", "the file has no header line"))
     if problems:
-        raise CredentialsCSVError(_in_reading_order(problems, header))
+        raise CredentialsCSVError(_in_reading_order(problems, header), rows)
     return records
 
 

@@ -192,17 +192,42 @@ class CredentialsProblem(NamedTuple):
     message: str
 
     def __str__(self) -> str:
+        return self.described()
+
+    def described(self, endpoint: str | None = None) -> str:
+        """The problem, naming the row's endpoint when it is known."""
         where = f"line {self.line}" if self.line else "import"
+        if endpoint:
+            where = f"{where} ({endpoint})"
         return f"{where}, {self.field or 'row'}: {self.message}"
 
 
 class CredentialsCSVError(ValueError):
-    """Imported credentials were refused; ``errors`` lists every problem found."""
+    """Imported credentials were refused; ``errors`` lists every problem found.
 
-    def __init__(self, errors: Sequence[CredentialsProblem]) -> None:
+    A file's rows are known too: ``rows`` maps the line of each data row to its endpoint
+    (empty when the row gives none).
+    """
+
+    def __init__(
+        self, errors: Sequence[CredentialsProblem], rows: Mapping[int, str] | None = None
+    ) -> None:
         self.errors: list[CredentialsProblem] = list(errors)
+        self.rows: dict[int, str] = dict(rows or {})
         shown = "; ".join(str(problem) for problem in self.errors[:_SHOWN_PROBLEMS])
         hidden = len(self.errors) - _SHOWN_PROBLEMS
         more = f"; and {hidden} more" if hidden > 0 else ""
         count = len(self.errors)
         super().__init__(f"{count} problem{'s' if count != 1 else ''}: {shown}{more}")
+
+    @property
+    def rows_with_problems(self) -> int:
+        return len({problem.line for problem in self.errors} & self.rows.keys())
+
+    @property
+    def rows_ok(self) -> int:
+        return len(self.rows) - self.rows_with_problems
+
+    def problem_lines(self) -> list[str]:
+        """Every problem, each naming its row's endpoint where the row gives one."""
+        return [problem.described(self.rows.get(problem.line)) for problem in self.errors]

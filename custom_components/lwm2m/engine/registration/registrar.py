@@ -9,7 +9,7 @@ awake windows follow.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import replace
 from typing import Any, Protocol
 
@@ -24,7 +24,7 @@ from ..log_once import LogOnce
 from ..transport.udp import Transport, peer_address, peer_identity
 from ..transport.uplink import answer, is_confirmable, refuse
 from .admission import SecurityPolicy, admit
-from .events import Deregistered, Expired, Registered, Updated
+from .events import Deregistered, Expired, Registered, Revoked, Updated
 from .record import Registration
 from .request import BadRegistrationError, parse_register, parse_update
 from .sessions import Session, Sessions
@@ -230,6 +230,42 @@ class Registrar:
         registration = self.store.get(endpoint)
         if registration is not None:
             self._end(registration, Deregistered(endpoint, registration=registration))
+
+    def revoke(self, endpoints: Iterable[str], identities: Collection[bytes]) -> None:
+        """Credentials of ``endpoints`` changed or went (``identities`` are the PSK
+        identities revoked): each registration made over DTLS with a revoked identity
+        ends, and so does each one over plain CoAP that would no longer be admitted."""
+        for name in endpoints:
+            registration = self.store.get(name)
+            if registration is None:
+                continue
+            if registration.secure:
+                identity = (registration.security_identity or "").encode("utf-8")
+                ended = identity in identities
+            else:
+                ended = not admit(
+                    self.policy,
+                    self.credentials,
+                    name,
+                    identity=None,
+                    blocked=name in self.blocked,
+                ).admitted
+            if ended:
+                self._end(registration, Revoked(name, registration=registration))
+
+    def peer_moved(self, remote: Any) -> None:
+        """The device behind ``remote`` answers at another address now (its DTLS session
+        followed it): its registration's address follows too."""
+        endpoint = self.sessions.endpoint_of(remote)
+        registration = None if endpoint is None else self.store.get(endpoint)
+        if endpoint is None or registration is None:
+            return
+        address = peer_address(remote)
+        self.sessions.moved(endpoint, registration.address)
+        if address != registration.address:
+            moved = replace(registration, address=address)
+            self.store.touch(moved, renew=False)
+            self._emit(Updated(endpoint, registration=moved, changed=frozenset({"address"})))
 
     def expired(self, registration: Registration) -> None:
         """The store let the registration's lifetime (and grace) run out."""

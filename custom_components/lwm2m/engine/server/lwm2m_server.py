@@ -20,7 +20,7 @@ from aiocoap.numbers.constants import TransportTuning
 
 from ..clock import Clock, LoopClock
 from ..codec import Link
-from ..credentials.store import CredentialStore
+from ..credentials.store import CredentialStore, Revocation
 from ..dtls import DtlsSettings
 from ..events import EventListeners, Listener, LwM2MEvent
 from ..log_once import LogOnce
@@ -34,7 +34,7 @@ from ..registration.store import DEFAULT_GRACE_PERIOD, RegistrationStore
 from ..requests.exchange import DEFAULT_ACCEPT_TIMEOUT, Exchanger, tuning
 from ..requests.request import AttributeValue, DeviceRequest, Operation
 from ..transport.served_ports import ServedPorts
-from ..transport.udp import Transport, bind_udp
+from ..transport.udp import Transport, bind_udp, reset_unknown_notifications
 from .dispatcher import RequestDispatcher
 from .observations import Observation, ObservationTarget
 from .presence import DEFAULT_AWAKE_WINDOW
@@ -132,6 +132,7 @@ class LwM2MServer(ServedPorts):
             self._clock,
             self._log_once,
         )
+        self._stop_revocations: Callable[[], None] | None = None
 
     # --- lifecycle --------------------------------------------------------------------
 
@@ -141,10 +142,11 @@ class LwM2MServer(ServedPorts):
             raise RuntimeError("the server is already running")
         context = await bind_udp(self.host, self._requested_port, None)
         self.attach_transport(context, secure=False)
+        self._stop_revocations = self.credentials.add_revocation_listener(self._revoked)
         if self._secure is None:
             return
         try:
-            secure_context = await self._secure.open(self.credentials)
+            secure_context = await self._secure.open(self.credentials, self)
         except BaseException:
             await self.stop()
             raise
@@ -158,6 +160,7 @@ class LwM2MServer(ServedPorts):
         ``request.remote.psk_identity``. The server shuts the context down on stop().
         """
         transport = Transport(context, secure)
+        reset_unknown_notifications(context)
         context.serversite = build_site(self._registrar, self._send, transport)
         for path, extra in self._resources.items():
             context.serversite.add_resource(path, extra)
@@ -165,6 +168,9 @@ class LwM2MServer(ServedPorts):
         return transport
 
     async def stop(self) -> None:
+        if self._stop_revocations is not None:
+            self._stop_revocations()
+            self._stop_revocations = None
         self._dispatcher.close()
         self._store.clear()
         self._sessions.clear()
@@ -207,6 +213,23 @@ class LwM2MServer(ServedPorts):
 
     def unblock(self, endpoint: str) -> None:
         self._registrar.blocked.discard(endpoint)
+
+    def _revoked(self, revocation: Revocation) -> None:
+        """Credentials were changed or removed: what they opened ends now.
+
+        DTLS sessions authenticated with a revoked identity are closed; the registrar
+        ends the registrations the changed credentials no longer admit.
+        """
+        endpoint = self.dtls_endpoint
+        if endpoint is not None:
+            for identity in revocation.identities:
+                endpoint.close_sessions(identity)
+        self._registrar.revoke(revocation.endpoints, revocation.identities)
+
+    def peer_moved(self, remote: Any) -> None:
+        """A device's DTLS session follows it to a new address (RFC 9146 6): so do its
+        registration's address and every request to it."""
+        self._registrar.peer_moved(remote)
 
     # --- events -----------------------------------------------------------------------
 

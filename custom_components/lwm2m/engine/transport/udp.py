@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import aiocoap
+from aiocoap.numbers.codes import Code
+from aiocoap.numbers.types import NON, RST
 from aiocoap.transports.udp6 import MessageInterfaceUDP6
 from aiocoap.util import hostportsplit
 
@@ -172,3 +174,31 @@ def abandon_exchange(context: aiocoap.Context, message: aiocoap.Message) -> None
         resume = getattr(manager, "_continue_backlog", None)
         if resume is not None:
             resume(message.remote)
+
+
+def reset_unknown_notifications(context: aiocoap.Context) -> None:
+    """Answer a NON notification that no observation waits for with RST.
+
+    aiocoap resets only unknown CON responses; a device that notifies with NON (Wakaama
+    does) would then never learn that the server forgot the observation (a passive
+    cancel) and notify forever. RFC 7641 section 3.6 lets the client reject a NON
+    notification with RST. Without the message layer's internals (another aiocoap
+    version, another transport) nothing changes.
+    """
+    for interface in context.request_interfaces:
+        manager = getattr(interface, "token_interface", None)
+        process = getattr(manager, "_process_response", None)
+        send = getattr(manager, "_send_initially", None)
+        if process is None or send is None or getattr(process, "resets_notifications", False):
+            continue
+
+        def checked(response: aiocoap.Message, process: Any = process, send: Any = send) -> Any:
+            handled = process(response)
+            if not handled and response.mtype is NON and response.opt.observe is not None:
+                reset = aiocoap.Message(code=Code.EMPTY, _mtype=RST, _mid=response.mid)
+                reset.remote = response.remote.as_response_address()
+                send(reset)
+            return handled
+
+        checked.resets_notifications = True  # type: ignore[attr-defined]
+        manager._process_response = checked  # type: ignore[union-attr]
