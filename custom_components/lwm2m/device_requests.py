@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .credential_values import masked
 from .discovery import object_definition
 from .engine import Path, ResourceDef, announced_version
 from .errors import engine_errors, validation_error
 from .values.coerce import coerce
+from .values.credentials import masked
 from .values.json_forms import to_response
 from .write_rules import async_check_write
 

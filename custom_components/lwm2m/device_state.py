@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .credential_values import without_credentials
 from .engine import Path, Registration
 from .storage import KnownDevice
+from .values.credentials import without_credentials
 from .values.json_forms import from_stored, to_stored
 
 

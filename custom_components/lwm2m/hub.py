@@ -27,7 +27,6 @@ from .const import (
     EVENT_REGISTERED,
     LOGGER,
 )
-from .credential_values import without_credentials
 from .device_lookup import endpoint_device
 from .device_state import DeviceState, registration_summary
 from .discovery import (
@@ -68,6 +67,7 @@ from .signals import (
 )
 from .storage import LwM2MStorage
 from .value_listeners import ValueListeners
+from .values.credentials import without_credentials
 from .values.device_identity import IDENTITY_PATHS, registry_fields
 
 if TYPE_CHECKING:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.lwm2m.text_decoding import (
+from custom_components.lwm2m.options.text_decoding import (
     UTF8,
     WINDOWS_1252,
     UndecodableTextError,

@@ -16,9 +16,9 @@ from homeassistant.helpers.selector import (
 )
 
 from ..const import LOGGER
-from ..credentials_flow import CredentialsSteps
 from ..engine import DDFError, LwM2MError, ObjectDef, parse_ddf
 from ..storage import StoredDDF
+from .credentials_steps import CredentialsSteps
 from .firmware_steps import FirmwareSteps
 from .rules_steps import RulesSteps
 from .transfer_steps import TransferSteps

@@ -10,7 +10,7 @@ from homeassistant.core import HomeAssistant
 
 from ..engine import CredentialsCSVError, DeviceCredentials, parse_credentials_csv
 from ..firmware.library import copy_image
-from ..text_decoding import decode_text
+from .text_decoding import decode_text
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .engine import CredentialsCSVError, DeviceCredentials, ImportSummary
+from ..engine import CredentialsCSVError, DeviceCredentials, ImportSummary
 from .text_decoding import UTF8
 
 REPORT_FOLDER = "lwm2m"

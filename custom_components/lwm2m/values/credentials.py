@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .engine import Path
+from ..engine import Path
 
 MASK = "**REDACTED**"
 # object id -> its resources that are secrets

@@ -11,17 +11,17 @@ from homeassistant.config_entries import ConfigFlowResult
 from homeassistant.helpers.selector import FileSelector, FileSelectorConfig
 from homeassistant.util import dt as dt_util
 
-from .const import LOGGER
+from ..const import LOGGER
+from ..engine import CredentialsCSVError, merge_credentials
+from .base import LwM2MOptionsBase
 from .credentials_report import (
     REPORT_FOLDER,
     SHOWN_PROBLEMS,
     CsvPreview,
     write_problems,
 )
-from .engine import CredentialsCSVError, merge_credentials
-from .options.base import LwM2MOptionsBase
-from .options.uploads import UploadTooLargeError, read_credentials_csv
 from .text_decoding import UndecodableTextError
+from .uploads import UploadTooLargeError, read_credentials_csv
 
 CONF_FILE = "file"
 
