@@ -1,4 +1,5 @@
-"""The layout's rules: the engine's front door, its layers, and no import cycles.
+"""The layout's rules: the engine's front door, its layers, the parts that never see Home
+Assistant, and no import cycles.
 
 Imports are read from the source (``if TYPE_CHECKING:`` ones too: a cycle only the type
 checker sees is still a cycle in the design).
@@ -14,6 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 INTEGRATION = ROOT / "custom_components" / "lwm2m"
 ENGINE = INTEGRATION / "engine"
 ENGINE_PACKAGE = "custom_components.lwm2m.engine"
+# Packages that know nothing of Home Assistant (the engine has a test of its own).
+WITHOUT_HOME_ASSISTANT = ("device_protocols", "values", "shell")
 
 # The engine's parts, lowest first: a module may import its own part and lower ones.
 LAYERS: tuple[frozenset[str], ...] = tuple(
@@ -81,6 +84,22 @@ def test_home_assistant_side_uses_only_the_engines_front_door() -> None:
         for name in set(_imports(source))
         if name.startswith(f"{ENGINE_PACKAGE}.") and name.rpartition(".")[0] != ENGINE_PACKAGE
     ]
+    assert offenders == []
+
+
+def test_device_logic_never_sees_home_assistant() -> None:
+    """Neither directly nor through a module of the integration it imports."""
+    modules = _project_modules()
+    allowed = tuple(
+        f"custom_components.lwm2m.{name}" for name in (*WITHOUT_HOME_ASSISTANT, "engine")
+    )
+    offenders = []
+    for package in WITHOUT_HOME_ASSISTANT:
+        for source in (INTEGRATION / package).rglob("*.py"):
+            for name in set(_imports(source)):
+                home_assistant = name == "homeassistant" or name.startswith("homeassistant.")
+                if home_assistant or (name in modules and not name.startswith(allowed)):
+                    offenders.append(f"{source.relative_to(ROOT)} imports {name}")
     assert offenders == []
 
 
