@@ -33,7 +33,6 @@ from ..engine import (
     LwM2MServer,
     Phase,
     UpdateInProgressError,
-    UpdateNotCancellableError,
 )
 from ..errors import device_error, validation_error
 from ..signals import signal_firmware, signal_firmware_images
@@ -190,12 +189,6 @@ class FirmwareUpdates:
 
     async def async_wait(self, endpoint: str) -> FirmwareStatus:
         return await self._updater().wait(endpoint)
-
-    async def async_cancel(self, endpoint: str) -> FirmwareStatus:
-        try:
-            return await self._updater().cancel(endpoint)
-        except UpdateNotCancellableError as err:
-            raise device_error("firmware_not_cancellable", endpoint=endpoint) from err
 
     @callback
     def images_changed(self) -> None:
