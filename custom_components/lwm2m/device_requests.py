@@ -103,7 +103,7 @@ async def async_observe(hub: LwM2MHub, endpoint: str, path: Path) -> None:
 async def async_cancel_observation(hub: LwM2MHub, endpoint: str, path: Path) -> None:
     with engine_errors(endpoint, path):
         await hub.server.cancel_observation(endpoint, path)
-    hub.observed.get(endpoint, {}).pop(path, None)
+    hub.observation_cancelled(endpoint, path)
 
 
 async def async_write_attributes(
@@ -158,6 +158,4 @@ async def async_delete(hub: LwM2MHub, endpoint: str, path: Path) -> None:
         raise validation_error("delete_needs_instance", path=str(path))
     with engine_errors(endpoint, path):
         await hub.server.delete(endpoint, path)
-    state = hub.devices.get(endpoint)
-    if state is not None:
-        state.forget_instance(path)
+    hub.deleted(endpoint, path)

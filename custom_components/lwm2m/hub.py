@@ -440,6 +440,18 @@ class LwM2MHub:
     def reject_pending(self, endpoint: str) -> None:
         self.server.reject_pending(endpoint)
 
+    @callback
+    def observation_cancelled(self, endpoint: str, path: Path) -> None:
+        """An action cancelled an observation: the protocol's set-up no longer holds it."""
+        self.observed.get(endpoint, {}).pop(path, None)
+
+    @callback
+    def deleted(self, endpoint: str, instance: Path) -> None:
+        """An action deleted an object instance (or one of its resources): its values go."""
+        state = self.devices.get(endpoint)
+        if state is not None:
+            state.forget_instance(instance)
+
     async def async_forget(self, endpoint: str) -> None:
         """Drop a device that is gone for good (removed from the device page), and its
         credentials: whatever they still have open on either server is closed."""
