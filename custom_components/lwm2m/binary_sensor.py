@@ -11,7 +11,6 @@ from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
 from .data import LwM2MConfigEntry
 from .descriptions import LwM2MBinarySensorDescription, Role
-from .device_protocols.alarms import AlarmTracker
 from .discovery import EntityTarget
 from .entity import LwM2MEntity, async_setup_platform_entities
 from .hub import LwM2MHub
@@ -75,14 +74,7 @@ class LwM2MAlarmSensor(LwM2MEntity, BinarySensorEntity):
 
     def __init__(self, hub: LwM2MHub, target: EntityTarget) -> None:
         super().__init__(hub, target)
-        description = target.description
-        self._tracker = AlarmTracker(
-            description.alarm, measured=description.measurement is not None
-        )
-
-    async def async_added_to_hass(self) -> None:
-        await super().async_added_to_hass()
-        self._tracker.start(self.resource_value)
+        self._tracker = hub.alarm_tracker(target.endpoint, target.path)
 
     @property
     def is_on(self) -> bool:
@@ -94,5 +86,5 @@ class LwM2MAlarmSensor(LwM2MEntity, BinarySensorEntity):
 
     @callback
     def value_reported(self, value: Any) -> None:
-        if self._tracker.update(value):
+        if self._tracker.latest:  # the hub fed the tracker the value first
             self.async_write_ha_state()

@@ -60,10 +60,8 @@ class LwM2MEntity(Entity):
     @property
     def resource_value(self) -> Any:
         """The resource's value; for a multiple resource, its lowest instance's."""
-        if self.entity_description.multiple:
-            instances = self.hub.resource_instances(self.endpoint, self.path)
-            return instances[min(instances)] if instances else None
-        return self.hub.value(self.endpoint, self.path)
+        multiple = self.entity_description.multiple
+        return self.hub.resource_value(self.endpoint, self.path, multiple=multiple)
 
     @property
     def extra_state_attributes(self) -> dict[str, Any] | None:

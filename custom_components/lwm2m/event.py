@@ -12,7 +12,6 @@ from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
 from .data import LwM2MConfigEntry
 from .descriptions import LwM2MEventDescription, Role
-from .device_protocols.alarms import AlarmTracker
 from .device_protocols.raw_payload import payload_attributes
 from .discovery import EntityTarget
 from .entity import LwM2MEntity, async_setup_platform_entities
@@ -58,18 +57,11 @@ class LwM2MAlarmEvents(_LwM2MEvents):
 
     def __init__(self, hub: LwM2MHub, target: EntityTarget) -> None:
         super().__init__(hub, target)
-        description = target.description
-        self._tracker = AlarmTracker(
-            description.alarm, measured=description.measurement is not None
-        )
-
-    async def async_added_to_hass(self) -> None:
-        await super().async_added_to_hass()
-        self._tracker.start(self.resource_value)
+        self._tracker = hub.alarm_tracker(target.endpoint, target.path)
 
     @callback
     def value_reported(self, value: Any) -> None:
-        for change in self._tracker.update(value):
+        for change in self._tracker.latest:  # the hub fed the tracker the value first
             attributes = change.alarm.attributes()
             self._fire(change.event, {key: to_response(item) for key, item in attributes.items()})
 

@@ -8,6 +8,7 @@ import contextlib
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +28,9 @@ from .const import (
     EVENT_REGISTERED,
     LOGGER,
 )
+from .descriptions import Role
 from .device_lookup import endpoint_device
+from .device_protocols.alarms import AlarmTracker
 from .device_state import DeviceState, registration_summary
 from .discovery import (
     AutoObserve,
@@ -109,6 +112,7 @@ class LwM2MHub:
         self._unsaved: set[str] = set()  # devices whose stored form lags behind
         self._sync_slots = asyncio.Semaphore(SYNC_CONCURRENCY)
         self.value_listeners = ValueListeners()
+        self._alarms: dict[tuple[str, Path], _ResourceAlarm] = {}
         storage.before_devices_save = self._write_back
 
     @property
@@ -174,6 +178,18 @@ class LwM2MHub:
     def resource_instances(self, endpoint: str, path: Path) -> dict[int, Any]:
         state = self.devices.get(endpoint)
         return {} if state is None else state.resource_instances(path)
+
+    def resource_value(self, endpoint: str, path: Path, *, multiple: bool) -> Any:
+        """The resource's value; for a multiple resource, its lowest instance's."""
+        if multiple:
+            instances = self.resource_instances(endpoint, path)
+            return instances[min(instances)] if instances else None
+        return self.value(endpoint, path)
+
+    def alarm_tracker(self, endpoint: str, path: Path) -> AlarmTracker:
+        """The one tracker of the resource's alarm, which its binary sensor and its event
+        entity both read; the hub feeds it every value the device reports."""
+        return self._alarms[endpoint, path].tracker
 
     def targets_for(self, platform: str) -> list[EntityTarget]:
         return [
@@ -322,6 +338,11 @@ class LwM2MHub:
             self.value_listeners.notify(endpoint, changed)
         if from_device:
             received = {path.resource_path() for path in values if len(path) >= 3}
+            for path in received:
+                alarm = self._alarms.get((endpoint, path))
+                if alarm is not None:
+                    value = self.resource_value(endpoint, path, multiple=alarm.multiple)
+                    alarm.tracker.update(value)
             if received:
                 async_dispatcher_send(
                     self.hass, signal_received(self.entry.entry_id, endpoint), received
@@ -458,6 +479,7 @@ class LwM2MHub:
         self._stop_presuming(endpoint)
         self.devices.pop(endpoint, None)
         self.targets.pop(endpoint, None)
+        self._track_alarms(endpoint, {})
         self.observed.pop(endpoint, None)
         self.storage.devices.pop(endpoint, None)
         self._unsaved.discard(endpoint)
@@ -504,6 +526,7 @@ class LwM2MHub:
         new = device_targets(endpoint, state.objects, self.registry, self.storage.protocols)
         old = self.targets.get(endpoint, {})
         self.targets[endpoint] = new
+        self._track_alarms(endpoint, new)
         entity_registry = er.async_get(self.hass)
         for unique_id, target in old.items():
             if new.get(unique_id) == target:
@@ -530,6 +553,25 @@ class LwM2MHub:
                 self.hass, signal_new_entities(self.entry.entry_id, platform), targets
             )
 
+    def _track_alarms(self, endpoint: str, targets: Mapping[str, EntityTarget]) -> None:
+        """One tracker per alarmed resource of the device's entities; a tracker whose
+        settings changed starts over from the resource's current value."""
+        wanted: dict[Path, _ResourceAlarm] = {}
+        for target in targets.values():
+            description = target.description
+            if description.role not in (Role.ALARM, Role.ALARM_EVENTS):
+                continue
+            tracker = AlarmTracker(description.alarm, measured=description.measurement is not None)
+            wanted[target.path] = _ResourceAlarm(tracker, description.multiple)
+        for key in [key for key in self._alarms if key[0] == endpoint and key[1] not in wanted]:
+            del self._alarms[key]
+        for path, alarm in wanted.items():
+            current = self._alarms.get((endpoint, path))
+            if current is not None and current.same_as(alarm):
+                continue
+            alarm.tracker.start(self.resource_value(endpoint, path, multiple=alarm.multiple))
+            self._alarms[endpoint, path] = alarm
+
     def _stop_presuming(self, endpoint: str) -> None:
         cancel = self._presumption_timers.pop(endpoint, None)
         if cancel is not None:
@@ -547,6 +589,21 @@ class LwM2MHub:
                 self._on_gone(endpoint, "expired")
 
         return _ended
+
+
+@dataclass(slots=True)
+class _ResourceAlarm:
+    """A resource's alarm tracker, and whether the resource has instances."""
+
+    tracker: AlarmTracker
+    multiple: bool
+
+    def same_as(self, other: _ResourceAlarm) -> bool:
+        return (self.tracker.settings, self.tracker.measured, self.multiple) == (
+            other.tracker.settings,
+            other.tracker.measured,
+            other.multiple,
+        )
 
 
 def _expiry(summary: Mapping[str, Any]) -> float | None:

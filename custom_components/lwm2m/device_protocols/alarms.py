@@ -161,12 +161,17 @@ class AlarmTracker:
         self.measured = measured
         self.active: Alarm | None = None
         self.last: Alarm | None = None  # the active alarm, or the last one, cleared
+        self.latest: list[AlarmChange] = []  # what the latest value raised or cleared
 
     def start(self, value: Any) -> None:
         """Take the value known before any news (after a restart) without reporting it."""
         self.update(value)
 
     def update(self, value: Any) -> list[AlarmChange]:
+        self.latest = self._changes(value)
+        return self.latest
+
+    def _changes(self, value: Any) -> list[AlarmChange]:
         if value is None:
             return []
         wanted = alarm_for(self.settings, self.measured, value)
