@@ -30,7 +30,7 @@ from custom_components.lwm2m.engine import (
 )
 from custom_components.lwm2m.entity_table import IN_VALUE_UNITS, TABLE
 from custom_components.lwm2m.units import UNITS, ha_unit
-from tests.engine import ddf_builder
+from tests.engine.model import ddf_builder
 
 
 @pytest.fixture(scope="module")

@@ -31,7 +31,7 @@ from custom_components.lwm2m.device_protocols.validation import (
     ValidationRule,
 )
 from custom_components.lwm2m.engine import Path, RequestFailedError, parse_ddf
-from tests.engine.ddf_builder import ddf, item, obj
+from tests.engine.model.ddf_builder import ddf, item, obj
 
 from .fake_server import FakeServer
 

@@ -35,7 +35,7 @@ from custom_components.lwm2m.device_protocols.validation import (
 )
 from custom_components.lwm2m.engine import ObjectRegistry, Path, parse_ddf
 from simulator import DeviceObject, RequestRecord, SimulatedDevice, default_objects
-from tests.engine.ddf_builder import ddf, item, obj
+from tests.engine.model.ddf_builder import ddf, item, obj
 
 from .devices import device_of
 from .live_network import add_live_entry, expected_lingering_timers, loopback, state_change

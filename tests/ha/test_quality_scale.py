@@ -77,5 +77,3 @@ def test_every_translation_key_the_code_uses_exists() -> None:
     }
     used -= {"security_policy", "decision", "dtls_unavailable"}  # selector and issue keys
     assert used <= set(strings["exceptions"])
-
-

@@ -18,7 +18,7 @@ from custom_components.lwm2m.engine import (
     SecurityPolicy,
     parse_credentials_csv,
 )
-from tests.engine.server_harness import REGISTRY, EventLog, make_server
+from tests.engine.server.harness import REGISTRY, EventLog, make_server
 
 from .wakaama import Psk
 from .wakaama_session import HOST, TRANSPORTS, StartWakaama

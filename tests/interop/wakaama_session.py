@@ -12,7 +12,7 @@ from custom_components.lwm2m.engine import (
     Registered,
     SecurityMode,
 )
-from tests.engine.server_harness import EventLog, make_server
+from tests.engine.server.harness import EventLog, make_server
 
 from .wakaama import Psk, WakaamaClient
 

@@ -26,7 +26,7 @@ from custom_components.lwm2m.engine import (
     Updated,
 )
 from simulator import SimulatedDevice
-from tests.engine.server_harness import REGISTRY, EventLog, make_server
+from tests.engine.server.harness import REGISTRY, EventLog, make_server
 
 from .lwm2m_device import DtlsLwM2MDevice
 

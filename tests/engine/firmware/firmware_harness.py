@@ -19,7 +19,7 @@ from custom_components.lwm2m.engine import (
 )
 from custom_components.lwm2m.engine.clock import ManualClock
 from simulator import SimulatedDevice
-from tests.engine.server_harness import EventLog
+from tests.engine.server.harness import EventLog
 
 DeviceFactory = Callable[..., Awaitable[SimulatedDevice]]
 

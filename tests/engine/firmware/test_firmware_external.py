@@ -17,7 +17,7 @@ from custom_components.lwm2m.engine import (
     Phase,
 )
 from custom_components.lwm2m.engine.clock import ManualClock
-from tests.engine.server_harness import EventLog
+from tests.engine.server.harness import EventLog
 
 from .firmware_harness import (
     DELIVERY,

@@ -19,7 +19,7 @@ from custom_components.lwm2m.engine import (
 from custom_components.lwm2m.engine.clock import ManualClock
 from custom_components.lwm2m.engine.firmware.updater import FirmwareTimeouts
 from simulator import SimulatedDevice, default_objects
-from tests.engine.server_harness import EventLog
+from tests.engine.server.harness import EventLog
 
 from .firmware_harness import (
     DELIVERY,

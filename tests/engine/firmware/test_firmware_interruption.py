@@ -25,7 +25,7 @@ from custom_components.lwm2m.engine import (
 from custom_components.lwm2m.engine.clock import ManualClock
 from custom_components.lwm2m.engine.firmware.updater import FirmwareTimeouts
 from simulator import SimulatedDevice
-from tests.engine.server_harness import EventLog, make_server
+from tests.engine.server.harness import EventLog, make_server
 
 from .firmware_harness import (
     KB,

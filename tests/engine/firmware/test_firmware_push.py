@@ -16,7 +16,7 @@ from custom_components.lwm2m.engine import (
 )
 from custom_components.lwm2m.engine.clock import ManualClock
 from custom_components.lwm2m.engine.firmware.updater import FirmwareTimeouts
-from tests.engine.server_harness import EventLog
+from tests.engine.server.harness import EventLog
 
 from .firmware_harness import (
     DELIVERY,

@@ -23,7 +23,7 @@ from custom_components.lwm2m.engine.clock import ManualClock
 from custom_components.lwm2m.engine.firmware.updater import DEFAULT_POLL_INTERVAL, FirmwareTimeouts
 from custom_components.lwm2m.engine.server.observations import ObservationTarget
 from simulator import SimulatedDevice
-from tests.engine.server_harness import EventLog
+from tests.engine.server.harness import EventLog
 
 from .firmware_harness import (
     KB,
