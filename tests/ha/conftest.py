@@ -73,8 +73,11 @@ SENSOR_DEVICE_VALUES = {
 
 
 @pytest.fixture(autouse=True)
-def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
-    """Every test may load the integration from custom_components/."""
+def auto_enable_custom_integrations(request: pytest.FixtureRequest) -> None:
+    """Every test with a Home Assistant may load the integration from custom_components/;
+    a test of plain logic starts no Home Assistant."""
+    if "hass" in request.fixturenames:
+        request.getfixturevalue("enable_custom_integrations")
 
 
 @pytest.fixture(autouse=True)
