@@ -33,7 +33,6 @@ import aiocoap  # noqa: E402
 from aiocoap import resource  # noqa: E402
 
 from custom_components.lwm2m.engine.dtls import (  # noqa: E402
-    StaticPskStore,
     create_dtls_context,
 )
 from tests.engine.dtls.client import (  # noqa: E402
@@ -64,9 +63,7 @@ class Hello(resource.Resource):
 async def serve() -> None:
     site = resource.Site()
     site.add_resource(["x"], Hello())
-    context, endpoint = await create_dtls_context(
-        site, ("127.0.0.1", 0), StaticPskStore({IDENTITY: KEY})
-    )
+    context, endpoint = await create_dtls_context(site, ("127.0.0.1", 0), {IDENTITY: KEY}.get)
     loop = asyncio.get_running_loop()
     done = loop.create_future()
 

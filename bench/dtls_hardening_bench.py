@@ -55,7 +55,7 @@ async def serve(victims: int) -> None:
     import aiocoap
     from aiocoap import resource
 
-    from custom_components.lwm2m.engine.dtls import StaticPskStore, create_dtls_context
+    from custom_components.lwm2m.engine.dtls import create_dtls_context
 
     class Hello(resource.Resource):
         async def render_get(self, request: aiocoap.Message) -> aiocoap.Message:
@@ -63,9 +63,7 @@ async def serve(victims: int) -> None:
 
     site = resource.Site()
     site.add_resource(["x"], Hello())
-    context, endpoint = await create_dtls_context(
-        site, ("127.0.0.1", 0), StaticPskStore(keys(victims))
-    )
+    context, endpoint = await create_dtls_context(site, ("127.0.0.1", 0), keys(victims).get)
     loop = asyncio.get_running_loop()
     done = loop.create_future()
 

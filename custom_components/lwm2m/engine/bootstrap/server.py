@@ -145,7 +145,7 @@ class BootstrapServer(ServedPorts):
         if self._secure is None:
             return
         try:
-            secure = await self._secure.open(self.credentials.bootstrap_keys, self)
+            secure = await self._secure.open(self.credentials.bootstrap_lookup, self)
         except BaseException:
             await self.stop()
             raise

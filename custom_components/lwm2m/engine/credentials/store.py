@@ -34,9 +34,9 @@ RevocationListener = Callable[[Revocation], None]
 class CredentialStore:
     """Device credentials in memory, by endpoint, with indexes of PSK identities.
 
-    It is the one source of truth for both servers: the LwM2M server looks up LwM2M
-    identities (:meth:`lookup`), the bootstrap server bootstrap identities
-    (:attr:`bootstrap_keys`), so an import that updates the store updates both at once.
+    It is the one source of truth for both servers: the LwM2M server's DTLS port looks up
+    LwM2M identities (:meth:`lookup`), the bootstrap server's bootstrap identities
+    (:meth:`bootstrap_lookup`), so an import that updates the store updates both at once.
     Every change that takes credentials away is announced to the revocation
     listeners (the servers), which end what those credentials had opened.
     """
@@ -46,7 +46,6 @@ class CredentialStore:
         self._by_identity: dict[bytes, DeviceCredentials] = {}
         self._by_bootstrap_identity: dict[bytes, DeviceCredentials] = {}
         self._revocation_listeners: list[RevocationListener] = []
-        self.bootstrap_keys = BootstrapKeys(self)
         self.set_all(credentials)
 
     def add_revocation_listener(self, listener: RevocationListener) -> Callable[[], None]:
@@ -162,21 +161,6 @@ class CredentialStore:
 
     def __len__(self) -> int:
         return len(self._by_endpoint)
-
-
-class BootstrapKeys:
-    """The bootstrap server's view of a store: what its DTLS layer asks for keys."""
-
-    __slots__ = ("_store",)
-
-    def __init__(self, store: CredentialStore) -> None:
-        self._store = store
-
-    def __repr__(self) -> str:
-        return "<BootstrapKeys>"
-
-    def lookup(self, identity: bytes) -> bytes | None:
-        return self._store.bootstrap_lookup(identity)
 
 
 def _revoked(

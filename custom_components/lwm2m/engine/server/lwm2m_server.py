@@ -146,7 +146,7 @@ class LwM2MServer(ServedPorts):
         if self._secure is None:
             return
         try:
-            secure_context = await self._secure.open(self.credentials, self)
+            secure_context = await self._secure.open(self.credentials.lookup, self)
         except BaseException:
             await self.stop()
             raise
