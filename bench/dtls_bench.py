@@ -21,7 +21,6 @@ import asyncio
 import json
 import os
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -29,12 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import aiocoap  # noqa: E402
-from aiocoap import resource  # noqa: E402
 
-from custom_components.lwm2m.engine.dtls import (  # noqa: E402
-    create_dtls_context,
-)
 from tests.engine.dtls.client import (  # noqa: E402
     PskClient,
     UdpPeer,
@@ -46,54 +40,13 @@ from tests.engine.dtls.flood import flood  # noqa: E402
 from tests.engine.dtls.harness import Net  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
-from server_process import ServerProcess  # noqa: E402
+from server_process import ServerProcess, serve_dtls  # noqa: E402
 
 IDENTITY = b"bench-device"
 KEY = b"0123456789abcdef"
 
 
 # ------------------------------------------------------------------ child: the server
-
-
-class Hello(resource.Resource):
-    async def render_get(self, request: aiocoap.Message) -> aiocoap.Message:
-        return aiocoap.Message(payload=b"hello")
-
-
-async def serve() -> None:
-    site = resource.Site()
-    site.add_resource(["x"], Hello())
-    context, endpoint = await create_dtls_context(site, ("127.0.0.1", 0), {IDENTITY: KEY}.get)
-    loop = asyncio.get_running_loop()
-    done = loop.create_future()
-
-    def report() -> None:
-        stats = endpoint.stats()
-        print(
-            json.dumps(
-                {
-                    "sessions": stats.sessions,
-                    "handshakes_in_progress": stats.handshakes_in_progress,
-                    "peak_sessions": stats.peak_sessions,
-                    "peak_handshakes": stats.peak_handshakes,
-                    "evictions": stats.evictions,
-                }
-            ),
-            flush=True,
-        )
-
-    def commands() -> None:
-        for line in sys.stdin:
-            if line.strip() == "stats":
-                loop.call_soon_threadsafe(report)
-            else:
-                break
-        loop.call_soon_threadsafe(done.set_result, None)
-
-    threading.Thread(target=commands, daemon=True).start()
-    print(endpoint.port, flush=True)
-    await done
-    await context.shutdown()
 
 
 # ------------------------------------------------------------------ parent: the clients
@@ -233,7 +186,7 @@ async def main() -> None:
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--serve":
-        asyncio.run(serve())
+        asyncio.run(serve_dtls({IDENTITY: KEY}))
     else:
         os.environ.setdefault("PYTHONHASHSEED", "0")
         asyncio.run(main())

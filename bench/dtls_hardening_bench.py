@@ -9,7 +9,10 @@ Usage: python bench/dtls_hardening_bench.py [--baseline main] [--handshakes 300]
                                             [--flood-handshakes 400] [--json out.json]
 
 * handshakes/s: sequential full handshakes (cookie exchange included) plus one CoAP GET
-  each, one client at a time, alternating between the versions' servers in rounds;
+  each, one client at a time, alternating between the versions' servers in rounds; and
+  handshakes per CPU-second of the server alone, in memory (each version's sans-I/O
+  server with its own test client, in a process of its own; CPU time, so other load on
+  the machine counts less than in the wall-clock rate);
 * session flood: ``victims`` devices (identities of their own, from 127.0.0.2) hold a
   session each; one identity then opens ``flood_sessions`` sessions from 127.0.0.3 as fast
   as it can; afterwards each victim sends a GET on its session: how many are answered;
@@ -25,8 +28,8 @@ import asyncio
 import json
 import os
 import socket
+import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -35,7 +38,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from server_process import ServerProcess  # noqa: E402
+from server_process import ServerProcess, serve_dtls  # noqa: E402
 
 IDENTITY = b"bench-device"
 FLOODER = b"flooder"
@@ -46,53 +49,6 @@ def keys(victims: int) -> dict[bytes, bytes]:
     table = {IDENTITY: KEY, FLOODER: KEY}
     table.update({b"victim-%d" % n: KEY for n in range(victims)})
     return table
-
-
-# ------------------------------------------------------------------ child: a server
-
-
-async def serve(victims: int) -> None:
-    import aiocoap
-    from aiocoap import resource
-
-    from custom_components.lwm2m.engine.dtls import create_dtls_context
-
-    class Hello(resource.Resource):
-        async def render_get(self, request: aiocoap.Message) -> aiocoap.Message:
-            return aiocoap.Message(payload=b"hello")
-
-    site = resource.Site()
-    site.add_resource(["x"], Hello())
-    context, endpoint = await create_dtls_context(site, ("127.0.0.1", 0), keys(victims).get)
-    loop = asyncio.get_running_loop()
-    done = loop.create_future()
-
-    def report() -> None:
-        stats = endpoint.stats()
-        print(
-            json.dumps(
-                {
-                    "sessions": stats.sessions,
-                    "handshakes_in_progress": stats.handshakes_in_progress,
-                    "peak_sessions": stats.peak_sessions,
-                    "peak_handshakes": stats.peak_handshakes,
-                    "counters": dict(stats.counters),
-                }
-            ),
-            flush=True,
-        )
-
-    def commands() -> None:
-        for line in sys.stdin:
-            if line.strip() != "stats":
-                break
-            loop.call_soon_threadsafe(report)
-        loop.call_soon_threadsafe(done.set_result, None)
-
-    threading.Thread(target=commands, daemon=True).start()
-    print(endpoint.port, flush=True)
-    await done
-    await context.shutdown()
 
 
 # ------------------------------------------------------------------ parent: the clients
@@ -214,9 +170,44 @@ async def flood_memory(server: ServerProcess, sources: int) -> dict[str, Any]:
     }
 
 
+def in_memory_handshakes(count: int) -> dict[str, float]:
+    """Handshakes per CPU-second of the sans-I/O server alone (child process)."""
+    from tests.engine.dtls.client import PskClient, build_client_hello
+    from tests.engine.dtls.harness import Net
+
+    net = Net(keys={IDENTITY: KEY})
+    spent = 0.0
+    for index in range(count):
+        peer = (f"10.1.{index // 250}.{index % 250}", 40000)
+        client = PskClient(IDENTITY, KEY, build_client_hello(renegotiation_scsv=True))
+        pending = [client.start()]
+        while pending:
+            datagram = pending.pop(0)
+            started = time.process_time()
+            answers = net.deliver(peer, datagram)
+            spent += time.process_time() - started
+            for answer in answers:
+                pending += client.receive(answer)
+        assert client.established
+        if index % 4 == 3:  # at most four sessions per identity are kept after the change
+            net.server.close_all()
+    return {"handshakes_per_cpu_s": count / spent}
+
+
+def run_in_memory(folder: Path, count: int) -> float:
+    output = subprocess.run(
+        [sys.executable, __file__, "--in-memory", str(folder), "--handshakes", str(count)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return float(json.loads(output.strip().splitlines()[-1])["handshakes_per_cpu_s"])
+
+
 async def measure(args: argparse.Namespace, versions: dict[str, Path]) -> dict[str, Any]:
     results: dict[str, Any] = {"load_average_start": list(os.getloadavg())}
     rates: dict[str, list[float]] = {name: [] for name in versions}
+    cpu_rates: dict[str, list[float]] = {name: [] for name in versions}
     for _ in range(3):  # rounds, alternating, so a busy moment hits both alike
         for name, folder in versions.items():
             server = start_server(folder, args.victims)
@@ -224,10 +215,13 @@ async def measure(args: argparse.Namespace, versions: dict[str, Path]) -> dict[s
                 rates[name].append(await handshakes_per_second(server.port, args.handshakes // 3))
             finally:
                 server.stop()
+            cpu_rates[name].append(run_in_memory(folder, 3 * args.handshakes))
     for name, folder in versions.items():
         figures: dict[str, Any] = {
             "handshakes_per_s": round(sorted(rates[name])[1], 1),
             "handshakes_per_s_rounds": [round(rate, 1) for rate in rates[name]],
+            "in_memory_handshakes_per_cpu_s": round(sorted(cpu_rates[name])[1], 1),
+            "in_memory_rounds": [round(rate, 1) for rate in cpu_rates[name]],
         }
         server = start_server(folder, args.victims)
         try:
@@ -243,9 +237,10 @@ async def measure(args: argparse.Namespace, versions: dict[str, Path]) -> dict[s
             server.stop()
         results[name] = figures
     names = list(versions)
-    results["handshakes_per_s_ratio_after_to_before"] = round(
-        results[names[1]]["handshakes_per_s"] / results[names[0]]["handshakes_per_s"], 3
-    )
+    for figure in ("handshakes_per_s", "in_memory_handshakes_per_cpu_s"):
+        results[f"{figure}_after_to_before"] = round(
+            results[names[1]][figure] / results[names[0]][figure], 3
+        )
     results["load_average_end"] = list(os.getloadavg())
     return results
 
@@ -258,11 +253,16 @@ def main() -> None:
     parser.add_argument("--flood-sessions", type=int, default=2048)
     parser.add_argument("--flood-handshakes", type=int, default=400)
     parser.add_argument("--serve")
+    parser.add_argument("--in-memory")
     parser.add_argument("--json")
     args = parser.parse_args()
     if args.serve:
         sys.path.insert(0, args.serve)
-        asyncio.run(serve(args.victims))
+        asyncio.run(serve_dtls(keys(args.victims)))
+        return
+    if args.in_memory:
+        sys.path.insert(0, args.in_memory)
+        print(json.dumps(in_memory_handshakes(args.handshakes)))
         return
     sys.path.insert(0, str(ROOT))
     from baseline_tree import versions, write_results

@@ -27,4 +27,5 @@ class LwM2MButton(LwM2MEntity, ButtonEntity):
     entity_description: LwM2MButtonDescription
 
     async def async_press(self) -> None:
-        await device_requests.async_execute(self.hub, self.endpoint, self.path, None)
+        with self.acting_user():
+            await device_requests.async_execute(self.hub, self.endpoint, self.path, None)

@@ -17,6 +17,7 @@ from .errors import validation_error
 from .firmware.command import async_fwupdate
 from .firmware.updates import FirmwareUpdates
 from .hub import LwM2MHub
+from .operation_history import acting_as
 from .options.export import protocols_document
 from .shell.commands import Command, CommandSyntaxError, Operation, parse_command
 
@@ -218,7 +219,8 @@ def async_setup_services(hass: HomeAssistant) -> None:
             handler: Callable[[LwM2MHub, str, ServiceCall], Awaitable[ServiceResponse]] = handler,
         ) -> ServiceResponse:
             hub = _hub(hass)
-            return await handler(hub, _endpoint(hass, call), call)
+            with acting_as(call.context.user_id):
+                return await handler(hub, _endpoint(hass, call), call)
 
         hass.services.async_register(
             DOMAIN,

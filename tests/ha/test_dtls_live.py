@@ -42,10 +42,8 @@ def _record(endpoint: str, key: bytes) -> DeviceCredentials:
 
 async def _import(entry: MockConfigEntry, *records: DeviceCredentials) -> None:
     """What the options flow's credentials import does with its result."""
-    data = entry.runtime_data
-    data.storage.credentials = {record.endpoint: record for record in records}
-    await data.storage.async_save_credentials()
-    data.hub.set_credentials(data.storage.credentials)
+    hub = entry.runtime_data.hub
+    await hub.async_set_credentials({record.endpoint: record for record in records})
 
 
 async def _device(entry: MockConfigEntry, endpoint: str, key: bytes) -> DtlsLwM2MDevice:

@@ -45,10 +45,10 @@ async def wakaama(
     endpoint = f"wakaama-{request.param}"
     if secure:
         data = live_entry.runtime_data
-        data.storage.credentials[endpoint] = DeviceCredentials(
+        record = DeviceCredentials(
             endpoint, SecurityMode.PSK, lwm2m_psk_id=PSK.identity, lwm2m_psk_key=PSK.key
         )
-        data.hub.set_credentials(data.storage.credentials)
+        await data.hub.async_set_credentials({**data.storage.credentials, endpoint: record})
     port = live_entry.data[CONF_COAPS_PORT if secure else CONF_COAP_PORT]
     registered: asyncio.Future[None] = hass.loop.create_future()
 

@@ -15,7 +15,13 @@ Inside, each part has its own subpackage, lower ones never importing higher ones
 from .bootstrap.events import BootstrapFailed, BootstrapFinished, BootstrapStarted
 from .bootstrap.server import BootstrapServer
 from .codec import CodecError, ContentFormat, Link
+from .credentials.columns import CredentialsColumn
 from .credentials.csv_import import parse_credentials_csv
+from .credentials.csv_row import (
+    WRITE_ONLY_COLUMNS,
+    credentials_cells,
+    credentials_from_cells,
+)
 from .credentials.merge import ImportSummary, merge_credentials
 from .credentials.records import (
     BindingMode,
@@ -32,6 +38,7 @@ from .errors import (
     InvalidResponseError,
     LwM2MError,
     QueueFullError,
+    RequestCancelledError,
     RequestFailedError,
     RequestTimeoutError,
 )
@@ -60,6 +67,7 @@ from .registration.record import Registration, announced_version
 from .server.events import Asleep, Awake, NotificationReceived, QueueChanged, SendReceived
 from .server.lwm2m_server import LwM2MServer
 from .server.observations import Observation
+from .server.queue import QueuedRequestInfo
 from .transport.bind_address import BindAddressError, first_taken_port
 from .values import ObjectLink, parse_measurement
 
@@ -69,6 +77,7 @@ PACKAGE_URI_SCHEMES = frozenset(PROTOCOL_NUMBERS)
 __all__ = [
     "ACTIVE_PHASES",
     "PACKAGE_URI_SCHEMES",
+    "WRITE_ONLY_COLUMNS",
     "Asleep",
     "Awake",
     "BindAddressError",
@@ -81,6 +90,7 @@ __all__ = [
     "ContentFormat",
     "CredentialStore",
     "CredentialsCSVError",
+    "CredentialsColumn",
     "CredentialsProblem",
     "DDFError",
     "DeliveryMethod",
@@ -119,8 +129,10 @@ __all__ = [
     "Phase",
     "QueueChanged",
     "QueueFullError",
+    "QueuedRequestInfo",
     "Registered",
     "Registration",
+    "RequestCancelledError",
     "RequestFailedError",
     "RequestTimeoutError",
     "ResourceDef",
@@ -134,6 +146,8 @@ __all__ = [
     "Updated",
     "ValueRange",
     "announced_version",
+    "credentials_cells",
+    "credentials_from_cells",
     "first_taken_port",
     "merge_credentials",
     "parse_credentials_csv",

@@ -19,7 +19,11 @@ from custom_components.lwm2m.engine import (
     parse_credentials_csv,
 )
 from custom_components.lwm2m.engine.credentials.cells import DEFAULT_DISABLE_TIMEOUT
-from custom_components.lwm2m.engine.credentials.columns import Column, header_key, match_column
+from custom_components.lwm2m.engine.credentials.columns import (
+    CredentialsColumn,
+    header_key,
+    match_column,
+)
 
 NO_SEC_FILE = """\
 ID,IDTYPE,CREDENTIALS,NAME,TYPE,SHELL,com_cumulocity_model_Agent,endpoint id,lwm2m server url,\
@@ -263,34 +267,34 @@ def test_garbage_after_a_closing_quote_is_malformed() -> None:
 @pytest.mark.parametrize(
     ("header", "column"),
     [
-        ("endpoint id", Column.ENDPOINT),
-        ("Endpoint ID", Column.ENDPOINT),
-        ("ENDPOINT_ID", Column.ENDPOINT),
-        ("endpoint-id", Column.ENDPOINT),
-        ("  endpoint   id ", Column.ENDPOINT),
-        ("EndpointId", Column.ENDPOINT),
-        ("lwm2m psk_key", Column.LWM2M_PSK_KEY),
-        ("LWM2M PSK KEY", Column.LWM2M_PSK_KEY),
-        ("lwm2m-psk-key", Column.LWM2M_PSK_KEY),
-        ("notificationIfDisabled (true/false)", Column.NOTIFICATION_IF_DISABLED),
-        ("disableTimeout (true/false)", Column.DISABLE_TIMEOUT),
-        ("disable timeout(seconds)", Column.DISABLE_TIMEOUT),
-        ("External-C8Y_BootstrapPskId", Column.EXTERNAL_BOOTSTRAP_PSK_ID),
-        ("com cumulocity model agent", Column.CUMULOCITY_AGENT),
-        ("security_mode", Column.SECURITY_MODE),
-        ("id", Column.DEVICE_ID),
-        ("IdType", Column.ID_TYPE),
+        ("endpoint id", CredentialsColumn.ENDPOINT),
+        ("Endpoint ID", CredentialsColumn.ENDPOINT),
+        ("ENDPOINT_ID", CredentialsColumn.ENDPOINT),
+        ("endpoint-id", CredentialsColumn.ENDPOINT),
+        ("  endpoint   id ", CredentialsColumn.ENDPOINT),
+        ("EndpointId", CredentialsColumn.ENDPOINT),
+        ("lwm2m psk_key", CredentialsColumn.LWM2M_PSK_KEY),
+        ("LWM2M PSK KEY", CredentialsColumn.LWM2M_PSK_KEY),
+        ("lwm2m-psk-key", CredentialsColumn.LWM2M_PSK_KEY),
+        ("notificationIfDisabled (true/false)", CredentialsColumn.NOTIFICATION_IF_DISABLED),
+        ("disableTimeout (true/false)", CredentialsColumn.DISABLE_TIMEOUT),
+        ("disable timeout(seconds)", CredentialsColumn.DISABLE_TIMEOUT),
+        ("External-C8Y_BootstrapPskId", CredentialsColumn.EXTERNAL_BOOTSTRAP_PSK_ID),
+        ("com cumulocity model agent", CredentialsColumn.CUMULOCITY_AGENT),
+        ("security_mode", CredentialsColumn.SECURITY_MODE),
+        ("id", CredentialsColumn.DEVICE_ID),
+        ("IdType", CredentialsColumn.ID_TYPE),
         ("endpoint", None),
         ("psk_key", None),
         ("(true/false)", None),
     ],
 )
-def test_header_matching(header: str, column: Column | None) -> None:
+def test_header_matching(header: str, column: CredentialsColumn | None) -> None:
     assert match_column(header) is column
 
 
 def test_no_two_columns_share_a_header_key() -> None:
-    keys = [header_key(column.value) for column in Column]
+    keys = [header_key(column.value) for column in CredentialsColumn]
     assert len(set(keys)) == len(keys)
 
 

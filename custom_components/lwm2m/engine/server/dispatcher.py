@@ -21,7 +21,13 @@ import aiocoap
 from aiocoap.numbers.codes import Code
 
 from ..clock import Clock
-from ..errors import DeviceNotRegisteredError, DevicePendingError, LwM2MError, RequestTimeoutError
+from ..errors import (
+    DeviceNotRegisteredError,
+    DevicePendingError,
+    LwM2MError,
+    RequestCancelledError,
+    RequestTimeoutError,
+)
 from ..events import LwM2MEvent
 from ..log_once import LogOnce
 from ..model.device_model import DeviceModel
@@ -37,7 +43,7 @@ from ..requests.request import AttributeValue, DeviceRequest, Operation
 from .events import Asleep, Awake, NotificationReceived, QueueChanged
 from .observations import Observations, ObservationTarget
 from .presence import Presence
-from .queue import QueuedRequest, RequestQueue
+from .queue import QueuedRequest, QueuedRequestInfo, RequestQueue
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -336,6 +342,29 @@ class RequestDispatcher:
             for entry in requests:
                 queue.push(QueuedRequest(DeviceRequest.from_dict(entry)))
             self._flush(endpoint)
+
+    # --- the queue as installers see it ------------------------------------------------
+
+    def is_awake(self, endpoint: str) -> bool:
+        return self._presence.is_awake(endpoint)
+
+    def queued_requests(self, endpoint: str) -> list[QueuedRequestInfo]:
+        queue = self._queues.get(endpoint)
+        if queue is None:
+            return []
+        return [QueuedRequestInfo.of(item) for item in queue if not item.abandoned]
+
+    def cancel_queued(self, endpoint: str, request_id: int) -> bool:
+        queue = self._queues.get(endpoint)
+        item = None if queue is None else queue.find(request_id)
+        if queue is None or item is None or item.abandoned:
+            return False
+        queue.discard(item)
+        if item.future is None:
+            self._emit(QueueChanged(endpoint))
+        else:
+            item.future.set_exception(RequestCancelledError(endpoint, item.request.path))
+        return True
 
 
 def _target_of(request: DeviceRequest) -> ObservationTarget:

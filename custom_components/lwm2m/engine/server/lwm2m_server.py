@@ -38,7 +38,7 @@ from ..transport.udp import Transport, bind_udp, reset_unknown_notifications
 from .dispatcher import RequestDispatcher
 from .observations import Observation, ObservationTarget
 from .presence import DEFAULT_AWAKE_WINDOW
-from .queue import DEFAULT_QUEUE_LIMIT
+from .queue import DEFAULT_QUEUE_LIMIT, QueuedRequestInfo
 from .resources import build_site
 from .send import SendHandler
 
@@ -249,6 +249,23 @@ class LwM2MServer(ServedPorts):
     def import_queue(self, data: Mapping[str, Iterable[Mapping[str, Any]]]) -> None:
         """Queue saved requests again; nobody awaits them, results are only logged."""
         self._dispatcher.import_queue(data)
+
+    # --- the queue as installers see it ------------------------------------------------
+
+    def is_awake(self, endpoint: str) -> bool:
+        """Whether a queue-mode device counts as awake now (requests go out at once)."""
+        return self._dispatcher.is_awake(endpoint)
+
+    def queued_requests(self, endpoint: str) -> list[QueuedRequestInfo]:
+        """The requests waiting for ``endpoint`` to wake up, oldest first."""
+        return self._dispatcher.queued_requests(endpoint)
+
+    def cancel_queued(self, endpoint: str, request_id: int) -> bool:
+        """Drop a waiting request; whoever awaits it gets RequestCancelledError.
+
+        False when no such request waits (it was delivered or cancelled meanwhile).
+        """
+        return self._dispatcher.cancel_queued(endpoint, request_id)
 
     # --- device management ------------------------------------------------------------
 
