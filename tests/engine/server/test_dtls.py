@@ -47,7 +47,7 @@ async def secured(loopback: None) -> AsyncIterator[tuple[LwM2MServer, int]]:
     )
     server = make_server(policy=SecurityPolicy.STRICT, credentials=credentials)
     await server.start()
-    context, endpoint = await create_dtls_context(None, ("127.0.0.1", 0), server.credentials)
+    context, endpoint = await create_dtls_context(None, ("127.0.0.1", 0), server.credentials.lookup)
     server.attach_transport(context, secure=True)
     yield server, endpoint.port
     await server.stop()

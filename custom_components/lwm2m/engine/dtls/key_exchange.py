@@ -12,12 +12,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-from collections.abc import Callable
 
 from .handshake import HandshakeType, encode_handshake
 from .hello import parse_psk_client_key_exchange
 from .keys import extended_master_secret, finished_verify_data, key_block, master_secret
 from .protection import RecordProtection, directional_protections
+from .psk import PskLookup
 from .suites import CipherSuite
 
 UNKNOWN_IDENTITY_KEY_LENGTH = 16
@@ -71,7 +71,7 @@ class KeyCandidate:
         server_random: bytes,
         *,
         extended: bool,
-        lookup: Callable[[bytes], bytes | None],
+        lookup: PskLookup,
     ) -> KeyCandidate:
         """Keys for the ClientKeyExchange ``body``; DtlsDecodeError when it is malformed.
 
@@ -83,7 +83,7 @@ class KeyCandidate:
         psk = lookup(identity)
         key = psk if psk is not None else os.urandom(UNKNOWN_IDENTITY_KEY_LENGTH)
         if extended:
-            master = extended_master_secret(key, own.copy().digest())
+            master = extended_master_secret(key, own.digest())  # digest() leaves it open
         else:
             master = master_secret(key, client_random, server_random)
         del key
@@ -95,7 +95,7 @@ class KeyCandidate:
         if self.transcript is None:
             return False
         expected = finished_verify_data(
-            self.master_secret, from_client=True, handshake_hash=self.transcript.copy().digest()
+            self.master_secret, from_client=True, handshake_hash=self.transcript.digest()
         )
         return hmac.compare_digest(expected, finished_body)
 
