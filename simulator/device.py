@@ -106,7 +106,11 @@ class SimulatedDevice:
             created=self._created,
         )
         self.firmware = FirmwareUpdate(
-            self._stored_value, self.set_value, fetch=self._fetch, changed=self.changes.happened
+            self._stored_value,
+            self.set_value,
+            fetch=self._fetch,
+            changed=self.changes.happened,
+            keeps_version=self.quirks.firmware_keeps_version,
         )
         self.log = RequestLog()
         self.executed: list[tuple[Path, str]] = []
@@ -149,8 +153,13 @@ class SimulatedDevice:
         running = [task for task in self._background if not task.done()]
         if running:  # an Update under way ends first: aiocoap cannot close around a cancelled one
             await asyncio.wait(running, timeout=STOP_GRACE)
-        for task in list(self._background):
+        background = list(self._background)
+        for task in background:
             task.cancel()
+        # Cancelled requests must drop their interest in a response before aiocoap shuts
+        # down, or it tries to fail their (cancelled) response futures.
+        await asyncio.gather(*background, return_exceptions=True)
+        await asyncio.sleep(0)
         if self._transport is not None:
             self.observations.end_all(silently=True)
             transport, self._transport = self._transport, None

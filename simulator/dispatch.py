@@ -54,6 +54,9 @@ def _operation(state: DeviceState, request: Message, path: Path) -> Message:
         raise not_allowed("POST targets an object, an instance or a resource")
     if code == Code.DELETE:
         return writes.delete(state, path)
+    if code in (Code.FETCH, Code.iPATCH) and state.quirks.composite != "yes":
+        refusal = Code.NOT_FOUND if state.quirks.composite == "4.04" else Code.METHOD_NOT_ALLOWED
+        raise RefusedError(refusal, "no composite operations")
     if code == Code.FETCH:
         paths = composite.requested_paths(state, request.opt.content_format, payload)
         return composite.read_composite(

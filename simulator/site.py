@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -95,6 +96,9 @@ class DeviceSite(Resource):  # type: ignore[misc]
 
     async def render_to_pipe(self, pipe: Any) -> None:
         request: Message = pipe.request
+        if str(request.code) in self.state.quirks.unanswered_methods:
+            self._record(request_record(request))
+            await asyncio.Event().wait()  # aiocoap sends an empty ACK meanwhile
         if is_observe_registration(request):
             await self._observe(pipe, request)
         else:

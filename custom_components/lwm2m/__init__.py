@@ -68,6 +68,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> boo
     from .object_registry import build_registry
     from .operation_history import OperationHistory
     from .panel import async_register_panel
+    from .port_conflicts import async_describe_bind_failure
     from .repairs import async_update_dtls_issue
     from .storage import LwM2MStorage
 
@@ -94,13 +95,17 @@ async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> boo
     try:
         await _async_start_servers(entry, engine, hub)
     except _PortsUnavailableError as err:  # retried by Home Assistant until the ports are free
+        key, placeholders = await async_describe_bind_failure(
+            hass,
+            entry.data[CONF_BIND_ADDRESS],
+            err.server,
+            [int(entry.data[port_key]) for port_key in err.port_keys],
+            err.__cause__,
+        )
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN,
-            translation_key=err.translation_key,
-            translation_placeholders={
-                "ports": ", ".join(str(entry.data[key]) for key in err.port_keys),
-                "error": str(err.__cause__),
-            },
+            translation_key=key,
+            translation_placeholders=placeholders,
         ) from err
     await firmware.async_start(hub.server)
     entry.async_on_unload(firmware.async_stop)  # runs first: updates are saved, then stop
@@ -127,11 +132,11 @@ def engine_settings(data: Mapping[str, Any]) -> EngineSettings:
 
 
 class _PortsUnavailableError(Exception):
-    """A server could not bind its ports; the cause is chained."""
+    """A server (``server`` or ``bootstrap``) could not bind its ports; the cause is chained."""
 
-    def __init__(self, translation_key: str, port_keys: tuple[str, str]) -> None:
-        super().__init__(translation_key)
-        self.translation_key = translation_key
+    def __init__(self, server: str, port_keys: tuple[str, str]) -> None:
+        super().__init__(server)
+        self.server = server
         self.port_keys = port_keys
 
 
@@ -140,26 +145,26 @@ async def _async_start_servers(entry: LwM2MConfigEntry, engine: LwM2MEngine, hub
 
     A port that cannot be bound (another program holds it) raises
     :class:`_PortsUnavailableError`; secure ports DTLS cannot serve here stay closed (see
-    the repair).
+    the repair). Once both servers listen, no port is reported taken any more.
     """
     from .engine import DtlsError
+    from .port_conflicts import async_update_port_issue
     from .repairs import async_watch_session_table
 
     try:
         await hub.async_start()
     except (OSError, DtlsError) as err:
-        raise _PortsUnavailableError(
-            "server_start_failed", (CONF_COAP_PORT, CONF_COAPS_PORT)
-        ) from err
+        raise _PortsUnavailableError("server", (CONF_COAP_PORT, CONF_COAPS_PORT)) from err
     entry.async_on_unload(hub.async_stop)
     entry.async_on_unload(async_watch_session_table(hub.hass, engine.server, "lwm2m"))
     try:
         await engine.bootstrap.start()
     except (OSError, DtlsError) as err:
         ports = (CONF_BOOTSTRAP_PORT, CONF_BOOTSTRAPS_PORT)
-        raise _PortsUnavailableError("bootstrap_start_failed", ports) from err
+        raise _PortsUnavailableError("bootstrap", ports) from err
     entry.async_on_unload(engine.bootstrap.stop)
     entry.async_on_unload(async_watch_session_table(hub.hass, engine.bootstrap, "bootstrap"))
+    async_update_port_issue(hub.hass)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> bool:
@@ -171,8 +176,10 @@ async def async_remove_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> No
     from .firmware.library import FirmwareLibrary
     from .firmware.updates import FirmwareUpdates
     from .operation_history import OperationHistory
+    from .port_conflicts import async_update_port_issue
     from .storage import LwM2MStorage
 
+    async_update_port_issue(hass)
     await LwM2MStorage(hass).async_remove()
     await OperationHistory(hass).async_remove()
     library = FirmwareLibrary(hass)

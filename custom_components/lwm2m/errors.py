@@ -17,6 +17,7 @@ from .engine import (
     RequestCancelledError,
     RequestFailedError,
     RequestTimeoutError,
+    ResponseTimeoutError,
 )
 
 
@@ -50,6 +51,8 @@ def engine_errors(endpoint: str, path: Path) -> Iterator[None]:
         raise device_error("request_failed", code=err.code, **where) from err
     except RequestTimeoutError as err:
         raise device_error("request_timeout", **where) from err
+    except ResponseTimeoutError as err:
+        raise device_error("response_timeout", seconds=f"{err.seconds:g}", **where) from err
     except RequestCancelledError as err:
         raise device_error("request_cancelled", **where) from err
     except QueueFullError as err:

@@ -173,6 +173,7 @@ class LwM2MFirmwareUpdate(LwM2MEntity, UpdateEntity):
         return {
             "phase": status.phase.value,
             "error": status.error.value if status.error else None,
+            "warning": status.warning.value if status.warning else None,
             "update_result": self.hub.value(self.endpoint, self.path.parent.child(UPDATE_RESULT)),
             "method": status.method.value if status.method else None,
             "image": status.image_name,

@@ -8,6 +8,7 @@ from .server.harness import (
     expected_lingering_timers,
     fresh_coap_warnings,
     loopback,
+    registered_device,
     server,
     server_options,
 )
@@ -19,6 +20,7 @@ __all__ = [
     "fresh_coap_warnings",
     "loopback",
     "make_device",
+    "registered_device",
     "server",
     "server_options",
     "stack",

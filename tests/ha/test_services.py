@@ -20,6 +20,7 @@ from custom_components.lwm2m.engine import (
     QueueFullError,
     RequestFailedError,
     RequestTimeoutError,
+    ResponseTimeoutError,
 )
 
 from .devices import device_of
@@ -171,6 +172,11 @@ async def test_discover_and_create_respond(hass: HomeAssistant, fake_server: Fak
             HomeAssistantError,
         ),
         (RequestTimeoutError("dev-1", Path.parse("/3")), "request_timeout", HomeAssistantError),
+        (
+            ResponseTimeoutError("dev-1", Path.parse("/3"), 247.0),
+            "response_timeout",
+            HomeAssistantError,
+        ),
         (QueueFullError("dev-1", 10), "queue_full", HomeAssistantError),
         (
             InvalidResponseError("dev-1", Path.parse("/3"), "bad"),

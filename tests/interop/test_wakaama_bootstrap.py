@@ -93,5 +93,6 @@ async def test_bootstrap_ends_in_registration(
     server_account = await servers.server.read(endpoint, Path.of(1, 0))
     assert server_account[Path.of(1, 0, 1)] == 86400
     assert server_account[Path.of(1, 0, 7)] == "UQ"  # the CSV's default binding
+    assert server_account[Path.of(1, 0, 6)] is True  # Mandatory; the CSV leaves it out
     listing = await client.command("list")
     assert "REGISTERED" in listing

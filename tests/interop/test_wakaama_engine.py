@@ -178,6 +178,23 @@ async def test_creates_and_deletes_an_instance(session: Session) -> None:
         await session.server.read(session.endpoint, new)
 
 
+async def test_composite_operations_fall_back_to_single_requests(session: Session) -> None:
+    """Wakaama acknowledges FETCH with an empty ACK and never answers it: the server reads
+    (and observes) path by path, and remembers to do so for this device."""
+    paths = [MANUFACTURER, BATTERY, TEST_VALUE]
+    expected = {MANUFACTURER: "Open Mobile Alliance", BATTERY: 100, TEST_VALUE: 20}
+    assert await session.server.read_composite(session.endpoint, paths) == expected
+    assert await session.server.read_composite(session.endpoint, paths) == expected
+
+    observation = await session.server.observe_composite(session.endpoint, [BATTERY])
+    assert observation.initial == {BATTERY: 100}
+    arrived = notification(session, BATTERY, 55)
+    await change_battery(session, 55)
+    await arrived
+    await observation.cancel(active=True)
+    await no_notification_after(session, 45)
+
+
 async def test_send_reaches_the_server(session: Session) -> None:
     sent = session.events.next(SendReceived, lambda event: event.endpoint == session.endpoint)
     output = await session.client.command(f"send {SHORT_SERVER_ID} {MANUFACTURER} {BATTERY}")

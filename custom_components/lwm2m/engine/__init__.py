@@ -41,6 +41,7 @@ from .errors import (
     RequestCancelledError,
     RequestFailedError,
     RequestTimeoutError,
+    ResponseTimeoutError,
 )
 from .events import LwM2MEvent
 from .firmware.device_object import PROTOCOL_NUMBERS
@@ -137,6 +138,7 @@ __all__ = [
     "RequestTimeoutError",
     "ResourceDef",
     "ResourceType",
+    "ResponseTimeoutError",
     "Revoked",
     "SecurityMode",
     "SecurityPolicy",

@@ -37,6 +37,7 @@ from ..engine import (
 from ..errors import device_error, validation_error
 from ..signals import signal_firmware, signal_firmware_images
 from .library import FirmwareLibrary, StoredImage
+from .outcomes import async_fire_outcome
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
@@ -139,6 +140,7 @@ class FirmwareUpdates:
             async_dispatcher_send(self.hass, signal_firmware(self.entry.entry_id, endpoint), status)
         elif isinstance(event, FirmwareUpdateFinished):
             status = event.status
+            async_fire_outcome(self.hass, self.entry.entry_id, event.endpoint, status)
             if status.phase is Phase.SUCCEEDED:
                 LOGGER.info(
                     "%s runs firmware %s now", event.endpoint, status.installed_version or "-"

@@ -36,7 +36,7 @@ CHROMIUM_FLAGS = (
 )
 VIEWPORT = {"width": 1280, "height": 900}
 # A US installation: units the integration reports in metric must be converted alike.
-CORE = {"homeassistant": {"unit_system": "us_customary", "time_zone": "UTC"}}
+CORE = {"homeassistant": {"unit_system": "us_customary", "time_zone": "UTC", "country": "US"}}
 
 
 def chromium_path() -> str:
@@ -190,6 +190,8 @@ def deployment(
         process.start()
         api = HomeAssistantApi(playwright, process.url)
         running = Deployment(process, api, api.onboard(), ports)
+        # Pages opened while Home Assistant still starts up race its frontend's data.
+        api.wait_for("Home Assistant to run", lambda: api.get("/api/config")["state"] == "RUNNING")
         if with_entry and devices:
             running.start_devices(devices)
         yield running

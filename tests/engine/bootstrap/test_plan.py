@@ -30,6 +30,8 @@ from custom_components.lwm2m.engine.bootstrap.request import (
 )
 from custom_components.lwm2m.engine.bootstrap.sequence import RetryPolicy
 from custom_components.lwm2m.engine.codec import parse_link_format
+from custom_components.lwm2m.engine.model import ObjectRegistry
+from tests.engine.model.ddf_builder import ddf, item, obj
 
 PSK_ROW = DeviceCredentials(
     endpoint="ep",
@@ -146,7 +148,7 @@ def test_psk_row_plan() -> None:
         10: 9,
     }
     assert server.path == Path.of(1, 0)
-    assert values_of(server) == {0: 9, 1: 86400, 7: "U"}
+    assert values_of(server) == {0: 9, 1: 86400, 6: True, 7: "U"}
     assert bootstrap.path == Path.of(0, 3)
     # bootstrapShortServerId 0 means "none": resource 10 is left out.
     assert values_of(bootstrap) == {
@@ -162,7 +164,49 @@ def test_psk_row_plan() -> None:
 def test_no_sec_row_writes_empty_secrets() -> None:
     security, server = plan(NO_SEC_ROW).writes
     assert values_of(security) == {0: "coaps://s:1", 1: False, 2: 3, 3: b"", 4: b"", 5: b"", 10: 1}
-    assert values_of(server) == {0: 1, 1: 86400, 7: "UQ"}
+    assert values_of(server) == {0: 1, 1: 86400, 6: True, 7: "UQ"}
+
+
+def test_notification_storing_false_is_kept() -> None:
+    row = DeviceCredentials("ep", SecurityMode.NO_SEC, notification_if_disabled=False)
+    _, server = plan(row).writes
+    assert values_of(server)[6] is False
+
+
+def server_ddf(version: str, extra_mandatory: bool) -> bytes:
+    """A Server object definition of ``version``: Mandatory 0, 1, 6, 7 and 8 (execute);
+    with ``extra_mandatory`` also a Mandatory resource 30 nobody has a default for."""
+    items = [
+        item("0", name="Short Server ID", type_="Integer"),
+        item("1", name="Lifetime", operations="RW", type_="Integer"),
+        item("6", name="Storing", operations="RW", type_="Boolean"),
+        item("7", name="Binding", operations="RW", type_="String"),
+        item("8", name="Trigger", operations="E", type_=""),
+    ]
+    if extra_mandatory:
+        items.append(item("30", name="New", operations="RW", type_="Integer"))
+    return ddf(obj("1", name="LwM2M Server", version=version, lwm2m_version="1.1", items=items))
+
+
+def test_mandatory_resources_follow_the_version_the_client_reports() -> None:
+    registry = ObjectRegistry.default()
+    registry.add_ddf(server_ddf("1.0", extra_mandatory=False))
+    registry.add_ddf(server_ddf("1.1", extra_mandatory=True))
+    for reported, unfilled in (("1.0", ()), ("1.1", (Path.of(1, 0, 30),))):
+        layout = layout_from_links(parse_link_format(f"</1>;ver={reported}".encode()))
+        assert layout.version(1) == reported
+        result = plan_bootstrap(
+            NO_SEC_ROW, layout, server_uri="coap://s", bootstrap_uri="coap://b", model=registry
+        )
+        assert values_of(result.writes[1]) == {0: 1, 1: 86400, 6: True, 7: "UQ"}
+        assert result.unfilled == unfilled
+
+
+def test_layout_takes_versions_from_object_or_first_instance_links() -> None:
+    links = parse_link_format(b'</>;lwm2m=1.1,</0/0>,</1>;ver=1.2,</1/0>;ssid=1,</3/0>;ver="1.1"')
+    layout = layout_from_links(links)
+    assert layout.versions == {1: "1.2", 3: "1.1"}
+    assert layout.version(0) is None
 
 
 def test_optional_server_resources_when_given() -> None:

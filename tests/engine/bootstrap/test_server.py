@@ -25,6 +25,7 @@ from custom_components.lwm2m.engine import (
 from custom_components.lwm2m.engine.bootstrap import sequence as bootstrap_sequence
 from custom_components.lwm2m.engine.bootstrap.server import _local_uri
 from custom_components.lwm2m.engine.clock import ManualClock, Timer
+from custom_components.lwm2m.engine.requests.exchange import exchange_lifetime, tuning
 from simulator import BootstrapError, SimulatedDevice
 from simulator.records import RequestRecord
 from simulator.transport import open_context
@@ -274,8 +275,12 @@ async def test_unexpected_failure_is_reported(
     assert "no free instance id" in event.reason
 
 
+RESPONSE_BOUND = exchange_lifetime(tuning())
+
+
 class SignallingClock(ManualClock):
-    """A manual clock that lets a test await the next timer being set."""
+    """A manual clock that lets a test await the next back-off timer being set (each
+    request's response bound, CoAP's EXCHANGE_LIFETIME, is no back-off)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -283,8 +288,9 @@ class SignallingClock(ManualClock):
         self._scheduled = asyncio.Event()
 
     def call_later(self, delay: float, callback: Callable[[], None]) -> Timer:
-        self.delays.append(delay)
-        self._scheduled.set()
+        if delay < RESPONSE_BOUND:
+            self.delays.append(delay)
+            self._scheduled.set()
         return super().call_later(delay, callback)
 
     async def next_timer(self) -> None:

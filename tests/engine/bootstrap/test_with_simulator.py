@@ -53,7 +53,8 @@ async def test_nosec_bootstrap_then_plain_registration(
             10: 1,
         },
     }
-    assert device.instances(1) == {0: {0: 1, 1: 86400, 7: "UQ"}}
+    # Notification Storing (/1/0/6) is Mandatory: the CSV leaves it out, its default goes in
+    assert device.instances(1) == {0: {0: 1, 1: 86400, 6: True, 7: "UQ"}}
 
     registered = stack.server_events.next(Registered)
     await device.register_from_bootstrap()
@@ -65,6 +66,26 @@ async def test_nosec_bootstrap_then_plain_registration(
     assert await stack.server.read("plain-meter", MANUFACTURER) == {
         MANUFACTURER: "Simulated Devices Ltd"
     }
+
+
+@pytest.mark.parametrize("lwm2m_version", ["1.0", "1.1", "1.2"])
+async def test_a_client_that_checks_mandatory_resources_accepts_the_configuration(
+    stack: Stack, make_device: DeviceFactory, lwm2m_version: str
+) -> None:
+    """Such a client refuses Bootstrap-Finish (4.06) while a Security or Server instance
+    lacks a Mandatory resource of its version of the object."""
+    device = await make_device(
+        "plain-meter",
+        lwm2m_version=lwm2m_version,
+        quirks=Quirks(bootstrap_requires_mandatory=True),
+    )
+    finished = stack.events.next(BootstrapFinished)
+    await device.bootstrap(stack.bootstrap_address)
+    await finished
+    assert device.instances(1)[0][6] is True  # the specification's default
+    registered = stack.server_events.next(Registered)
+    await device.register_from_bootstrap()
+    assert (await registered).registration.endpoint == "plain-meter"
 
 
 @requires_tinydtls
@@ -126,7 +147,7 @@ async def test_row_with_defaults_gets_default_accounts(
     await device.bootstrap(stack.secure_bootstrap_address, psk=bootstrap_psk("meter-b"))
     assert set(device.instances(0)) == {0, 1}
     assert device.instances(0)[1][10] == 1
-    assert device.instances(1) == {0: {0: 1, 1: 86400, 7: "UQ"}}
+    assert device.instances(1) == {0: {0: 1, 1: 86400, 6: True, 7: "UQ"}}
     await device.register_from_bootstrap()
     assert stack.server.registrations["meter-b"].queue_mode
     assert await stack.server.read("meter-b", MANUFACTURER) == {

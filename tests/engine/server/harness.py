@@ -12,9 +12,11 @@ import pytest_socket
 from custom_components.lwm2m.engine import LwM2MEvent, LwM2MServer, ObjectRegistry, SecurityPolicy
 from custom_components.lwm2m.engine.clock import ManualClock
 from custom_components.lwm2m.engine.transport import udp as transport
+from simulator import SimulatedDevice
 
 E = TypeVar("E", bound=LwM2MEvent)
 REGISTRY = ObjectRegistry.default()
+DeviceFactory = Callable[..., Awaitable[SimulatedDevice]]
 
 
 class EventLog:
@@ -96,6 +98,25 @@ async def server(loopback: None, server_options: dict[str, Any]) -> AsyncIterato
     await instance.start()
     yield instance
     await instance.stop()
+
+
+@pytest.fixture
+async def registered_device(server: LwM2MServer) -> AsyncIterator[DeviceFactory]:
+    """Simulated devices registered with ``server`` (no automatic updates); they stop
+    with the test. Takes the endpoint (default ``sim-1``) and SimulatedDevice's options."""
+    devices: list[SimulatedDevice] = []
+
+    async def make(endpoint: str = "sim-1", **options: Any) -> SimulatedDevice:
+        options.setdefault("auto_update", False)
+        device = SimulatedDevice(endpoint, **options)
+        devices.append(device)
+        await device.start()
+        await device.register(("127.0.0.1", server.port))
+        return device
+
+    yield make
+    for device in devices:
+        await device.stop()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -18,11 +17,10 @@ from custom_components.lwm2m.engine import (
     SendReceived,
 )
 from custom_components.lwm2m.engine.clock import ManualClock
-from simulator import Quirks, SimulatedDevice
+from simulator import Quirks
 
-from .harness import EventLog
+from .harness import DeviceFactory, EventLog
 
-DeviceFactory = Callable[..., Awaitable[SimulatedDevice]]
 TEMPERATURE = Path.of(3303, 0, 5700)
 DEVICE = Path.of(3, 0)
 
@@ -30,23 +28,6 @@ DEVICE = Path.of(3, 0)
 @pytest.fixture
 def server_options(clock: ManualClock) -> dict[str, Any]:
     return {"clock": clock}
-
-
-@pytest.fixture
-async def make_device(server: LwM2MServer) -> AsyncIterator[DeviceFactory]:
-    devices: list[SimulatedDevice] = []
-
-    async def make(endpoint: str = "sim-1", **options: Any) -> SimulatedDevice:
-        options.setdefault("auto_update", False)
-        device = SimulatedDevice(endpoint, **options)
-        devices.append(device)
-        await device.start()
-        await device.register(("127.0.0.1", server.port))
-        return device
-
-    yield make
-    for device in devices:
-        await device.stop()
 
 
 @pytest.mark.parametrize(
@@ -64,9 +45,9 @@ async def make_device(server: LwM2MServer) -> AsyncIterator[DeviceFactory]:
     ],
 )
 async def test_registers_and_reads(
-    server: LwM2MServer, make_device: DeviceFactory, options: dict[str, Any]
+    server: LwM2MServer, registered_device: DeviceFactory, options: dict[str, Any]
 ) -> None:
-    device = await make_device(**options)
+    device = await registered_device(**options)
     registration = server.registrations["sim-1"]
     assert registration.lwm2m_version == device.lwm2m_version
     assert {Path.of(3, 0), Path.of(3303, 0)} <= set(registration.objects)
@@ -81,9 +62,9 @@ async def test_registers_and_reads(
     "fmt", [ContentFormat.TLV, ContentFormat.SENML_JSON, ContentFormat.SENML_CBOR]
 )
 async def test_read_device_object_in_each_format(
-    server: LwM2MServer, make_device: DeviceFactory, fmt: ContentFormat
+    server: LwM2MServer, registered_device: DeviceFactory, fmt: ContentFormat
 ) -> None:
-    device = await make_device()
+    device = await registered_device()
     values = await server.read("sim-1", DEVICE, accept=fmt)
     assert values[Path.of(3, 0, 0)] == "Simulated Devices Ltd"
     assert values[Path.of(3, 0, 7, 1)] == 5000
@@ -91,9 +72,9 @@ async def test_read_device_object_in_each_format(
 
 
 async def test_read_each_single_resource_as_text(
-    server: LwM2MServer, make_device: DeviceFactory
+    server: LwM2MServer, registered_device: DeviceFactory
 ) -> None:
-    device = await make_device()
+    device = await registered_device()
     for resource_id in (0, 1, 2, 3, 9, 10, 14):
         path = DEVICE.child(resource_id)
         values = await server.read("sim-1", path, accept=ContentFormat.TEXT)
@@ -101,9 +82,9 @@ async def test_read_each_single_resource_as_text(
 
 
 async def test_write_execute_create_delete_discover_attributes(
-    server: LwM2MServer, make_device: DeviceFactory
+    server: LwM2MServer, registered_device: DeviceFactory
 ) -> None:
-    device = await make_device()
+    device = await registered_device()
     await server.write("sim-1", Path.of(3303, 0, 5750), "Kitchen")
     assert device.value(Path.of(3303, 0, 5750)) == "Kitchen"
     await server.write("sim-1", Path.of(1, 0), {Path.of(1, 0, 2): 5}, partial=True)
@@ -127,9 +108,9 @@ async def test_write_execute_create_delete_discover_attributes(
 
 
 async def test_observe_hundred_notifications_and_cancel_both_ways(
-    server: LwM2MServer, events: EventLog, make_device: DeviceFactory
+    server: LwM2MServer, events: EventLog, registered_device: DeviceFactory
 ) -> None:
-    device = await make_device()
+    device = await registered_device()
     observation = await server.observe("sim-1", TEMPERATURE)
     assert observation.initial == {TEMPERATURE: 21.5}
     for step in range(100):
@@ -154,8 +135,10 @@ async def test_observe_hundred_notifications_and_cancel_both_ways(
     assert events.of(NotificationReceived)[-1].values == {TEMPERATURE: 99.0}
 
 
-async def test_send(server: LwM2MServer, events: EventLog, make_device: DeviceFactory) -> None:
-    device = await make_device()
+async def test_send(
+    server: LwM2MServer, events: EventLog, registered_device: DeviceFactory
+) -> None:
+    device = await registered_device()
     for fmt in (ContentFormat.SENML_JSON, ContentFormat.SENML_CBOR, ContentFormat.LWM2M_CBOR):
         arrived = events.next(SendReceived)
         assert await device.send([TEMPERATURE], fmt) == 68  # 2.04
@@ -163,9 +146,9 @@ async def test_send(server: LwM2MServer, events: EventLog, make_device: DeviceFa
 
 
 async def test_composite_read_observe_write(
-    server: LwM2MServer, events: EventLog, make_device: DeviceFactory
+    server: LwM2MServer, events: EventLog, registered_device: DeviceFactory
 ) -> None:
-    device = await make_device()
+    device = await registered_device()
     paths = [Path.of(3, 0, 0), TEMPERATURE]
     values = await server.read_composite("sim-1", paths)
     assert values == {Path.of(3, 0, 0): "Simulated Devices Ltd", TEMPERATURE: 21.5}
@@ -203,8 +186,10 @@ async def test_composite_read_observe_write(
         Quirks(senml_base_name="leading", supported_formats=(0, 42, 110)),
     ],
 )
-async def test_read_quirks(server: LwM2MServer, make_device: DeviceFactory, quirks: Quirks) -> None:
-    device = await make_device(quirks=quirks)
+async def test_read_quirks(
+    server: LwM2MServer, registered_device: DeviceFactory, quirks: Quirks
+) -> None:
+    device = await registered_device(quirks=quirks)
     assert (await server.read("sim-1", DEVICE))[Path.of(3, 0, 9)] == 87
     single = Path.of(3, 0, 0)
     assert await server.read("sim-1", single) == {single: "Simulated Devices Ltd"}
@@ -214,9 +199,9 @@ async def test_read_quirks(server: LwM2MServer, make_device: DeviceFactory, quir
 
 
 async def test_queue_mode_device_gets_requests_on_wake(
-    server: LwM2MServer, events: EventLog, make_device: DeviceFactory, clock: ManualClock
+    server: LwM2MServer, events: EventLog, registered_device: DeviceFactory, clock: ManualClock
 ) -> None:
-    device = await make_device(queue_mode=True, binding="UQ")
+    device = await registered_device(queue_mode=True, binding="UQ")
     assert server.registrations["sim-1"].queue_mode
     await device.sleep()
     clock.advance(93)  # the awake window closed
@@ -232,9 +217,9 @@ async def test_queue_mode_device_gets_requests_on_wake(
 
 
 async def test_new_socket_update_observes_again(
-    server: LwM2MServer, events: EventLog, make_device: DeviceFactory
+    server: LwM2MServer, events: EventLog, registered_device: DeviceFactory
 ) -> None:
-    device = await make_device()
+    device = await registered_device()
     await server.observe("sim-1", TEMPERATURE)
     again = events.next(NotificationReceived)
     await device.update(new_socket=True)
@@ -246,9 +231,9 @@ async def test_new_socket_update_observes_again(
 
 
 async def test_re_registration_observes_again(
-    server: LwM2MServer, events: EventLog, make_device: DeviceFactory
+    server: LwM2MServer, events: EventLog, registered_device: DeviceFactory
 ) -> None:
-    device = await make_device()
+    device = await registered_device()
     await server.observe("sim-1", TEMPERATURE)
     registered = events.next(Registered)
     again = events.next(NotificationReceived)

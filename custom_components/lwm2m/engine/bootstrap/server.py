@@ -86,7 +86,9 @@ class BootstrapServer(ServedPorts):
     on. ``lifetime`` is the registration lifetime for rows that set none.
 
     Each step is tried ``attempts`` times with ``retry_delay``, doubling, in between
-    (time from ``clock``); ``request_timeout`` caps each request (None: CoAP's own
+    (time from ``clock``); ``response_timeout`` bounds the wait for the response to an
+    acknowledged request (None: CoAP's EXCHANGE_LIFETIME); ``request_timeout`` caps each
+    request (None: CoAP's own
     retransmission span).
     """
 
@@ -109,6 +111,7 @@ class BootstrapServer(ServedPorts):
         attempts: int = 3,
         retry_delay: float = 1.0,
         request_timeout: float | None = None,
+        response_timeout: float | None = None,
         coap_tuning: TransportTuning | None = None,
     ) -> None:
         self.credentials = credentials
@@ -126,8 +129,10 @@ class BootstrapServer(ServedPorts):
         self._exchanger = Exchanger(
             tuning=coap_tuning or tuning(),
             request_timeout=request_timeout,
+            response_timeout=response_timeout,
             accept_timeout=DEFAULT_ACCEPT_TIMEOUT,
             log_once=self._log_once,
+            clock=self._clock,
         )
         self._events = EventListeners(_LOGGER)
         self._running: dict[str, asyncio.Task[None]] = {}

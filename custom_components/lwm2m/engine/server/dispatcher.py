@@ -36,12 +36,13 @@ from ..path import Path
 from ..registration.record import Registration
 from ..registration.sessions import Sessions
 from ..registration.store import RegistrationStore
+from ..requests.composite import composite_or_single
 from ..requests.exchange import DeviceLink, Exchanger
 from ..requests.negotiation import FormatMemory, Negotiator
 from ..requests.operations import HANDLERS
 from ..requests.request import AttributeValue, DeviceRequest, Operation
 from .events import Asleep, Awake, NotificationReceived, QueueChanged
-from .observations import Observations, ObservationTarget
+from .observations import Observation, Observations, ObservationTarget
 from .presence import Presence
 from .queue import QueuedRequest, QueuedRequestInfo, RequestQueue
 
@@ -218,7 +219,14 @@ class RequestDispatcher:
                 composite=operation is Operation.OBSERVE_COMPOSITE,
                 accept=request.accept,
             )
-            return await self.observations.start(link, target)
+            if not target.composite:
+                return await self.observations.start(link, target)
+            return await composite_or_single(
+                self._exchanger,
+                link,
+                lambda: self.observations.start(link, target),
+                lambda: self._observe_each(link, target),
+            )
         if operation is Operation.CANCEL_OBSERVATION:
             await self.observations.cancel_actively(endpoint, _target_of(request))
             return None
@@ -226,6 +234,15 @@ class RequestDispatcher:
         if operation is Operation.WRITE_ATTRIBUTES:
             self._remember_attributes(endpoint, request)
         return result
+
+    async def _observe_each(self, link: DeviceLink, target: ObservationTarget) -> Observation:
+        """Observe-Composite for a device without it: one observation per path (each
+        reports its own path); the handle cancels them all."""
+        initial: dict[Path, Any] = {}
+        for path in target.paths:
+            single = ObservationTarget((path,), accept=target.accept)
+            initial.update((await self.observations.start(link, single)).initial)
+        return Observation(link.endpoint, target, initial, b"", self.cancel_observation)
 
     async def submit(self, endpoint: str, request: DeviceRequest) -> Any:
         """Run ``request`` on the device now, or when it wakes up (queue mode)."""
@@ -309,6 +326,16 @@ class RequestDispatcher:
         self, endpoint: str, target: ObservationTarget, active: bool
     ) -> None:
         """Forget an observation (passive), or tell the device too (active)."""
+        memory = self._formats.get(endpoint)
+        if (
+            target.composite
+            and memory is not None
+            and memory.no_composite
+            and not self.observations.knows(endpoint, target)
+        ):
+            for path in target.paths:  # observed one by one (see _observe_each)
+                await self.cancel_observation(endpoint, ObservationTarget((path,)), active)
+            return
         if active and self.observations.token(endpoint, target) is not None:
             request = DeviceRequest(
                 Operation.CANCEL_OBSERVATION,

@@ -55,8 +55,11 @@ class LwM2MServer(ServedPorts):
     lifetime before a registration expires; ``awake_window`` is how long a queue-mode
     device counts as awake after an uplink; ``queue_limit`` bounds each device's queue;
     ``request_timeout`` caps every request (None: CoAP's own retransmission limit);
-    ``accept_timeout`` is how long a first request with an Accept option may go
-    unanswered before it is repeated without one.
+    ``response_timeout`` is how long a request the device acknowledged may wait for its
+    response, counted on ``clock`` from the moment it is sent (None: CoAP's
+    EXCHANGE_LIFETIME, 247 s with the default ``coap_tuning``); ``accept_timeout`` is
+    how long a first request with an Accept option, or a first composite request, may
+    go unanswered before the server tries without it.
 
     ``secure_port`` also serves coaps:// (DTLS-PSK, keys from ``credentials``) on
     ``host`` (the any-address included); 0 picks a free port. When DTLS cannot run here
@@ -77,6 +80,7 @@ class LwM2MServer(ServedPorts):
         awake_window: float = DEFAULT_AWAKE_WINDOW,
         queue_limit: int = DEFAULT_QUEUE_LIMIT,
         request_timeout: float | None = None,
+        response_timeout: float | None = None,
         accept_timeout: float = DEFAULT_ACCEPT_TIMEOUT,
         coap_tuning: TransportTuning | None = None,
         secure_port: int | None = None,
@@ -97,8 +101,10 @@ class LwM2MServer(ServedPorts):
         exchanger = Exchanger(
             tuning=coap_tuning or tuning(),
             request_timeout=request_timeout,
+            response_timeout=response_timeout,
             accept_timeout=accept_timeout,
             log_once=self._log_once,
+            clock=self._clock,
         )
         self._dispatcher = RequestDispatcher(
             self._store,

@@ -123,6 +123,12 @@ class Observations:
     def remembered(self, endpoint: str) -> list[ObservationTarget]:
         return list(self._remembered.get(endpoint, {}).values())
 
+    def knows(self, endpoint: str, target: ObservationTarget) -> bool:
+        """Whether ``target`` is observed or remembered for ``endpoint``."""
+        return target.key in self._active.get(endpoint, {}) or target.key in self._remembered.get(
+            endpoint, {}
+        )
+
     def token(self, endpoint: str, target: ObservationTarget) -> bytes | None:
         active = self._active.get(endpoint, {}).get(target.key)
         return None if active is None else active.token
