@@ -12,9 +12,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.lwm2m.engine.events import NotificationReceived
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
+from custom_components.lwm2m.engine import LwM2MServer, NotificationReceived, Path
 from simulator import Quirks, SimulatedDevice
 
 from .harness import DeviceFactory, EventLog

@@ -18,11 +18,8 @@ from typing import Any
 import pytest
 from aiocoap.numbers.codes import Code
 
+from custom_components.lwm2m.engine import Awake, LwM2MError, LwM2MServer, Path
 from custom_components.lwm2m.engine.clock import ManualClock
-from custom_components.lwm2m.engine.errors import LwM2MError
-from custom_components.lwm2m.engine.events import Awake
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
 from simulator import Quirks, SimulatedDevice
 
 from .harness import DeviceFactory, EventLog
