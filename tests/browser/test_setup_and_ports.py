@@ -8,6 +8,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
+import pytest_socket
 from playwright.sync_api import Page, Playwright
 
 from .harness.api import websocket
@@ -23,6 +24,7 @@ def home_assistant(
     playwright: Playwright, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Deployment]:
     """A Home Assistant of this module's own, onboarded, without the integration."""
+    pytest_socket.enable_socket()  # set up before the first test's socket_enabled
     with deployment(playwright, tmp_path_factory.mktemp("fresh"), with_entry=False) as running:
         yield running
 
@@ -94,40 +96,75 @@ def test_a_pending_device_is_accepted(
 def test_a_port_taken_at_startup_is_repaired_with_reconfigure(
     home_assistant: Deployment, page: Page, flow: FlowDialog, screens: Screens
 ) -> None:
+    """As after a restart with Shelly's CoIoT listener on the port: the entry retries and
+    names only that port and its owner, a repair issue says so, and Reconfigure moves the
+    server to a free port, where script/develop's demo devices follow it."""
     entry_id = _entry_id(home_assistant)
     port = home_assistant.ports["coap_port"]
-    _signed_in(page, home_assistant)
-    websocket(page, {"type": "config_entries/disable", "entry_id": entry_id, "disabled_by": "user"})
-    with held_udp_port(port):
+    log = home_assistant.config_dir / "following.log"
+    # field-1, accepted before: the entry lets only accepted devices in.
+    demo = SimulatedDevices.following(
+        home_assistant.config_dir, home_assistant.home_assistant.pid, 1, "field-", log
+    )
+    deregistered = "field-1 is unavailable: deregistered"
+    deregistrations = home_assistant.logged(deregistered)
+    demo.start()
+    try:
+        home_assistant.wait_registered("field-1")
+        _signed_in(page, home_assistant)
         websocket(
-            page, {"type": "config_entries/disable", "entry_id": entry_id, "disabled_by": None}
+            page, {"type": "config_entries/disable", "entry_id": entry_id, "disabled_by": "user"}
+        )
+        with held_udp_port(port):
+            websocket(
+                page, {"type": "config_entries/disable", "entry_id": entry_id, "disabled_by": None}
+            )
+            home_assistant.api.wait_for(
+                "the entry to retry",
+                lambda: (home_assistant.api.entry() or {}).get("state") == "setup_retry",
+            )
+            home_assistant.api.wait_for(
+                "the demo devices to name the port's owner",
+                lambda: f"UDP port {port} is held by" in log.read_text(encoding="utf-8"),
+            )
+            assert f"(process {os.getpid()}), not by Home Assistant" in log.read_text("utf-8")
+            page.goto(f"{home_assistant.url}/config/integrations/integration/lwm2m")
+            retrying = screens.capture("retrying", showing="will retry")
+            assert retrying.shows(f"UDP port {port} is in use by")
+            assert retrying.shows("Reconfigure")
+            assert not retrying.shows("Errno")
+            assert not retrying.shows(str(home_assistant.ports["coaps_port"]))  # only the taken one
+
+            page.goto(f"{home_assistant.url}/config/repairs")
+            page.get_by_text("LwM2M").first.wait_for()
+            screens.capture("repairs")
+            page.get_by_text(f"UDP port {port} is taken").first.click()
+            page.get_by_text("so the integration cannot start").wait_for()
+            issue = screens.capture("repair-issue", docs="port_repair.png")
+            assert issue.shows(f"process {os.getpid()}")
+
+            (free,) = free_udp_ports(1)
+            flow.open_reconfigure(home_assistant.url)
+            screens.capture("reconfigure")
+            flow.fill({"coap_port": free, "server_uri": f"coap://127.0.0.1:{free}"})
+            flow.submit()
+            assert flow.step["reason"] == "reconfigure_successful"
+            screens.capture("reconfigured")
+        home_assistant.api.wait_for(
+            "the entry to load",
+            lambda: (home_assistant.api.entry() or {}).get("state") == "loaded",
         )
         home_assistant.api.wait_for(
-            "the entry to retry",
-            lambda: (home_assistant.api.entry() or {}).get("state") == "setup_retry",
+            "the demo devices to follow the server to its new port",
+            lambda: log.read_text("utf-8").count("field-1 registered at") >= 2,
         )
-        page.goto(f"{home_assistant.url}/config/integrations/integration/lwm2m")
-        retrying = screens.capture("retrying", showing="will retry")
-        assert retrying.shows("Reconfigure")
-        assert not retrying.shows("Errno")
-
-        page.goto(f"{home_assistant.url}/config/repairs")
-        page.get_by_text("LwM2M").first.wait_for()
-        screens.capture("repairs")
-        page.get_by_text(f"UDP port {port} is taken").first.click()
-        page.get_by_text("so the integration cannot start").wait_for()
-        issue = screens.capture("repair-issue", docs="port_repair.png")
-        assert issue.shows(f"process {os.getpid()}")
-
-        (free,) = free_udp_ports(1)
-        flow.open_reconfigure(home_assistant.url)
-        screens.capture("reconfigure")
-        flow.fill({"coap_port": free, "server_uri": f"coap://127.0.0.1:{free}"})
-        flow.submit()
-        assert flow.step["reason"] == "reconfigure_successful"
-        screens.capture("reconfigured")
+        assert f"moved to coap://127.0.0.1:{free}" in log.read_text("utf-8")
+        home_assistant.wait_registered("field-1")
+    finally:
+        demo.stop()
     home_assistant.api.wait_for(
-        "the entry to load", lambda: (home_assistant.api.entry() or {}).get("state") == "loaded"
+        "the deregistration's line in the log",
+        lambda: home_assistant.logged(deregistered) > deregistrations,
     )
     page.goto(f"{home_assistant.url}/config/repairs")
     page.wait_for_timeout(1000)

@@ -47,7 +47,7 @@ from custom_components.lwm2m.engine import (
 )
 from custom_components.lwm2m.engine.dtls import DtlsStatus, dtls_status
 from custom_components.lwm2m.engine.transport.bind_address import dual_stack_available
-from simulator import BootstrapError, SimulatedDevice
+from simulator import BootstrapError, Quirks, SimulatedDevice
 from tests.tinydtls import requires_tinydtls
 
 from .devices import device_of
@@ -63,12 +63,13 @@ BOOTSTRAP_KEY = bytes.fromhex("3f9a0d6e8b7c5a4d2e1f0a9b8c7d6e5f")
 
 
 def _csv(coaps: int) -> str:
+    """Both rows leave notificationIfDisabled (/1/x/6, Mandatory) empty."""
     return (
         "endpoint id,securityMode,lwm2m server url,lwm2m psk_id,lwm2m psk_key,"
-        "bootstrap psk_id,bootstrap psk_key\n"
-        "plain-1,NO_SEC,,,,,\n"
+        "bootstrap psk_id,bootstrap psk_key,notificationIfDisabled\n"
+        "plain-1,NO_SEC,,,,,,\n"
         f"secure-1,PSK,coaps://127.0.0.1:{coaps},{LWM2M_ID},{LWM2M_KEY.hex()},"
-        f"{BOOTSTRAP_ID},{BOOTSTRAP_KEY.hex()}\n"
+        f"{BOOTSTRAP_ID},{BOOTSTRAP_KEY.hex()},\n"
     )
 
 
@@ -232,8 +233,10 @@ async def test_csv_import_bootstrap_plain_and_dtls_then_register(
 
     await _import_csv(hass, entry, uploaded_file, _csv(data[CONF_COAPS_PORT]))
 
-    plain = SimulatedDevice("plain-1", auto_update=False)
-    secure = SimulatedDevice("secure-1", auto_update=False)
+    # Both refuse Bootstrap-Finish (4.06) while a Mandatory resource is missing.
+    validating = Quirks(bootstrap_requires_mandatory=True)
+    plain = SimulatedDevice("plain-1", auto_update=False, quirks=validating)
+    secure = SimulatedDevice("secure-1", auto_update=False, quirks=validating)
     try:
         await _bootstrap_and_register(hass, plain, ("127.0.0.1", data[CONF_BOOTSTRAP_PORT]))
         await _bootstrap_and_register(
@@ -246,6 +249,8 @@ async def test_csv_import_bootstrap_plain_and_dtls_then_register(
         # Each was told the server URI of its kind, and registered there.
         assert plain.server_accounts[0].uri == data[CONF_SERVER_URI]
         assert secure.server_accounts[0].uri == f"coaps://127.0.0.1:{data[CONF_COAPS_PORT]}"
+        for client in (plain, secure):  # the specification's default for the empty cell
+            assert client.instances(1)[0][6] is True
         registrations = entry.runtime_data.hub.server.registrations
         assert not registrations["plain-1"].secure
         assert registrations["secure-1"].secure

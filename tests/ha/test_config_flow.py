@@ -106,13 +106,7 @@ async def test_taken_port_is_reported_by_number(
 ) -> None:
     coap, coaps, bootstrap, bootstraps = free_udp_ports(4)
     result = await _start(hass)
-    data = {
-        **ENTRY_DATA,
-        CONF_COAP_PORT: coap,
-        CONF_COAPS_PORT: coaps,
-        CONF_BOOTSTRAP_PORT: bootstrap,
-        "bootstraps_port": bootstraps,
-    }
+    data = _on_ports(coap, coaps, bootstrap, bootstraps)
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as squatter:
         squatter.bind(("127.0.0.1", bootstrap))
         result = await hass.config_entries.flow.async_configure(result["flow_id"], data)
@@ -130,6 +124,16 @@ async def test_taken_port_is_reported_by_number(
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
+def _on_ports(coap: int, coaps: int, bootstrap: int, bootstraps: int) -> dict[str, Any]:
+    return {
+        **ENTRY_DATA,
+        CONF_COAP_PORT: coap,
+        CONF_COAPS_PORT: coaps,
+        CONF_BOOTSTRAP_PORT: bootstrap,
+        "bootstraps_port": bootstraps,
+    }
+
+
 def _suggested(result: dict[str, Any]) -> dict[str, Any]:
     return {
         str(key): key.description["suggested_value"]
@@ -145,11 +149,7 @@ async def test_a_taken_coap_port_moves_the_server_uri_along(
     coap, coaps, bootstrap, bootstraps = free_udp_ports(4)
     result = await _start(hass)
     data = {
-        **ENTRY_DATA,
-        CONF_COAP_PORT: coap,
-        CONF_COAPS_PORT: coaps,
-        CONF_BOOTSTRAP_PORT: bootstrap,
-        "bootstraps_port": bootstraps,
+        **_on_ports(coap, coaps, bootstrap, bootstraps),
         CONF_SERVER_URI: f"coap://192.0.2.1:{coap}",
     }
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as squatter:

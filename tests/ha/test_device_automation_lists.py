@@ -204,3 +204,9 @@ async def test_a_trigger_for_what_the_device_lacks_is_refused(
     full = {"platform": "device", "domain": DOMAIN, "device_id": device.id, **config}
     with pytest.raises((InvalidDeviceAutomationConfig, vol.Invalid), match=refusal):
         await device_trigger.async_validate_trigger_config(hass, full)
+
+
+def test_the_readme_gives_a_demo_device_s_counts() -> None:
+    readme = " ".join((COMPONENT.parents[1] / "README.md").read_text(encoding="utf-8").split())
+    counts = f"{len(DEMO_TRIGGERS)} triggers, {len(DEMO_CONDITIONS)} conditions and "
+    assert f"**{counts}{len(DEMO_ACTIONS)} actions**" in readme

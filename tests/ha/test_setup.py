@@ -49,16 +49,24 @@ async def test_a_taken_port_is_named_with_its_owner_and_repaired(
     assert ir.async_get(hass).async_get_issue(DOMAIN, "port_in_use") is None
 
 
-async def test_an_unknown_owner_and_other_bind_errors(
-    hass: HomeAssistant, config_entry: MockConfigEntry, fake_engine: FakeServer
+async def _async_setup_with_port_taken(
+    hass: HomeAssistant, config_entry: MockConfigEntry, server: type, port: int
 ) -> None:
+    """Set the entry up while another program, whose owner is out of sight, holds ``port``
+    of ``server``."""
     config_entry.add_to_hass(hass)
     with (
-        patch.object(FakeServer, "start", side_effect=OSError(98, "Address in use")),
-        patch(PROBE, return_value=5683),
+        patch.object(server, "start", side_effect=OSError(98, "Address in use")),
+        patch(PROBE, return_value=port),
         patch(OWNER, return_value=None),
     ):
         await hass.config_entries.async_setup(config_entry.entry_id)
+
+
+async def test_an_unknown_owner_and_other_bind_errors(
+    hass: HomeAssistant, config_entry: MockConfigEntry, fake_engine: FakeServer
+) -> None:
+    await _async_setup_with_port_taken(hass, config_entry, FakeServer, 5683)
     assert config_entry.error_reason_translation_key == "port_in_use"
     assert config_entry.error_reason_translation_placeholders["port"] == "5683"
     await hass.config_entries.async_unload(config_entry.entry_id)
@@ -128,13 +136,7 @@ async def test_bootstrap_server_that_cannot_bind_is_retried_and_stops_the_other(
     fake_engine: FakeServer,
     fake_bootstrap: FakeBootstrap,
 ) -> None:
-    config_entry.add_to_hass(hass)
-    with (
-        patch.object(FakeBootstrap, "start", side_effect=OSError(98, "Address in use")),
-        patch(PROBE, return_value=5783),
-        patch(OWNER, return_value=None),
-    ):
-        await hass.config_entries.async_setup(config_entry.entry_id)
+    await _async_setup_with_port_taken(hass, config_entry, FakeBootstrap, 5783)
     assert config_entry.state is ConfigEntryState.SETUP_RETRY
     assert config_entry.error_reason_translation_key == "port_in_use"
     assert config_entry.error_reason_translation_placeholders == {

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import Event, HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.lwm2m.const import (
@@ -18,6 +17,7 @@ from custom_components.lwm2m.const import (
     DOMAIN,
     EVENT_REGISTERED,
 )
+from custom_components.lwm2m.device_lookup import endpoint_device
 from custom_components.lwm2m.engine import DeviceCredentials, SecurityMode
 from tests.ha.live_network import live_entry, state_change
 
@@ -82,8 +82,10 @@ async def call(hass: HomeAssistant, client: WakaamaClient, service: str, **data:
     )
 
 
-async def test_device_and_entities_appear(hass: HomeAssistant, wakaama: WakaamaClient) -> None:
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, wakaama.endpoint)})
+async def test_device_and_entities_appear(
+    hass: HomeAssistant, live_entry: MockConfigEntry, wakaama: WakaamaClient
+) -> None:
+    device = endpoint_device(hass, live_entry.entry_id, wakaama.endpoint)
     assert device is not None
     assert (device.manufacturer, device.model, device.serial_number, device.sw_version) == (
         "Open Mobile Alliance",

@@ -5,13 +5,11 @@ again after giving up, and name another program that holds the port."""
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import json
 import os
 import socket
 import subprocess
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -26,23 +24,13 @@ from simulator.develop import (
     entry_target,
     readiness,
 )
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _seed_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("seed", ROOT / "script" / "seed_config_entry.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.seed_entry import seed_module
 
 
 def _write_entry(config: Path, **data: Any) -> None:
     entries = config / ".storage" / "core.config_entries"
     entries.unlink(missing_ok=True)
-    seed = _seed_module()
+    seed = seed_module()
     assert seed.seed(config, {**seed.ENTRY_DATA, **data})
 
 

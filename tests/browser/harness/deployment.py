@@ -135,6 +135,13 @@ class Deployment:
         self.wait_registered(endpoint)
         return device
 
+    def logged(self, text: str) -> int:
+        """How many lines of Home Assistant's log hold ``text`` (at any level)."""
+        log = self.home_assistant.log_path
+        if not log.exists():
+            return 0
+        return sum(text in line for line in log.read_text("utf-8", errors="replace").splitlines())
+
     def wait_registered(self, endpoint: str) -> None:
         """Until the endpoint's entities report (the hub made its device)."""
         slug = endpoint.replace("-", "_")

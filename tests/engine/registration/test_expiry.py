@@ -19,6 +19,10 @@ from custom_components.lwm2m.engine.clock import LoopClock, ManualClock
 from custom_components.lwm2m.engine.registration.store import EXPIRY_BATCH, RegistrationStore
 
 REGISTRATIONS = 50_000
+# The most expiries the loop may handle without polling its sockets. bench/expiry_bench.py
+# measured 50 in a row holding the loop at most 9 ms on a loaded machine (20 ms allowed).
+# A number of the test's own, not EXPIRY_BATCH: a larger batch must fail here.
+MOST_EXPIRIES_BETWEEN_POLLS = 50
 
 
 class SelectorPolls:
@@ -62,7 +66,7 @@ async def test_a_mass_expiry_lets_the_loop_poll_between_batches() -> None:
     finally:
         polls.restore()
     per_poll = Counter(expired_during_poll)
-    assert max(per_poll.values()) <= EXPIRY_BATCH
+    assert max(per_poll.values()) <= MOST_EXPIRIES_BETWEEN_POLLS
     assert len(store.view) == 0
 
 
