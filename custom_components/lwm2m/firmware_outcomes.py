@@ -1,5 +1,6 @@
 """A finished firmware update as a bus event: ``lwm2m_firmware_update_finished`` with the
-version the device runs now, or ``lwm2m_firmware_update_failed`` with the reason."""
+version the device runs now (and a warning where the success looks odd), or
+``lwm2m_firmware_update_failed`` with the reason."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from .const import (
     ATTR_PREVIOUS_VERSION,
     ATTR_RESULT,
     ATTR_VERSION,
+    ATTR_WARNING,
     EVENT_FIRMWARE_UPDATE_FAILED,
     EVENT_FIRMWARE_UPDATE_FINISHED,
 )
@@ -40,6 +42,8 @@ def async_fire_outcome(
     }
     if status.phase is Phase.SUCCEEDED:
         data[ATTR_VERSION] = status.installed_version or status.image_version
+        if status.warning is not None:
+            data[ATTR_WARNING] = status.warning.value
         hass.bus.async_fire(EVENT_FIRMWARE_UPDATE_FINISHED, data)
         return
     data[ATTR_VERSION] = status.image_version
