@@ -17,16 +17,9 @@ from typing import Any
 from aiocoap import Message
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.codec import (
-    CodecError,
-    ContentFormat,
-    Link,
-    decode,
-    format_link_format,
-)
-from custom_components.lwm2m.engine.model import Operations
+from custom_components.lwm2m.engine import CodecError, ContentFormat, Link, Operations, Path
+from custom_components.lwm2m.engine.codec import decode, format_link_format
 from custom_components.lwm2m.engine.model.versions import version_key
-from custom_components.lwm2m.engine.path import Path
 
 from .accounts import (
     BOOTSTRAP_SERVER,

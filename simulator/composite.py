@@ -7,8 +7,8 @@ from typing import Any
 from aiocoap import Message
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.codec import CodecError, ContentFormat, decode_paths
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import CodecError, ContentFormat, Path
+from custom_components.lwm2m.engine.codec import decode_paths
 
 from .formats import COMPOSITE_FORMATS, Outcome, encode_values
 from .responses import RefusedError, bad_request, content, not_found

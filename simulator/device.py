@@ -10,9 +10,8 @@ from typing import Any
 from aiocoap import Message
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.codec import ContentFormat, TimedValue
-from custom_components.lwm2m.engine.model import ObjectLookup, ObjectRegistry
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import ContentFormat, ObjectLookup, ObjectRegistry, Path
+from custom_components.lwm2m.engine.codec import TimedValue
 
 from . import behaviours
 from .accounts import SECURITY_OBJECT, ServerAccount, bootstrap_account, server_accounts

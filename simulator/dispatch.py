@@ -5,8 +5,7 @@ from __future__ import annotations
 from aiocoap import Message
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.codec import ContentFormat
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import ContentFormat, Path
 
 from . import composite, reads, writes
 from .responses import RefusedError, not_allowed, not_found

@@ -19,7 +19,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import Path
 
 from .firmware_download import DownloadError, Fetch, download
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiocoap import Message
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.codec import ContentFormat
+from custom_components.lwm2m.engine import ContentFormat
 
 from .dispatch import request_path
 from .formats import Outcome

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from aiocoap import Message
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import Path
 
 from .attributes import Attributes
 

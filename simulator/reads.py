@@ -7,10 +7,9 @@ from typing import Any
 from aiocoap import Message
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.codec import CodecError, ContentFormat, Link, format_link_format
-from custom_components.lwm2m.engine.model import ResourceType
+from custom_components.lwm2m.engine import CodecError, ContentFormat, Link, Path, ResourceType
+from custom_components.lwm2m.engine.codec import format_link_format
 from custom_components.lwm2m.engine.model.versions import version_key
-from custom_components.lwm2m.engine.path import Path
 
 from .formats import FormatChoice, Outcome, Target, encode_values
 from .responses import RefusedError, content, not_allowed, not_found

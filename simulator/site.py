@@ -10,9 +10,7 @@ from aiocoap import Message
 from aiocoap.numbers.codes import Code
 from aiocoap.resource import Resource
 
-from custom_components.lwm2m.engine.codec import ContentFormat
-from custom_components.lwm2m.engine.model import ResourceType
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import ContentFormat, Path, ResourceType
 
 from . import composite, dispatch
 from .attributes import Attributes

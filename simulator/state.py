@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import Path
 
 from .attributes import AttributeStore
 from .formats import FormatPolicy

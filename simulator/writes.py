@@ -8,14 +8,9 @@ from typing import Any
 from aiocoap import Message
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.codec import (
-    SUPPORTED_FORMATS,
-    CodecError,
-    ContentFormat,
-    decode,
-)
+from custom_components.lwm2m.engine import CodecError, ContentFormat, Path
+from custom_components.lwm2m.engine.codec import SUPPORTED_FORMATS, decode
 from custom_components.lwm2m.engine.codec.tlv import Kind, parse_tlvs
-from custom_components.lwm2m.engine.path import Path
 
 from .attributes import AttributeSyntaxError, parse_write_attributes
 from .reads import require_existing

@@ -22,13 +22,17 @@ from .const import (
     CONF_BOOTSTRAPS_PORT,
     CONF_COAP_PORT,
     CONF_COAPS_PORT,
+    CONF_SECURITY_POLICY,
+    CONF_SERVER_URI,
     DOMAIN,
 )
 
 if TYPE_CHECKING:
-    from .bootstrap_report import BootstrapReport
+    from collections.abc import Mapping
+    from typing import Any
+
     from .data import LwM2MConfigEntry
-    from .engine_link import Engine
+    from .engine import EngineSettings, LwM2MEngine
     from .hub import LwM2MHub
 
 PLATFORMS = [
@@ -57,9 +61,9 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> bool:
     from .bootstrap_report import BootstrapReport
     from .data import LwM2MData
-    from .engine_link import async_create_engine
-    from .firmware_library import FirmwareLibrary
-    from .firmware_updates import FirmwareUpdates
+    from .engine import CredentialStore, LwM2MEngine
+    from .firmware.library import FirmwareLibrary
+    from .firmware.updates import FirmwareUpdates
     from .hub import LwM2MHub
     from .object_registry import build_registry
     from .operation_history import OperationHistory
@@ -71,7 +75,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> boo
     storage = LwM2MStorage(hass)
     await storage.async_load()
     registry = await hass.async_add_executor_job(build_registry, storage.ddfs)
-    engine = await async_create_engine(hass, entry.data, registry, storage.credentials)
+    credentials = CredentialStore(storage.credentials.values())
+    engine = await LwM2MEngine.create(engine_settings(entry.data), registry, credentials)
     hub = LwM2MHub(hass, entry, storage, registry, engine)
     library = FirmwareLibrary(hass)
     await library.async_load()
@@ -81,13 +86,14 @@ async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> boo
         device_id=hub.device_id,
         known=lambda endpoint: endpoint in storage.credentials,
     )
+    entry.async_on_unload(engine.bootstrap.add_listener(bootstraps.handle_event))
     history = OperationHistory(hass)
     await history.async_load()
     entry.async_on_unload(history.async_save)
     entry.runtime_data = LwM2MData(hub, storage, registry, firmware, bootstraps, history)
     hub.restore_known_devices()
     try:
-        await _async_start_servers(entry, engine, hub, bootstraps)
+        await _async_start_servers(entry, engine, hub)
     except _PortsUnavailableError as err:  # retried by Home Assistant until the ports are free
         key, placeholders = await async_describe_bind_failure(
             hass,
@@ -110,6 +116,21 @@ async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> boo
     return True
 
 
+def engine_settings(data: Mapping[str, Any]) -> EngineSettings:
+    """The engine's settings from the config entry's."""
+    from .engine import EngineSettings, SecurityPolicy
+
+    return EngineSettings(
+        server_uri=data[CONF_SERVER_URI],
+        bind_address=data[CONF_BIND_ADDRESS],
+        coap_port=data[CONF_COAP_PORT],
+        coaps_port=data[CONF_COAPS_PORT],
+        bootstrap_port=data[CONF_BOOTSTRAP_PORT],
+        bootstraps_port=data[CONF_BOOTSTRAPS_PORT],
+        policy=SecurityPolicy(data[CONF_SECURITY_POLICY]),
+    )
+
+
 class _PortsUnavailableError(Exception):
     """A server (``server`` or ``bootstrap``) could not bind its ports; the cause is chained."""
 
@@ -119,16 +140,14 @@ class _PortsUnavailableError(Exception):
         self.port_keys = port_keys
 
 
-async def _async_start_servers(
-    entry: LwM2MConfigEntry, engine: Engine, hub: LwM2MHub, bootstraps: BootstrapReport
-) -> None:
+async def _async_start_servers(entry: LwM2MConfigEntry, engine: LwM2MEngine, hub: LwM2MHub) -> None:
     """The LwM2M server first, so bootstrapped devices find it; each stops on unload.
 
     A port that cannot be bound (another program holds it) raises
     :class:`_PortsUnavailableError`; secure ports DTLS cannot serve here stay closed (see
     the repair). Once both servers listen, no port is reported taken any more.
     """
-    from .engine.dtls import DtlsError
+    from .engine import DtlsError
     from .port_conflicts import async_update_port_issue
     from .repairs import async_watch_session_table
 
@@ -138,15 +157,13 @@ async def _async_start_servers(
         raise _PortsUnavailableError("server", (CONF_COAP_PORT, CONF_COAPS_PORT)) from err
     entry.async_on_unload(hub.async_stop)
     entry.async_on_unload(async_watch_session_table(hub.hass, engine.server, "lwm2m"))
-    if engine.bootstrap is not None:
-        entry.async_on_unload(engine.bootstrap.add_listener(bootstraps.handle_event))
-        try:
-            await engine.bootstrap.start()
-        except (OSError, DtlsError) as err:
-            ports = (CONF_BOOTSTRAP_PORT, CONF_BOOTSTRAPS_PORT)
-            raise _PortsUnavailableError("bootstrap", ports) from err
-        entry.async_on_unload(engine.bootstrap.stop)
-        entry.async_on_unload(async_watch_session_table(hub.hass, engine.bootstrap, "bootstrap"))
+    try:
+        await engine.bootstrap.start()
+    except (OSError, DtlsError) as err:
+        ports = (CONF_BOOTSTRAP_PORT, CONF_BOOTSTRAPS_PORT)
+        raise _PortsUnavailableError("bootstrap", ports) from err
+    entry.async_on_unload(engine.bootstrap.stop)
+    entry.async_on_unload(async_watch_session_table(hub.hass, engine.bootstrap, "bootstrap"))
     async_update_port_issue(hub.hass)
 
 
@@ -156,8 +173,8 @@ async def async_unload_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> bo
 
 async def async_remove_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> None:
     """The entry is deleted: so are its stored credentials, DDFs, devices and firmware."""
-    from .firmware_library import FirmwareLibrary
-    from .firmware_updates import FirmwareUpdates
+    from .firmware.library import FirmwareLibrary
+    from .firmware.updates import FirmwareUpdates
     from .operation_history import OperationHistory
     from .port_conflicts import async_update_port_issue
     from .storage import LwM2MStorage

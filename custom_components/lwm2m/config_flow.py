@@ -43,9 +43,9 @@ from .const import (
     PORT_KEYS,
     SecurityPolicyOption,
 )
-from .options_flow import LwM2MOptionsFlow
+from .engine import BindAddressError, first_taken_port
+from .options.flow import LwM2MOptionsFlow
 from .port_conflicts import async_port_owner, free_port_near
-from .ports import BindAddressError, first_taken_port
 
 DEFAULT_SERVER_URI = f"coap://homeassistant.local:{DEFAULT_COAP_PORT}"
 DEFAULTS: dict[str, Any] = {

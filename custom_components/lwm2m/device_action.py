@@ -39,7 +39,7 @@ from .automation.operations import (
 )
 from .automation.resources import device_resources
 from .automation.schema import CONF_PATH, resource_path
-from .engine.path import Path
+from .engine import Path
 from .errors import validation_error
 
 ACTION_SCHEMA = cv.DEVICE_ACTION_BASE_SCHEMA.extend(

@@ -25,7 +25,7 @@ from .automation.checks import CHECKS
 from .automation.devices import served_device
 from .automation.resources import Function
 from .automation.schema import CONF_PATH, resource_path
-from .engine.path import Path
+from .engine import Path
 
 CONDITION_SCHEMA = cv.DEVICE_CONDITION_BASE_SCHEMA.extend(
     {

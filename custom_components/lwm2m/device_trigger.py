@@ -30,13 +30,13 @@ from homeassistant.helpers.selector import (
 from homeassistant.helpers.trigger import TriggerActionType, TriggerInfo
 from homeassistant.helpers.typing import ConfigType
 
-from .alarms import Severity
 from .automation import catalog
 from .automation.bus_triggers import BUS_TRIGGERS, attach_bus_trigger
 from .automation.devices import linked_device, served_device
 from .automation.resource_triggers import RESOURCE_TRIGGERS, attach_resource_trigger
 from .automation.schema import CONF_PATH, CONF_SEVERITY, resource_path
-from .engine.path import Path
+from .device_protocols.alarms import Severity
+from .engine import Path
 
 # Each resource trigger type with its device-wide form ("any"), which takes no path.
 ANY_FORMS = {

@@ -8,17 +8,17 @@ from contextlib import contextmanager
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
 from .const import DOMAIN
-from .engine.errors import (
+from .engine import (
     DeviceNotRegisteredError,
     InvalidResponseError,
     LwM2MError,
+    Path,
     QueueFullError,
     RequestCancelledError,
     RequestFailedError,
     RequestTimeoutError,
     ResponseTimeoutError,
 )
-from .engine.path import Path
 
 
 def validation_error(translation_key: str, **placeholders: str) -> ServiceValidationError:

@@ -19,6 +19,7 @@ from .const import (
     ATTR_SECURE,
     ATTR_STEP,
     ATTR_VERSION,
+    ATTR_WARNING,
     DOMAIN,
     EVENT_BOOTSTRAP_FAILED,
     EVENT_BOOTSTRAP_FINISHED,
@@ -59,7 +60,9 @@ def _bootstrap_failed(data: Mapping[str, Any]) -> str:
 
 def _firmware_finished(data: Mapping[str, Any]) -> str:
     version = data.get(ATTR_VERSION)
-    return f"finished a firmware update to {version}" if version else "finished a firmware update"
+    line = f"finished a firmware update to {version}" if version else "finished a firmware update"
+    warning = data.get(ATTR_WARNING)
+    return f"{line} ({str(warning).replace('_', ' ')})" if warning else line
 
 
 def _firmware_failed(data: Mapping[str, Any]) -> str:

@@ -15,8 +15,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 
 from .const import DOMAIN
+from .engine import BindAddressError, first_taken_port
 from .port_owner import PortOwner, udp_port_owner
-from .ports import BindAddressError, first_taken_port
 
 PORT_IN_USE = "port_in_use"
 # Integrations of Home Assistant known to hold a UDP port, by port.

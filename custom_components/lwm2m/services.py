@@ -11,15 +11,15 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
 
 from . import device_requests as requests
-from .commands import Command, CommandSyntaxError, Operation, parse_command
 from .const import ATTR_DEVICE_ID, ATTR_ENDPOINT, DOMAIN
-from .engine.path import Path
+from .engine import Path
 from .errors import validation_error
-from .firmware_command import async_fwupdate
-from .firmware_updates import FirmwareUpdates
+from .firmware.command import async_fwupdate
+from .firmware.updates import FirmwareUpdates
 from .hub import LwM2MHub
 from .operation_history import acting_as
-from .protocol_export import protocols_document
+from .options.export import protocols_document
+from .shell.commands import Command, CommandSyntaxError, Operation, parse_command
 
 ATTR_PATH = "path"
 ATTR_VALUE = "value"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tests.engine.ddf_builder import ddf, item, obj
+from tests.engine.model.ddf_builder import ddf, item, obj
 
 CSV_HEADER = (
     "endpoint id,securityMode,NAME,lwm2m server url,lwm2m psk_id,lwm2m psk_key,"

@@ -56,4 +56,13 @@ def test_the_device_pickers_list_each_entry_by_its_translated_name(
         assert not [entry for entry in shown if "lwm2m" in entry.lower() or "_" in entry]
         docs = "automation_device_triggers.png" if kind == "trigger" else None
         screens.capture(f"device-{kind}s", docs=docs)
-        page.keyboard.press("Escape")
+        if kind == "action":
+            entries.get_by_text(names[types.index("write")], exact=True).click()
+        else:
+            page.keyboard.press("Escape")
+    # The write action asks for the resource (demo-1's writable ones) and the value.
+    fields = page.locator("ha-automation-action-device_id").last
+    for field in ("path", "value"):
+        label = text("device_automation", "extra_fields", field)
+        fields.get_by_text(label, exact=True).first.wait_for()
+    screens.capture("write-action-fields")

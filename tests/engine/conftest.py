@@ -1,8 +1,8 @@
 """Fixtures any engine test may name: sockets on loopback, a plain server and its events,
 and the bootstrap stack with its devices."""
 
-from .bootstrap_harness import make_device, stack
-from .server_harness import (
+from .bootstrap.harness import make_device, stack
+from .server.harness import (
     clock,
     events,
     expected_lingering_timers,

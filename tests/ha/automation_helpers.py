@@ -16,11 +16,14 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
-from custom_components.lwm2m import engine_link
-from custom_components.lwm2m.alarms import AlarmSettings, AlarmStatus, Severity
 from custom_components.lwm2m.const import CONF_COAP_PORT, DOMAIN
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.protocols import EventSettings, ObjectProtocol, ResourceSettings
+from custom_components.lwm2m.device_protocols.alarms import AlarmSettings, AlarmStatus, Severity
+from custom_components.lwm2m.device_protocols.settings import (
+    EventSettings,
+    ObjectProtocol,
+    ResourceSettings,
+)
+from custom_components.lwm2m.engine import Path, lwm2m_engine
 from simulator import SimulatedDevice
 
 from .devices import device_of
@@ -180,8 +183,8 @@ async def simulated() -> AsyncIterator[SimulatedDevice]:
 async def graceless_entry(hass: HomeAssistant, loopback: None) -> AsyncIterator[MockConfigEntry]:
     """A live entry whose server lets a registration go the moment its lifetime runs out
     (without the half minute of grace it otherwise gives)."""
-    server = partial(engine_link.LwM2MServer, grace_period=0.0)
-    with patch.object(engine_link, "LwM2MServer", server):
+    server = partial(lwm2m_engine.LwM2MServer, grace_period=0.0)
+    with patch.object(lwm2m_engine, "LwM2MServer", server):
         entry = await add_live_entry(hass)
     yield entry
     if entry.state.recoverable:

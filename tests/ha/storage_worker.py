@@ -23,13 +23,16 @@ from typing import Any
 
 from homeassistant.core import HomeAssistant
 
-from custom_components.lwm2m.engine.credentials.csv_import import SecurityMode
-from custom_components.lwm2m.engine.credentials.records import DeviceCredentials
-from custom_components.lwm2m.engine.credentials.store import SecurityPolicy
-from custom_components.lwm2m.engine.events import LwM2MEvent, QueueChanged
-from custom_components.lwm2m.engine.model import ObjectRegistry
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
+from custom_components.lwm2m.engine import (
+    DeviceCredentials,
+    LwM2MEvent,
+    LwM2MServer,
+    ObjectRegistry,
+    Path,
+    QueueChanged,
+    SecurityMode,
+    SecurityPolicy,
+)
 from custom_components.lwm2m.engine.server.queue import DEFAULT_QUEUE_LIMIT
 from custom_components.lwm2m.storage import QUEUE_MAX_AGE, LwM2MStorage
 

@@ -17,7 +17,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_mock_service
 
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import Path
 from simulator import SimulatedDevice
 
 from .automation_helpers import (

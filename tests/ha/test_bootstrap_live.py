@@ -39,11 +39,14 @@ from custom_components.lwm2m.diagnostics import (
     async_get_config_entry_diagnostics,
     async_get_device_diagnostics,
 )
-from custom_components.lwm2m.engine.bootstrap.server import BootstrapServer
-from custom_components.lwm2m.engine.credentials.csv_import import DeviceCredentials, SecurityMode
+from custom_components.lwm2m.engine import (
+    BootstrapServer,
+    DeviceCredentials,
+    LwM2MServer,
+    SecurityMode,
+)
 from custom_components.lwm2m.engine.dtls import DtlsStatus, dtls_status
-from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
-from custom_components.lwm2m.ports import dual_stack_available
+from custom_components.lwm2m.engine.transport.bind_address import dual_stack_available
 from simulator import BootstrapError, Quirks, SimulatedDevice
 from tests.tinydtls import requires_tinydtls
 
@@ -404,7 +407,10 @@ async def test_host_without_ipv6_binds_ipv4(
     hass: HomeAssistant, loopback: None, uploaded_file: Callable[..., Any]
 ) -> None:
     """Where no dual-stack socket can be opened, 0.0.0.0 stays 0.0.0.0 for DTLS."""
-    with patch("custom_components.lwm2m.ports.dual_stack_available", return_value=False):
+    with patch(
+        "custom_components.lwm2m.engine.transport.bind_address.dual_stack_available",
+        return_value=False,
+    ):
         entry = await _set_up(hass, _entry_data(DEFAULT_BIND_ADDRESS, _free_ports(4)))
     try:
         engine = entry.runtime_data.hub.engine

@@ -21,7 +21,7 @@ from custom_components.lwm2m.const import (
     CONF_SERVER_URI,
     DOMAIN,
 )
-from custom_components.lwm2m.ports import BindAddressError
+from custom_components.lwm2m.engine import BindAddressError
 
 from .conftest import ENTRY_DATA
 from .fake_server import FakeServer

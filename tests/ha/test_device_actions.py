@@ -13,9 +13,14 @@ from homeassistant.helpers.script import Script, async_validate_actions_config
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.lwm2m.const import DOMAIN
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.protocols import ObjectProtocol, ResourceSettings
-from custom_components.lwm2m.validation import Operator, RuleSet, RuleType, ValidationRule
+from custom_components.lwm2m.device_protocols.settings import ObjectProtocol, ResourceSettings
+from custom_components.lwm2m.device_protocols.validation import (
+    Operator,
+    RuleSet,
+    RuleType,
+    ValidationRule,
+)
+from custom_components.lwm2m.engine import Path
 from simulator import SimulatedDevice
 
 from .automation_helpers import (

@@ -15,8 +15,7 @@ from homeassistant.helpers import device_registry as dr
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.lwm2m.const import DOMAIN
-from custom_components.lwm2m.engine.events import Asleep, LwM2MEvent
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import Asleep, LwM2MEvent, Path
 from simulator import SimulatedDevice
 
 from .automation_helpers import (

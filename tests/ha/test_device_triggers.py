@@ -18,8 +18,7 @@ from homeassistant.helpers import device_registry as dr
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.lwm2m.const import CONF_BOOTSTRAP_PORT
-from custom_components.lwm2m.engine.credentials.csv_import import DeviceCredentials, SecurityMode
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import DeviceCredentials, Path, SecurityMode
 from simulator import BootstrapError, SimulatedDevice
 
 from .automation_helpers import (
@@ -209,9 +208,8 @@ async def test_bootstrap_finished_and_failed(
     hass: HomeAssistant, live_entry: MockConfigEntry, ran: list[Event[Mapping[str, Any]]]
 ) -> None:
     data = live_entry.runtime_data
-    data.storage.credentials["boot-1"] = DeviceCredentials("boot-1", SecurityMode.NO_SEC)
-    await data.storage.async_save_credentials()
-    data.hub.set_credentials(data.storage.credentials)
+    record = DeviceCredentials("boot-1", SecurityMode.NO_SEC)
+    await data.hub.async_set_credentials({**data.storage.credentials, "boot-1": record})
     bootstrap_server = ("127.0.0.1", live_entry.data[CONF_BOOTSTRAP_PORT])
     booting = SimulatedDevice("boot-1", auto_update=False)
     await booting.start()

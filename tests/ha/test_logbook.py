@@ -98,6 +98,11 @@ async def test_registered_and_deregistered_read_as_sentences(
             "finished a firmware update to 1.0.1",
         ),
         (
+            EVENT_FIRMWARE_UPDATE_FINISHED,
+            {"version": "1.0.0", "warning": "version_unchanged"},
+            "finished a firmware update to 1.0.0 (version unchanged)",
+        ),
+        (
             EVENT_FIRMWARE_UPDATE_FAILED,
             {"error": "integrity_check_failure"},
             "firmware update failed: integrity check failure",

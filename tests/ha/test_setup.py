@@ -13,7 +13,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.lwm2m.const import DOMAIN
 from custom_components.lwm2m.port_owner import PortOwner
 from custom_components.lwm2m.storage import LwM2MStorage, StoredDDF
-from tests.engine.ddf_builder import ddf, item, obj
+from tests.engine.model.ddf_builder import ddf, item, obj
 
 from .fake_server import FakeBootstrap, FakeServer
 

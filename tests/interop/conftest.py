@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
-from tests.engine.server_harness import EventLog, expected_lingering_timers, loopback
+from custom_components.lwm2m.engine import LwM2MServer
+from tests.engine.server.harness import EventLog, expected_lingering_timers, loopback
 from tests.peers import Peers
 
 from .wakaama import Psk, WakaamaClient

@@ -11,14 +11,15 @@ from typing import Any
 import pytest
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.codec import ContentFormat, decode
-from custom_components.lwm2m.engine.events import (
+from custom_components.lwm2m.engine import (
+    ContentFormat,
     Deregistered,
     NotificationReceived,
+    Path,
     SendReceived,
     Updated,
 )
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine.codec import decode
 
 from .wakaama import SHORT_SERVER_ID
 from .wakaama_session import Session

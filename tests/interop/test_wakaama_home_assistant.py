@@ -18,7 +18,7 @@ from custom_components.lwm2m.const import (
     EVENT_REGISTERED,
 )
 from custom_components.lwm2m.device_lookup import endpoint_device
-from custom_components.lwm2m.engine.credentials.csv_import import DeviceCredentials, SecurityMode
+from custom_components.lwm2m.engine import DeviceCredentials, SecurityMode
 from tests.ha.live_network import live_entry, state_change
 
 from .wakaama import WakaamaClient
@@ -45,10 +45,10 @@ async def wakaama(
     endpoint = f"wakaama-{request.param}"
     if secure:
         data = live_entry.runtime_data
-        data.storage.credentials[endpoint] = DeviceCredentials(
+        record = DeviceCredentials(
             endpoint, SecurityMode.PSK, lwm2m_psk_id=PSK.identity, lwm2m_psk_key=PSK.key
         )
-        data.hub.set_credentials(data.storage.credentials)
+        await data.hub.async_set_credentials({**data.storage.credentials, endpoint: record})
     port = live_entry.data[CONF_COAPS_PORT if secure else CONF_COAP_PORT]
     registered: asyncio.Future[None] = hass.loop.create_future()
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from custom_components.lwm2m.engine.credentials.records import DeviceCredentials, SecurityMode
-from custom_components.lwm2m.engine.credentials.store import CredentialStore
-from custom_components.lwm2m.engine.events import Registered
-from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
-from tests.engine.server_harness import EventLog, make_server
+from custom_components.lwm2m.engine import (
+    CredentialStore,
+    DeviceCredentials,
+    LwM2MServer,
+    Registered,
+    SecurityMode,
+)
+from tests.engine.server.harness import EventLog, make_server
 
 from .wakaama import Psk, WakaamaClient
 

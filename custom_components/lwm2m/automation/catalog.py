@@ -16,7 +16,7 @@ from homeassistant.const import CONF_DEVICE_ID, CONF_DOMAIN, CONF_ENTITY_ID
 from homeassistant.core import HomeAssistant
 
 from ..const import DOMAIN
-from ..engine.path import Path
+from ..engine import Path
 from ..hub import LwM2MHub
 from .devices import LinkedDevice, served_device
 from .resources import Function, FunctionTarget, device_resources, function_targets

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Final
 
-from ..engine.path import Path
+from ..engine import Path
 from ..hub import LwM2MHub
 from ..panel.devices import ASLEEP, OFFLINE, REGISTERED, device_state
 from . import catalog

@@ -11,8 +11,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.template import Template
 
 from .. import device_requests as requests
-from ..engine.model import Operations, ResourceDef
-from ..engine.path import Path
+from ..engine import Operations, Path, ResourceDef
 from ..errors import validation_error
 from ..hub import LwM2MHub
 from . import catalog

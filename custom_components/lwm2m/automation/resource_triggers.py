@@ -10,12 +10,12 @@ from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.trigger import TriggerActionType, TriggerInfo
 
-from ..alarms import CLEARED, RAISED, AlarmTracker
-from ..engine.path import Path
+from ..device_protocols.alarms import CLEARED, RAISED
+from ..device_protocols.raw_payload import payload_attributes
+from ..engine import Path
 from ..hub import LwM2MHub
-from ..json_values import to_response
-from ..raw_payload import payload_attributes
 from ..signals import signal_received
+from ..values.json_forms import to_response
 from .devices import LinkedDevice
 from .resources import Function, FunctionTarget, alarm_tracker, function_targets, resource_value
 from .variables import trigger_variables
@@ -48,11 +48,9 @@ def attach_resource_trigger(
     for each alarm the values raise or clear (of ``severities``, when given)."""
     job = HassJob(action, f"LwM2M {trigger_type} trigger of {device.endpoint}")
     needs = RESOURCE_TRIGGERS[trigger_type]
-    runs: Callable[[LwM2MHub, list[FunctionTarget]], Runs]
-    if Function.ALARM in needs:
-        runs = _AlarmRuns(hass, device, trigger_type, path, severities)
-    else:
-        runs = _values_received
+    runs: Callable[[LwM2MHub, list[FunctionTarget]], Runs] = (
+        _AlarmRuns(trigger_type, severities) if Function.ALARM in needs else _values_received
+    )
 
     @callback  # runs at once: what the hub found for this report is read right away
     def _reported(paths: set[Path]) -> None:
@@ -92,7 +90,7 @@ def _values_received(hub: LwM2MHub, items: list[FunctionTarget]) -> Runs:
         return
     attributes: dict[str, Any] = {}
     for item in items:
-        event = item.target.spec.event
+        event = item.target.description.event
         if item.function is Function.EVENT and event is not None:
             attributes.update(type=event.type, text=event.text)
         elif item.function is Function.PAYLOAD:
@@ -101,37 +99,16 @@ def _values_received(hub: LwM2MHub, items: list[FunctionTarget]) -> Runs:
 
 
 class _AlarmRuns:
-    """The alarms of the trigger's resources, followed from the values known when it was
-    attached (as the alarm entities follow them): a run per alarm raised or cleared, with
+    """The alarms of the trigger's resources as the hub's trackers (the ones the alarm
+    entities read) find them: a run per alarm the reported value raised or cleared, with
     the alarm's severity, type, status and text and the value that raised or cleared it."""
 
-    def __init__(
-        self,
-        hass: HomeAssistant,
-        device: LinkedDevice,
-        event: str,
-        path: Path | None,
-        severities: frozenset[str] | None,
-    ) -> None:
+    def __init__(self, event: str, severities: frozenset[str] | None) -> None:
         self.event = event
         self.severities = severities
-        self.trackers: dict[Path, AlarmTracker] = {}
-        hub = device.hub(hass)
-        if hub is None:
-            return
-        for item in function_targets(hub, device.endpoint):
-            if item.function is Function.ALARM and path in (None, item.path):
-                self.trackers[item.path] = alarm_tracker(hub, item.target)
 
     def __call__(self, hub: LwM2MHub, items: list[FunctionTarget]) -> Runs:
-        target = items[0].target
-        tracker = self.trackers.get(target.path)
-        if tracker is None or tracker.settings != target.spec.alarm:
-            # A resource alarmed since the trigger was attached, or alarmed otherwise now.
-            tracker = self.trackers[target.path] = AlarmTracker(
-                target.spec.alarm, measured=target.spec.measurement is not None
-            )
-        for change in tracker.update(resource_value(hub, target)):
+        for change in alarm_tracker(hub, items[0].target).latest:  # the hub fed it first
             alarm = change.alarm
             if change.event != self.event:
                 continue

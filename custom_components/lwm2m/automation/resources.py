@@ -12,15 +12,13 @@ from typing import Any
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 
-from ..alarms import AlarmTracker
 from ..const import DOMAIN
-from ..engine.model import ResourceDef
-from ..engine.path import Path
-from ..engine.registration.record import announced_version
+from ..descriptions import Role
+from ..device_protocols.alarms import AlarmTracker
+from ..device_protocols.settings import PROTECTED_OBJECTS
+from ..discovery import EntityTarget, instance_paths, object_definition
+from ..engine import Path, ResourceDef, announced_version
 from ..hub import LwM2MHub
-from ..mapping import Role
-from ..protocols import PROTECTED_OBJECTS
-from ..targets import EntityTarget, instance_paths, object_definition
 
 
 class Function(StrEnum):
@@ -57,7 +55,7 @@ class FunctionTarget:
         """The id of the entity's registry entry (what device automations name)."""
         registry = er.async_get(hass)
         entity_id = registry.async_get_entity_id(
-            self.target.spec.platform, DOMAIN, self.target.unique_id
+            self.target.platform, DOMAIN, self.target.unique_id
         )
         entry = None if entity_id is None else registry.async_get(entity_id)
         return None if entry is None else entry.id
@@ -67,25 +65,24 @@ def function_targets(hub: LwM2MHub, endpoint: str) -> Iterator[FunctionTarget]:
     """The device's functionalities, in path order."""
     targets = sorted(hub.targets.get(endpoint, {}).values(), key=lambda target: target.path)
     for target in targets:
-        function = _ROLES.get(target.spec.role)
+        function = _ROLES.get(target.description.role)
         if function is not None:
             yield FunctionTarget(function, target)
 
 
 def resource_value(hub: LwM2MHub, target: EntityTarget) -> Any:
     """The resource's value; for a multiple resource, its lowest instance's."""
-    if target.spec.multiple:
+    if target.description.multiple:
         instances = hub.resource_instances(target.endpoint, target.path)
         return instances[min(instances)] if instances else None
     return hub.value(target.endpoint, target.path)
 
 
 def alarm_tracker(hub: LwM2MHub, target: EntityTarget) -> AlarmTracker:
-    """A tracker of the resource's alarm that starts from the value known now: its
-    ``active`` alarm is the one the resource's problem binary sensor shows."""
-    tracker = AlarmTracker(target.spec.alarm, measured=target.spec.measurement is not None)
-    tracker.start(resource_value(hub, target))
-    return tracker
+    """The hub's one tracker of the resource's alarm: its ``active`` alarm is the one the
+    resource's problem binary sensor shows, its ``latest`` changes what the value the hub
+    fed it last raised or cleared."""
+    return hub.alarm_tracker(target.endpoint, target.path)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from typing import Any, Final
 
 import voluptuous as vol
 
-from ..engine.path import Path
+from ..engine import Path
 
 CONF_PATH: Final = "path"
 CONF_SEVERITY: Final = "severity"

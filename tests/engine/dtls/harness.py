@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from custom_components.lwm2m.engine.dtls.psk import StaticPskStore
 from custom_components.lwm2m.engine.dtls.server import CloseReason, DtlsServer
 from custom_components.lwm2m.engine.dtls.session import Session
 from custom_components.lwm2m.engine.dtls.settings import DtlsSettings
@@ -62,7 +61,7 @@ class Net:
         self.keys = KEYS if keys is None else keys
         self.sent: list[tuple[tuple[object, ...], bytes]] = []
         self.server = DtlsServer(
-            StaticPskStore(self.keys),
+            dict(self.keys).get,
             lambda peer, data: self.sent.append((peer, data)),
             self.events,
             settings=settings,

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from custom_components.lwm2m.engine.dtls import StaticPskStore
 from custom_components.lwm2m.engine.dtls.records import ContentType
 from custom_components.lwm2m.engine.dtls.server import CloseReason
 from custom_components.lwm2m.engine.dtls.session import PeerAddress, Session
@@ -87,7 +86,7 @@ async def test_ssl_client2_keeps_its_session_across_a_source_port_change(
     socket_enabled: None, peers: Peers, suite: str, client_cid: str
 ) -> None:
     listener = EchoListener()
-    driver = await UdpDtlsDriver.bind(("127.0.0.1", 0), StaticPskStore({IDENTITY: KEY}), listener)
+    driver = await UdpDtlsDriver.bind(("127.0.0.1", 0), {IDENTITY: KEY}.get, listener)
     listener.driver = driver
     relay = await RebindingRelay(("127.0.0.1", driver.local_address[1])).start()
     # Once the first answer went back (the client's first exchange is complete), the

@@ -6,19 +6,20 @@ import asyncio
 
 import pytest
 
-from custom_components.lwm2m.engine.errors import DeviceNotRegisteredError, RequestTimeoutError
-from custom_components.lwm2m.engine.events import FirmwareUpdateFinished
-from custom_components.lwm2m.engine.firmware.updater import (
+from custom_components.lwm2m.engine import (
     DeliveryMethod,
+    DeviceNotRegisteredError,
     ErrorKey,
+    FirmwareUpdateFinished,
     FirmwareUpdater,
+    LwM2MServer,
+    Path,
     Phase,
+    RequestTimeoutError,
     UpdateInProgressError,
 )
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
 from simulator import Quirks, default_objects
-from tests.engine.server_harness import EventLog
+from tests.engine.server.harness import EventLog
 
 from .firmware_harness import (
     DELIVERY,

@@ -36,8 +36,7 @@ from ..clock import Clock, LoopClock
 from ..credentials.records import DeviceCredentials, SecurityMode
 from ..credentials.store import CredentialStore, Revocation
 from ..dtls import DtlsSettings
-from ..events import BootstrapFailed, BootstrapFinished, BootstrapStarted, LwM2MEvent
-from ..listeners import EventListeners, Listener
+from ..events import EventListeners, Listener, LwM2MEvent
 from ..log_once import LogOnce
 from ..model.types import ObjectLookup
 from ..requests.exchange import DEFAULT_ACCEPT_TIMEOUT, DeviceLink, Exchanger, tuning
@@ -45,6 +44,7 @@ from ..requests.negotiation import FormatMemory, Negotiator
 from ..transport.served_ports import ServedPorts
 from ..transport.udp import Transport, bind_udp, peer_identity
 from ..transport.uplink import answer
+from .events import BootstrapFailed, BootstrapFinished, BootstrapStarted
 from .plan import DEFAULT_LIFETIME
 from .request import BadBootstrapRequestError, parse_bootstrap_request
 from .sequence import BootstrapSequence, Destination, RetryPolicy, StepFailedError
@@ -150,7 +150,7 @@ class BootstrapServer(ServedPorts):
         if self._secure is None:
             return
         try:
-            secure = await self._secure.open(self.credentials.bootstrap_keys, self)
+            secure = await self._secure.open(self.credentials.bootstrap_lookup, self)
         except BaseException:
             await self.stop()
             raise

@@ -23,7 +23,7 @@ from aiocoap.util import hostportjoin, hostportsplit
 from .coap_errors import DtlsSessionClosedError
 from .endpoint import DtlsEndpoint, DtlsStats, PskIdentityClaim, stats_of
 from .errors import SessionNotEstablishedError
-from .psk import PskStore
+from .psk import PskLookup
 from .server import CloseReason
 from .session import PeerAddress, Session
 from .settings import DtlsSettings
@@ -99,14 +99,14 @@ class BuiltinCoapTransport(interfaces.MessageInterface, DtlsEndpoint):  # type: 
         bind: tuple[str, int],
         mman: Any,
         log: logging.Logger,
-        psk_store: PskStore,
+        psk_lookup: PskLookup,
         *,
         settings: DtlsSettings | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> BuiltinCoapTransport:
         transport = cls(mman, log)
         transport._driver = await UdpDtlsDriver.bind(
-            bind, psk_store, transport, settings=settings, clock=clock
+            bind, psk_lookup, transport, settings=settings, clock=clock
         )
         return transport
 

@@ -70,7 +70,7 @@ from .hello import (
 from .key_exchange import KeyCandidate
 from .keys import finished_verify_data
 from .problems import Problem, ProblemLog
-from .psk import PskStore
+from .psk import PskLookup
 from .records import DTLS_1_0, DTLS_1_2, ContentType, Record, encode_record, parse_records
 from .session import (
     FlightItem,
@@ -167,7 +167,7 @@ class DtlsServer:
 
     def __init__(
         self,
-        psk_store: PskStore,
+        psk_lookup: PskLookup,
         transmit: Callable[[PeerAddress, bytes], None],
         listener: SessionListener,
         *,
@@ -175,7 +175,7 @@ class DtlsServer:
         clock: Callable[[], float] = time.monotonic,
         logger: logging.Logger | None = None,
     ) -> None:
-        self._psk_store = psk_store
+        self._psk_lookup = psk_lookup
         self._transmit = transmit
         self._listener = listener
         self.settings = settings or DtlsSettings()
@@ -525,7 +525,7 @@ class DtlsServer:
 
     def _lookup_psk(self, identity: bytes, peer: PeerAddress) -> bytes | None:
         try:
-            key = self._psk_store.lookup(identity)
+            key = self._psk_lookup(identity)
         except Exception:  # a broken store must not take the server down
             self.counters["store_errors"] += 1
             self._problems.report(Problem.STORE_FAILED, peer)

@@ -23,13 +23,14 @@ from aiocoap.numbers.codes import Code
 
 from ..clock import Clock
 from ..codec import CodecError, TimedValue
-from ..events import LwM2MEvent, NotificationReceived
+from ..events import LwM2MEvent
 from ..log_once import LogOnce
 from ..path import Path
 from ..requests.exchange import DeviceLink, Exchange, Exchanger
 from ..requests.operations import composite_message, fetch_composite, fetch_values
 from ..requests.payloads import decode_history
 from ..transport.udp import send_with_token
+from .events import NotificationReceived
 
 _LOGGER = logging.getLogger(__name__)
 
