@@ -1,6 +1,7 @@
 """Fleet scale: the integration against Home Assistant's own floor, the engine against Python's.
 
-Every measurement runs in a fresh process (``--one KIND ...``, started by this script), so
+``--before DIR`` runs a checkout of earlier code (``git worktree add --detach DIR COMMIT``)
+beside this one, turn about, in the same run. Every measurement runs in a fresh process (``--one KIND ...``, started by this script), so
 no size reuses memory that an earlier one freed, and each is repeated (``--repeats``,
 min / median / max reported) with the load average beside it.
 
@@ -17,7 +18,7 @@ min / median / max reported) with the load average beside it.
   CPU is reported). The engine alone (``LwM2MServer``) against a raw asyncio
   ``DatagramProtocol`` that parses the CoAP header and acknowledges: CPU per notification.
 
-    python bench/fleet_scale.py [--sizes 250 1000] [--repeats 3] [--seconds 5]
+    python bench/fleet_scale.py [--sizes 250 1000] [--repeats 3] [--seconds 5] [--before DIR]
                                 [--name fleet_scale] [--plot-with PYTHON]
 """
 
@@ -256,10 +257,11 @@ async def one_notify(kind: str, seconds: float, window: int = 8) -> dict[str, An
 # --- the orchestrator ------------------------------------------------------------------
 
 
-def _fresh(*arguments: str) -> dict[str, Any]:
+def _fresh(*arguments: str, tree: FsPath | None = None) -> dict[str, Any]:
     load = load_average()
+    script = __file__ if tree is None else str(tree / "bench" / "fleet_scale.py")
     done = subprocess.run(
-        [sys.executable, __file__, "--one", *arguments],
+        [sys.executable, script, "--one", *arguments],
         check=True,
         capture_output=True,
         text=True,
@@ -292,18 +294,25 @@ def plot(report: dict[str, Any], target: FsPath) -> None:
         (axes[1], "cpu_ms_per_device", "Home Assistant CPU per device (ms)"),
         (axes[2], "all_states_seconds", "Every entity has a state (s)"),
     ):
-        for side, marker in (("ha", "o-"), ("floor", "s--")):
-            medians = [report[side][str(size)][key]["median"] for size in sizes]
-            axis.plot(sizes, medians, marker, label="integration" if side == "ha" else "floor")
+        for side, marker, label in (
+            ("before", "^:", "before"),
+            ("ha", "o-", "integration"),
+            ("floor", "s--", "Home Assistant's floor"),
+        ):
+            if side in report:
+                medians = [report[side][str(size)][key]["median"] for size in sizes]
+                axis.plot(sizes, medians, marker, label=label)
         axis.set(xlabel="devices", title=title)
         axis.set_ylim(bottom=0)
         axis.legend()
-    names = ["engine", "raw"]
+    names = [name for name in ("engine_before", "engine", "raw") if name in report["notify"]]
+    labels = {"engine_before": "engine before", "engine": "engine", "raw": "raw asyncio"}
+    spots = list(range(len(names)))
     medians = [report["notify"][name]["server_cpu_us_per_notification"]["median"] for name in names]
     load = [report["notify"][name]["load_cpu_us_per_notification"]["median"] for name in names]
-    axes[3].bar([0, 1], medians, width=0.4, label="server")
-    axes[3].bar([0.4, 1.4], load, width=0.4, label="load generator")
-    axes[3].set_xticks([0.2, 1.2], ["engine alone", "raw asyncio floor"])
+    axes[3].bar(spots, medians, width=0.4, label="server")
+    axes[3].bar([spot + 0.4 for spot in spots], load, width=0.4, label="load generator")
+    axes[3].set_xticks([spot + 0.2 for spot in spots], [labels[name] for name in names])
     axes[3].set(title="CPU per notification (µs)")
     axes[3].legend()
     figure.suptitle(
@@ -341,39 +350,47 @@ def orchestrate(options: argparse.Namespace) -> None:
         "ratio": {},
     }
     keys = ["kib_per_device", "cpu_ms_per_device", "all_states_seconds"]
+    sides = ["ha", "before"] if options.before else ["ha"]
+    trees = {"ha": None, "before": options.before}
+    for side in sides:
+        report.setdefault(side, {})
+        report["ratio"].setdefault(side, {})
     for size in options.sizes:
-        ha_runs, floor_runs = [], []
+        runs: dict[str, list[dict[str, Any]]] = {side: [] for side in [*sides, "floor"]}
         for _ in range(options.repeats):
-            ha = _fresh("ha", str(size))
-            ha_runs.append(ha)
-            enabled = round(ha["enabled_per_device"])
-            disabled = round(ha["disabled_per_device"])
-            floor_runs.append(_fresh("floor", str(size), str(enabled), str(disabled)))
-        report["ha"][str(size)] = summarize(ha_runs, [*keys, "all_observed_seconds"])
-        report["floor"][str(size)] = summarize(floor_runs, keys)
-        report["ratio"][str(size)] = {
-            key: report["ha"][str(size)][key]["median"] / report["floor"][str(size)][key]["median"]
-            for key in keys
-        } | {
-            "all_observed_seconds": report["ha"][str(size)]["all_observed_seconds"]["median"]
-            / report["floor"][str(size)]["all_states_seconds"]["median"]
-        }
+            for side in sides:
+                runs[side].append(_fresh("ha", str(size), tree=trees[side]))
+            enabled = round(runs["ha"][-1]["enabled_per_device"])
+            disabled = round(runs["ha"][-1]["disabled_per_device"])
+            runs["floor"].append(_fresh("floor", str(size), str(enabled), str(disabled)))
+        floor = report["floor"][str(size)] = summarize(runs["floor"], keys)
+        for side in sides:
+            mine = report[side][str(size)] = summarize(runs[side], [*keys, "all_observed_seconds"])
+            report["ratio"][side][str(size)] = {
+                key: mine[key]["median"] / floor[key]["median"] for key in keys
+            } | {
+                "all_observed_seconds": mine["all_observed_seconds"]["median"]
+                / floor["all_states_seconds"]["median"]
+            }
     notify_keys = [
         "server_cpu_us_per_notification",
         "load_cpu_us_per_notification",
         "per_second",
     ]
-    report["notify"] = {
-        kind: summarize(
-            [_fresh("notify", kind, str(options.seconds)) for _ in range(options.repeats)],
-            notify_keys,
+    notify: dict[str, list[dict[str, Any]]] = {"engine": [], "raw": []}
+    if options.before:
+        notify["engine_before"] = []
+    for _ in range(options.repeats):
+        for name in notify:
+            kind = "raw" if name == "raw" else "engine"
+            tree = options.before if name == "engine_before" else None
+            notify[name].append(_fresh("notify", kind, str(options.seconds), tree=tree))
+    report["notify"] = {name: summarize(runs, notify_keys) for name, runs in notify.items()}
+    raw = report["notify"]["raw"]["server_cpu_us_per_notification"]["median"]
+    for name in notify:
+        report["ratio"][f"notify_{name}_to_raw"] = (
+            report["notify"][name]["server_cpu_us_per_notification"]["median"] / raw
         )
-        for kind in ("engine", "raw")
-    }
-    report["ratio"]["notify_engine_to_raw"] = (
-        report["notify"]["engine"]["server_cpu_us_per_notification"]["median"]
-        / report["notify"]["raw"]["server_cpu_us_per_notification"]["median"]
-    )
     report["load_average_end"] = load_average()
     options.out.mkdir(parents=True, exist_ok=True)
     json_path = options.out / f"{options.name}.json"
@@ -399,6 +416,9 @@ def main() -> None:
     parser.add_argument("--out", type=FsPath, default=BENCH / "results")
     parser.add_argument("--name", default="fleet_scale")
     parser.add_argument("--plot-with", help="a Python interpreter that has matplotlib")
+    parser.add_argument(
+        "--before", type=FsPath, help="a checkout of the code to compare with, run alongside"
+    )
     options = parser.parse_args()
     if not options.one:
         orchestrate(options)
