@@ -77,7 +77,7 @@ class _Address(UDP6EndpointAddress):  # type: ignore[misc]
 
     @property
     def is_multicast_locally(self) -> bool:
-        local = self.pktinfo[:16]
+        local: bytes = self.pktinfo[:16]
         if local[:12] == _V4_MAPPED:
             return 224 <= local[12] <= 239
         return local[0] == 0xFF
