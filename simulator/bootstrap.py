@@ -33,7 +33,7 @@ from .accounts import (
 )
 from .defaults import DEVICE_OBJECT
 from .responses import RefusedError, bad_request, content, not_found
-from .state import DeviceState
+from .state import ClientState
 
 BOOTSTRAP_PATH = ("bs",)
 
@@ -41,7 +41,7 @@ BOOTSTRAP_PATH = ("bs",)
 class BootstrapSession:
     """One bootstrap: ``finished`` resolves when the server sends Bootstrap-Finish."""
 
-    def __init__(self, state: DeviceState) -> None:
+    def __init__(self, state: ClientState) -> None:
         self.state = state
         self.finished: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 

@@ -30,7 +30,7 @@ from .registration import registration_links, registration_query, update_query
 from .secure import SecureChannel
 from .send import send_payload
 from .site import DeviceSite, request_record
-from .state import DeviceState
+from .state import ClientState
 from .transport import DeviceTransport
 from .waiting import Changes
 
@@ -96,7 +96,7 @@ class SimulatedDevice:
         self.attributes = AttributeStore()
         self.changes = Changes()
         self.observations = Observations(on_change=self.changes.happened)
-        self.state = DeviceState(
+        self.state = ClientState(
             self.store,
             self.attributes,
             FormatPolicy(self.quirks, lwm2m_version),

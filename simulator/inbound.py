@@ -11,10 +11,10 @@ from .dispatch import request_path
 from .formats import Outcome
 from .reads import read_choice
 from .responses import RefusedError
-from .state import DeviceState
+from .state import ClientState
 
 
-def refuses_accept(state: DeviceState, message: Message) -> bool:
+def refuses_accept(state: ClientState, message: Message) -> bool:
     """Whether a device with the ``drop`` quirk ignores this read altogether."""
     accept = message.opt.accept
     if state.quirks.unsupported_accept != "drop" or accept is None:

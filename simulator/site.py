@@ -16,10 +16,10 @@ from . import composite, dispatch
 from .attributes import Attributes
 from .bootstrap import BootstrapSession
 from .faults import Faults
-from .observation import Observation, Observations
+from .observation import ClientObservation, Observations
 from .records import RequestRecord
 from .responses import RefusedError
-from .state import DeviceState
+from .state import ClientState
 
 
 def request_record(request: Message) -> RequestRecord:
@@ -61,7 +61,7 @@ class DeviceSite(Resource):  # type: ignore[misc]
 
     def __init__(
         self,
-        state: DeviceState,
+        state: ClientState,
         observations: Observations,
         *,
         record: Callable[[RequestRecord], None],
@@ -116,7 +116,7 @@ class DeviceSite(Resource):  # type: ignore[misc]
         if not first.code.is_successful():
             add_response(first, is_last=True)
             return
-        observation = Observation(
+        observation = ClientObservation(
             paths,
             render=lambda: dispatch.handle(self.state, request),
             emit=lambda response, is_last: add_response(response, is_last=is_last),

@@ -26,7 +26,7 @@ def _ignore_instance(path: Path) -> None:
 
 
 @dataclass(slots=True)
-class DeviceState:
+class ClientState:
     """A device's objects, attributes and format rules, and hooks for what requests change.
 
     ``changed`` gets the resource paths a write changed; ``executed`` each Execute with

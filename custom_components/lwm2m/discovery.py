@@ -10,7 +10,7 @@ observe after registration.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -443,14 +443,14 @@ def observations(obj: ObjectDef, protocol: ObjectProtocol | None = None) -> list
 
 
 def object_definition(
-    registry: ObjectRegistry, object_id: int, version: str | None
+    object_registry: ObjectRegistry, object_id: int, version: str | None
 ) -> ObjectDef | None:
     """The definition of the version the device announced, else the preferred one."""
     if version is not None:
-        found = registry.get(object_id, version)
+        found = object_registry.get(object_id, version)
         if found is not None:
             return found
-    return registry.get(object_id)
+    return object_registry.get(object_id)
 
 
 def instance_paths(objects: Iterable[Path]) -> list[Path]:
@@ -458,20 +458,27 @@ def instance_paths(objects: Iterable[Path]) -> list[Path]:
     return sorted(path for path in objects if len(path) == 2)
 
 
+def _defined_instances(
+    objects: Mapping[Path, Mapping[str, Any]], object_registry: ObjectRegistry
+) -> Iterator[tuple[Path, ObjectDef]]:
+    """The device's object instances whose object has a definition, with it."""
+    for instance in instance_paths(objects):
+        object_id = instance.ids[0]
+        obj = object_definition(object_registry, object_id, announced_version(objects, object_id))
+        if obj is not None:
+            yield instance, obj
+
+
 def device_targets(
     endpoint: str,
     objects: Mapping[Path, Mapping[str, Any]],
-    registry: ObjectRegistry,
+    object_registry: ObjectRegistry,
     protocols: DeviceProtocols,
 ) -> dict[str, EntityTarget]:
     """Every entity the device's object instances call for, by unique id."""
     targets: dict[str, EntityTarget] = {}
-    for instance in instance_paths(objects):
-        object_id, instance_id = instance.ids
-        obj = object_definition(registry, object_id, announced_version(objects, object_id))
-        if obj is None:
-            continue
-        for description in shared_descriptions(obj, protocols.get(object_id), instance_id):
+    for instance, obj in _defined_instances(objects, object_registry):
+        for description in shared_descriptions(obj, protocols.get(obj.id), instance.ids[1]):
             target = EntityTarget(endpoint, instance.child(description.resource_id), description)
             targets[target.unique_id] = target
     return targets
@@ -479,16 +486,12 @@ def device_targets(
 
 def device_observations(
     objects: Mapping[Path, Mapping[str, Any]],
-    registry: ObjectRegistry,
+    object_registry: ObjectRegistry,
     protocols: DeviceProtocols,
 ) -> dict[Path, AutoObserve]:
     """The resource paths to observe on a device, by path."""
     result: dict[Path, AutoObserve] = {}
-    for instance in instance_paths(objects):
-        object_id, instance_id = instance.ids
-        obj = object_definition(registry, object_id, announced_version(objects, object_id))
-        if obj is None:
-            continue
-        for observation in observations(obj, protocols.get(object_id)):
+    for instance, obj in _defined_instances(objects, object_registry):
+        for observation in observations(obj, protocols.get(obj.id)):
             result[instance.child(observation.resource_id)] = observation
     return result

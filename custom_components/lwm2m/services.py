@@ -19,7 +19,7 @@ from .firmware.updates import FirmwareUpdates
 from .hub import LwM2MHub
 from .operation_history import acting_as
 from .options.export import protocols_document
-from .shell.commands import Command, CommandSyntaxError, Operation, parse_command
+from .shell.commands import Command, CommandSyntaxError, ShellVerb, parse_command
 
 ATTR_PATH = "path"
 ATTR_VALUE = "value"
@@ -82,7 +82,7 @@ def _export_protocols_handler(
     async def _export(call: ServiceCall) -> ServiceResponse:
         """The device protocols in the file format the options flow imports."""
         hub = _hub(hass)
-        return protocols_document(hub.storage.protocols, hub.registry)
+        return protocols_document(hub.storage.protocols, hub.object_registry)
 
     return _export
 
@@ -168,29 +168,29 @@ async def run_command(hub: LwM2MHub, endpoint: str, command: Command) -> Service
     path = command.path
     result: dict[str, Any] = {"command": command.operation.value, "path": str(path)}
     match command.operation:
-        case Operation.READ:
+        case ShellVerb.READ:
             result["values"] = requests.responses(await requests.async_read(hub, endpoint, path))
-        case Operation.WRITE:
+        case ShellVerb.WRITE:
             await requests.async_write(hub, endpoint, path, command.argument)
-        case Operation.EXECUTE:
+        case ShellVerb.EXECUTE:
             await requests.async_execute(hub, endpoint, path, command.argument)
-        case Operation.OBSERVE:
+        case ShellVerb.OBSERVE:
             await requests.async_observe(hub, endpoint, path)
-        case Operation.CANCEL_OBSERVATION:
+        case ShellVerb.CANCEL_OBSERVATION:
             await requests.async_cancel_observation(hub, endpoint, path)
-        case Operation.DISCOVER:
+        case ShellVerb.DISCOVER:
             result["links"] = await requests.async_discover(hub, endpoint, path)
-        case Operation.CREATE:
+        case ShellVerb.CREATE:
             created = await requests.async_create(hub, endpoint, path, command.payload)
             result["created"] = str(created)
-        case Operation.DELETE:
+        case ShellVerb.DELETE:
             await requests.async_delete(hub, endpoint, path)
-        case Operation.WRITE_ATTRIBUTES:
+        case ShellVerb.WRITE_ATTRIBUTES:
             if command.attributes:
                 await requests.async_write_attributes(hub, endpoint, path, command.attributes)
             if command.cancel:
                 await requests.async_cancel_observation(hub, endpoint, path)
-        case Operation.FIRMWARE_UPDATE if command.package is not None:
+        case ShellVerb.FIRMWARE_UPDATE if command.package is not None:
             firmware: FirmwareUpdates = hub.entry.runtime_data.firmware
             result.update(await async_fwupdate(hub, firmware, endpoint, command.package))
     return result

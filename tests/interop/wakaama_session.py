@@ -38,7 +38,7 @@ def credentials() -> CredentialStore:
 
 
 @dataclass
-class Session:
+class WakaamaSession:
     server: LwM2MServer
     events: EventLog
     client: WakaamaClient
@@ -63,7 +63,7 @@ async def start_server(**options: object) -> LwM2MServer:
 
 async def register_wakaama(
     server: LwM2MServer, events: EventLog, start_wakaama: StartWakaama, transport: str
-) -> Session:
+) -> WakaamaSession:
     """Start a Wakaama client of ``transport`` and wait for its registration."""
     secure = transport == "dtls"
     port = server.secure_port if secure else server.port
@@ -71,4 +71,4 @@ async def register_wakaama(
     endpoint = f"wakaama-{transport}"
     registered = events.next(Registered, lambda event: event.endpoint == endpoint, limit=20)
     client = await start_wakaama(endpoint, (HOST, port), psk=PSK if secure else None)
-    return Session(server, events, client, await registered)
+    return WakaamaSession(server, events, client, await registered)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from custom_components.lwm2m.engine import Path
-from custom_components.lwm2m.shell.commands import FirmwarePackage, Operation, parse_command
+from custom_components.lwm2m.shell.commands import FirmwarePackage, ShellVerb, parse_command
 
 URL = "coap://192.0.2.1:5683/fw/demo.bin"
 
@@ -22,7 +22,7 @@ URL = "coap://192.0.2.1:5683/fw/demo.bin"
 )
 def test_both_forms_give_name_version_and_url(text: str) -> None:
     command = parse_command(text)
-    assert command.operation is Operation.FIRMWARE_UPDATE
+    assert command.operation is ShellVerb.FIRMWARE_UPDATE
     assert command.path == Path.of(5, 0)
     assert command.package == FirmwarePackage("demo-fw", "1.0.1", URL)
 

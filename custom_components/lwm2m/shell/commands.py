@@ -27,7 +27,7 @@ from ..engine import PACKAGE_URI_SCHEMES, Path, uri_scheme
 FIRMWARE_INSTANCE = Path.of(5, 0)  # the Firmware Update object ``fwupdate`` acts on
 
 
-class Operation(StrEnum):
+class ShellVerb(StrEnum):
     READ = "read"
     WRITE = "write"
     OBSERVE = "observe"
@@ -61,7 +61,7 @@ class FirmwarePackage:
 
 @dataclass(frozen=True, slots=True)
 class Command:
-    operation: Operation
+    operation: ShellVerb
     path: Path
     argument: str | None = None  # write value, execute arguments
     payload: dict[str, Any] | None = None  # create
@@ -79,16 +79,16 @@ _NUMBER_ATTRIBUTES = {
     "st": "st",
     "step": "st",
 }
-_PATH_DEPTHS: dict[Operation, tuple[int, ...]] = {
-    Operation.READ: (1, 2, 3, 4),
-    Operation.WRITE: (2, 3, 4),
-    Operation.OBSERVE: (1, 2, 3, 4),
-    Operation.CANCEL_OBSERVATION: (1, 2, 3, 4),
-    Operation.EXECUTE: (3,),
-    Operation.DISCOVER: (1, 2, 3),
-    Operation.CREATE: (1,),
-    Operation.DELETE: (2, 3),
-    Operation.WRITE_ATTRIBUTES: (1, 2, 3, 4),
+_PATH_DEPTHS: dict[ShellVerb, tuple[int, ...]] = {
+    ShellVerb.READ: (1, 2, 3, 4),
+    ShellVerb.WRITE: (2, 3, 4),
+    ShellVerb.OBSERVE: (1, 2, 3, 4),
+    ShellVerb.CANCEL_OBSERVATION: (1, 2, 3, 4),
+    ShellVerb.EXECUTE: (3,),
+    ShellVerb.DISCOVER: (1, 2, 3),
+    ShellVerb.CREATE: (1,),
+    ShellVerb.DELETE: (2, 3),
+    ShellVerb.WRITE_ATTRIBUTES: (1, 2, 3, 4),
 }
 
 
@@ -98,10 +98,10 @@ def parse_command(text: str) -> Command:
     if not words:
         raise CommandSyntaxError("command_empty")
     try:
-        operation = Operation(words[0].lower())
+        operation = ShellVerb(words[0].lower())
     except ValueError:
         raise CommandSyntaxError("command_unknown", command=words[0]) from None
-    if operation is Operation.FIRMWARE_UPDATE:
+    if operation is ShellVerb.FIRMWARE_UPDATE:
         return _firmware_update(text.strip()[len(words[0]) :].strip())
     if len(words) < 2:
         raise CommandSyntaxError("command_needs_path", command=operation.value)
@@ -126,10 +126,10 @@ def _firmware_update(text: str) -> Command:
     if scheme not in PACKAGE_URI_SCHEMES:
         raise CommandSyntaxError("command_fwupdate_url_scheme", scheme=scheme)
     package = FirmwarePackage(name, version, url)
-    return Command(Operation.FIRMWARE_UPDATE, FIRMWARE_INSTANCE, package=package)
+    return Command(ShellVerb.FIRMWARE_UPDATE, FIRMWARE_INSTANCE, package=package)
 
 
-def _path(text: str, operation: Operation) -> Path:
+def _path(text: str, operation: ShellVerb) -> Path:
     try:
         path = Path.parse(text)
     except ValueError:
@@ -139,16 +139,16 @@ def _path(text: str, operation: Operation) -> Path:
     return path
 
 
-def _build(operation: Operation, path: Path, rest: str | None) -> Command:
-    if operation is Operation.WRITE:
+def _build(operation: ShellVerb, path: Path, rest: str | None) -> Command:
+    if operation is ShellVerb.WRITE:
         if rest is None:
             raise CommandSyntaxError("command_needs_value", path=str(path))
         return Command(operation, path, argument=rest)
-    if operation is Operation.EXECUTE:
+    if operation is ShellVerb.EXECUTE:
         return Command(operation, path, argument=rest)
-    if operation is Operation.CREATE:
+    if operation is ShellVerb.CREATE:
         return Command(operation, path, payload=_json_object(rest))
-    if operation is Operation.WRITE_ATTRIBUTES:
+    if operation is ShellVerb.WRITE_ATTRIBUTES:
         attributes, cancel = parse_attributes(rest or "")
         return Command(operation, path, attributes=attributes, cancel=cancel)
     if rest is not None:

@@ -25,7 +25,7 @@ from .addresses import (
 from .binding import open_udp_socket
 from .psk import PskLookup
 from .server import DtlsServer, SessionListener
-from .session import PeerAddress, Session
+from .session import DtlsSession, PeerAddress
 from .settings import DtlsSettings
 
 _LOGGER = logging.getLogger(__name__)
@@ -164,7 +164,7 @@ class UdpDtlsDriver:
             self.server.counters["send_failed"] += 1
             self._logger.debug("DTLS datagram not sent: %s", err)
 
-    def send(self, session: Session, data: bytes) -> None:
+    def send(self, session: DtlsSession, data: bytes) -> None:
         self.server.send(session, data)
 
     def poll(self) -> None:

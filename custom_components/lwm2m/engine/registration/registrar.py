@@ -27,7 +27,7 @@ from .admission import SecurityPolicy, admit
 from .events import Deregistered, Expired, Registered, Revoked, Updated
 from .record import Registration
 from .request import BadRegistrationError, parse_register, parse_update
-from .sessions import Session, Sessions
+from .routes import Route, Routes
 from .store import RegistrationStore
 
 
@@ -59,7 +59,7 @@ class Registrar:
     def __init__(
         self,
         store: RegistrationStore,
-        sessions: Sessions,
+        routes: Routes,
         activity: DeviceActivity,
         emit: Callable[[LwM2MEvent], None],
         clock: Clock,
@@ -69,7 +69,7 @@ class Registrar:
         credentials: CredentialStore,
     ) -> None:
         self.store = store
-        self.sessions = sessions
+        self.routes = routes
         self.policy = policy
         self.credentials = credentials
         self.blocked: set[str] = set()
@@ -129,7 +129,7 @@ class Registrar:
             registered_at=now,
             updated_at=now,
         )
-        self.sessions.set(registration.endpoint, Session(transport, request.remote))
+        self.routes.set(registration.endpoint, Route(transport, request.remote))
         replaced = self.store.put(registration)
         self._activity.session_started(registration.endpoint)
         self._emit(
@@ -186,14 +186,14 @@ class Registrar:
             if links.content_formats and links.content_formats != registration.content_formats:
                 changes["content_formats"] = links.content_formats
         address = peer_address(request.remote)
-        session = self.sessions.get(registration.endpoint)
-        moved = session is None or session.remote != request.remote
+        route = self.routes.get(registration.endpoint)
+        moved = route is None or route.remote != request.remote
         if address != registration.address:
             changes["address"] = address
         updated = replace(registration, updated_at=self._clock.time(), **changes)
         self.store.touch(updated)
         if moved:
-            self.sessions.set(updated.endpoint, Session(transport, request.remote))
+            self.routes.set(updated.endpoint, Route(transport, request.remote))
         self._emit(Updated(updated.endpoint, registration=updated, changed=frozenset(changes)))
         if moved:
             self._activity.moved(updated.endpoint)
@@ -256,12 +256,12 @@ class Registrar:
     def peer_moved(self, remote: Any) -> None:
         """The device behind ``remote`` answers at another address now (its DTLS session
         followed it): its registration's address follows too."""
-        endpoint = self.sessions.endpoint_of(remote)
+        endpoint = self.routes.endpoint_of(remote)
         registration = None if endpoint is None else self.store.get(endpoint)
         if endpoint is None or registration is None:
             return
         address = peer_address(remote)
-        self.sessions.moved(endpoint, registration.address)
+        self.routes.moved(endpoint, registration.address)
         if address != registration.address:
             moved = replace(registration, address=address)
             self.store.touch(moved, renew=False)
@@ -269,12 +269,12 @@ class Registrar:
 
     def expired(self, registration: Registration) -> None:
         """The store let the registration's lifetime (and grace) run out."""
-        self.sessions.remove(registration.endpoint)
+        self.routes.remove(registration.endpoint)
         self._activity.gone(registration.endpoint)
         self._emit(Expired(registration.endpoint, registration=registration))
 
     def _end(self, registration: Registration, event: LwM2MEvent) -> None:
         self.store.remove(registration.endpoint)
-        self.sessions.remove(registration.endpoint)
+        self.routes.remove(registration.endpoint)
         self._activity.gone(registration.endpoint)
         self._emit(event)

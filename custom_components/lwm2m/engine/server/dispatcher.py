@@ -34,7 +34,7 @@ from ..model.device_model import DeviceModel
 from ..model.types import ObjectLookup
 from ..path import Path
 from ..registration.record import Registration
-from ..registration.sessions import Sessions
+from ..registration.routes import Routes
 from ..registration.store import RegistrationStore
 from ..requests.composite import composite_or_single
 from ..requests.exchange import DeviceLink, Exchanger
@@ -55,7 +55,7 @@ class RequestDispatcher:
     def __init__(
         self,
         store: RegistrationStore,
-        sessions: Sessions,
+        routes: Routes,
         model: ObjectLookup,
         exchanger: Exchanger,
         emit: Callable[[LwM2MEvent], None],
@@ -66,7 +66,7 @@ class RequestDispatcher:
         queue_limit: int,
     ) -> None:
         self._store = store
-        self._sessions = sessions
+        self._routes = routes
         self._model = model
         self._exchanger = exchanger
         self._emit = emit
@@ -194,8 +194,8 @@ class RequestDispatcher:
     def link(self, endpoint: str) -> DeviceLink:
         """How to reach a registered, accepted device right now."""
         registration = self._store.get(endpoint)
-        session = self._sessions.get(endpoint)
-        if registration is None or session is None:
+        route = self._routes.get(endpoint)
+        if registration is None or route is None:
             raise DeviceNotRegisteredError(endpoint)
         if registration.pending:
             raise DevicePendingError(endpoint)
@@ -203,8 +203,8 @@ class RequestDispatcher:
         memory = self._formats.setdefault(endpoint, FormatMemory())
         return DeviceLink(
             endpoint=endpoint,
-            transport=session.transport,
-            remote=session.remote,
+            transport=route.transport,
+            remote=route.remote,
             root=root,
             model=DeviceModel(self._model, registration.object_version),
             formats=Negotiator(registration.lwm2m_version, registration.content_formats, memory),

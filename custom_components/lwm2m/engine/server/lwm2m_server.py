@@ -29,7 +29,7 @@ from ..path import Path
 from ..registration.admission import SecurityPolicy
 from ..registration.record import Registration
 from ..registration.registrar import Registrar
-from ..registration.sessions import Sessions
+from ..registration.routes import Routes
 from ..registration.store import DEFAULT_GRACE_PERIOD, RegistrationStore
 from ..requests.exchange import DEFAULT_ACCEPT_TIMEOUT, Exchanger, tuning
 from ..requests.request import AttributeValue, DeviceRequest, Operation
@@ -97,7 +97,7 @@ class LwM2MServer(ServedPorts):
         self._store = RegistrationStore(
             self._clock, grace_period, lambda registration: self._registrar.expired(registration)
         )
-        self._sessions = Sessions()
+        self._routes = Routes()
         exchanger = Exchanger(
             tuning=coap_tuning or tuning(),
             request_timeout=request_timeout,
@@ -108,7 +108,7 @@ class LwM2MServer(ServedPorts):
         )
         self._dispatcher = RequestDispatcher(
             self._store,
-            self._sessions,
+            self._routes,
             registry,
             exchanger,
             self._emit,
@@ -120,7 +120,7 @@ class LwM2MServer(ServedPorts):
         store = credentials if credentials is not None else CredentialStore()
         self._registrar = Registrar(
             self._store,
-            self._sessions,
+            self._routes,
             self._dispatcher,
             self._emit,
             self._clock,
@@ -130,7 +130,7 @@ class LwM2MServer(ServedPorts):
         )
         self._send = SendHandler(
             self._store,
-            self._sessions,
+            self._routes,
             store,
             registry,
             self._dispatcher,
@@ -179,7 +179,7 @@ class LwM2MServer(ServedPorts):
             self._stop_revocations = None
         self._dispatcher.close()
         self._store.clear()
-        self._sessions.clear()
+        self._routes.clear()
         # Let the cancelled requests drop their interest in a response first: aiocoap's
         # shutdown would otherwise try to fail their (cancelled) response futures.
         await asyncio.sleep(0)
@@ -381,11 +381,11 @@ class LwM2MServer(ServedPorts):
     def local_uri_base(self, endpoint: str) -> str | None:
         """``coap://host:port`` (or ``coaps://``) of this server as the device's latest
         uplink reached it; None when unknown."""
-        session = self._sessions.get(endpoint)
-        if session is None:
+        route = self._routes.get(endpoint)
+        if route is None:
             return None
         try:
-            return str(session.remote.uri_base_local)
+            return str(route.remote.uri_base_local)
         except (AttributeError, ValueError, TypeError):  # no local address was recorded
             return None
 

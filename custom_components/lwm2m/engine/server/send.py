@@ -18,7 +18,7 @@ from ..model.types import ObjectLookup
 from ..path import Path
 from ..registration.record import Registration
 from ..registration.registrar import DeviceActivity
-from ..registration.sessions import Session, Sessions
+from ..registration.routes import Route, Routes
 from ..registration.store import RegistrationStore
 from ..requests.payloads import decode_history
 from ..transport.udp import Transport, peer_address, peer_identity
@@ -40,7 +40,7 @@ class SendHandler:
     def __init__(
         self,
         store: RegistrationStore,
-        sessions: Sessions,
+        routes: Routes,
         credentials: CredentialStore,
         model: ObjectLookup,
         activity: DeviceActivity,
@@ -49,7 +49,7 @@ class SendHandler:
         log_once: LogOnce,
     ) -> None:
         self._store = store
-        self._sessions = sessions
+        self._routes = routes
         self._credentials = credentials
         self._model = model
         self._activity = activity
@@ -64,7 +64,7 @@ class SendHandler:
                 None if identity is None else self._credentials.endpoint_for_identity(identity)
             )
         else:
-            endpoint = self._sessions.endpoint_at(False, peer_address(request.remote))
+            endpoint = self._routes.endpoint_at(False, peer_address(request.remote))
         return None if endpoint is None else self._store.get(endpoint)
 
     async def handle_send(self, transport: Transport, request: aiocoap.Message) -> aiocoap.Message:
@@ -84,9 +84,9 @@ class SendHandler:
             return refuse(
                 self._log_once, "send", "undecodable payload", f"{request.remote} ({error})"
             )
-        session = self._sessions.get(registration.endpoint)
-        if session is None or session.remote != request.remote:
-            self._sessions.set(registration.endpoint, Session(transport, request.remote))
+        route = self._routes.get(registration.endpoint)
+        if route is None or route.remote != request.remote:
+            self._routes.set(registration.endpoint, Route(transport, request.remote))
             moved = replace(registration, address=peer_address(request.remote))
             self._store.touch(moved, renew=False)
             self._activity.moved(registration.endpoint)

@@ -9,7 +9,7 @@ from ..transport.udp import Transport, peer_address
 
 
 @dataclass(frozen=True, slots=True)
-class Session:
+class Route:
     transport: Transport
     remote: Any
 
@@ -18,32 +18,32 @@ class Session:
         return peer_address(self.remote)
 
 
-class Sessions:
-    """Sessions by endpoint, with an index by (secure, address) for Send."""
+class Routes:
+    """Routes by endpoint, with an index by (secure, address) for Send."""
 
     def __init__(self) -> None:
-        self._by_endpoint: dict[str, Session] = {}
+        self._by_endpoint: dict[str, Route] = {}
         self._by_address: dict[tuple[bool, tuple[str, int]], str] = {}
         self._by_remote: dict[int, str] = {}  # id() of the remote
 
-    def get(self, endpoint: str) -> Session | None:
+    def get(self, endpoint: str) -> Route | None:
         return self._by_endpoint.get(endpoint)
 
-    def set(self, endpoint: str, session: Session) -> None:
+    def set(self, endpoint: str, route: Route) -> None:
         self.remove(endpoint)
-        self._by_endpoint[endpoint] = session
-        self._by_address[(session.transport.secure, session.address)] = endpoint
-        self._by_remote[id(session.remote)] = endpoint
+        self._by_endpoint[endpoint] = route
+        self._by_address[(route.transport.secure, route.address)] = endpoint
+        self._by_remote[id(route.remote)] = endpoint
 
-    def remove(self, endpoint: str) -> Session | None:
-        session = self._by_endpoint.pop(endpoint, None)
-        if session is not None:
-            key = (session.transport.secure, session.address)
+    def remove(self, endpoint: str) -> Route | None:
+        route = self._by_endpoint.pop(endpoint, None)
+        if route is not None:
+            key = (route.transport.secure, route.address)
             if self._by_address.get(key) == endpoint:
                 del self._by_address[key]
-            if self._by_remote.get(id(session.remote)) == endpoint:
-                del self._by_remote[id(session.remote)]
-        return session
+            if self._by_remote.get(id(route.remote)) == endpoint:
+                del self._by_remote[id(route.remote)]
+        return route
 
     def endpoint_at(self, secure: bool, address: tuple[str, int]) -> str | None:
         return self._by_address.get((secure, address))
@@ -51,16 +51,16 @@ class Sessions:
     def endpoint_of(self, remote: Any) -> str | None:
         """The endpoint whose latest uplink came through ``remote`` (that very object)."""
         endpoint = self._by_remote.get(id(remote))
-        session = None if endpoint is None else self._by_endpoint.get(endpoint)
-        return endpoint if session is not None and session.remote is remote else None
+        route = None if endpoint is None else self._by_endpoint.get(endpoint)
+        return endpoint if route is not None and route.remote is remote else None
 
     def moved(self, endpoint: str, previous: tuple[str, int]) -> None:
         """The endpoint's remote now has another address than ``previous``."""
-        session = self._by_endpoint[endpoint]
-        key = (session.transport.secure, previous)
+        route = self._by_endpoint[endpoint]
+        key = (route.transport.secure, previous)
         if self._by_address.get(key) == endpoint:
             del self._by_address[key]
-        self._by_address[(session.transport.secure, session.address)] = endpoint
+        self._by_address[(route.transport.secure, route.address)] = endpoint
 
     def clear(self) -> None:
         self._by_endpoint.clear()
