@@ -1,9 +1,10 @@
 """Fleet scale: the integration against Home Assistant's own floor, the engine against Python's.
 
-``--before DIR`` runs a checkout of earlier code (``git worktree add --detach DIR COMMIT``)
-beside this one, turn about, in the same run. Every measurement runs in a fresh process (``--one KIND ...``, started by this script), so
+Every measurement runs in a fresh process (``--one KIND ...``, started by this script), so
 no size reuses memory that an earlier one freed, and each is repeated (``--repeats``,
-min / median / max reported) with the load average beside it.
+min / median / max reported) with the load average beside it. ``--before DIR`` runs a
+checkout of earlier code (``git worktree add --detach DIR COMMIT``) beside this one, turn
+about, in the same run.
 
 * ``ha N``: Home Assistant with the integration; N simulated devices (a child process)
   register. Resident memory per device, Home Assistant's CPU per device until every device
@@ -40,6 +41,8 @@ from typing import Any
 
 BENCH = FsPath(__file__).resolve().parent
 sys.path[:0] = [str(BENCH.parent), str(BENCH)]
+
+from report_files import write_report  # noqa: E402
 
 BATCH = 100
 
@@ -324,14 +327,6 @@ def plot(report: dict[str, Any], target: FsPath) -> None:
     figure.savefig(target, dpi=80)
 
 
-def _plot_elsewhere(python: str, json_path: FsPath, png_path: FsPath) -> None:
-    script = (
-        "import json, sys; sys.path.insert(0, sys.argv[1]); import fleet_scale; "
-        "fleet_scale.plot(json.load(open(sys.argv[2])), fleet_scale.FsPath(sys.argv[3]))"
-    )
-    subprocess.run([python, "-c", script, str(BENCH), str(json_path), str(png_path)], check=True)
-
-
 def orchestrate(options: argparse.Namespace) -> None:
     from homeassistant.const import __version__ as ha_version
 
@@ -392,17 +387,7 @@ def orchestrate(options: argparse.Namespace) -> None:
             report["notify"][name]["server_cpu_us_per_notification"]["median"] / raw
         )
     report["load_average_end"] = load_average()
-    options.out.mkdir(parents=True, exist_ok=True)
-    json_path = options.out / f"{options.name}.json"
-    json_path.write_text(json.dumps(report, indent=2) + "\n")
-    png_path = options.out / f"{options.name}.png"
-    try:
-        plot(report, png_path)
-    except ImportError:
-        if options.plot_with:
-            _plot_elsewhere(options.plot_with, json_path, png_path)
-        else:
-            print("no plot: matplotlib is missing (see bench/requirements.txt)")
+    json_path = write_report(report, options.out, options.name, plot, options.plot_with)
     print(json.dumps(report["ratio"], indent=2))
     print(f"wrote {json_path}")
 

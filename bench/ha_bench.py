@@ -31,7 +31,6 @@ import asyncio
 import json
 import os
 import platform
-import subprocess
 import sys
 import time
 from pathlib import Path as FsPath
@@ -39,6 +38,8 @@ from typing import Any
 
 BENCH = FsPath(__file__).resolve().parent
 sys.path[:0] = [str(BENCH.parent), str(BENCH)]
+
+from report_files import write_report  # noqa: E402
 
 
 def load_average() -> list[float]:
@@ -151,14 +152,6 @@ def plot(report: dict[str, Any], target: FsPath) -> None:
     figure.savefig(target, dpi=80)
 
 
-def _plot_elsewhere(python: str, json_path: FsPath, png_path: FsPath) -> None:
-    script = (
-        "import json, sys; sys.path.insert(0, sys.argv[1]); import ha_bench; "
-        "ha_bench.plot(json.load(open(sys.argv[2])), ha_bench.FsPath(sys.argv[3]))"
-    )
-    subprocess.run([python, "-c", script, str(BENCH), str(json_path), str(png_path)], check=True)
-
-
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 250, 500, 1000])
@@ -186,17 +179,7 @@ async def main() -> None:
         report["runs"].append(result)
         print(json.dumps(result, indent=2), flush=True)
     report["load_average_end"] = load_average()
-    options.out.mkdir(parents=True, exist_ok=True)
-    json_path = options.out / f"{options.name}.json"
-    json_path.write_text(json.dumps(report, indent=2) + "\n")
-    png_path = options.out / f"{options.name}.png"
-    try:
-        plot(report, png_path)
-    except ImportError:
-        if options.plot_with:
-            _plot_elsewhere(options.plot_with, json_path, png_path)
-        else:
-            print("no plot: matplotlib is missing (see bench/requirements.txt)")
+    json_path = write_report(report, options.out, options.name, plot, options.plot_with)
     print(f"wrote {json_path}")
 
 
