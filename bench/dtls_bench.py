@@ -1,4 +1,4 @@
-"""DTLS server throughput and flood memory, for both backends, on loopback.
+"""DTLS server throughput and flood memory, on loopback.
 
 Usage: python bench/dtls_bench.py [handshakes] [exchanges] [--json-only]
 
@@ -9,7 +9,7 @@ clients run here. Figures:
   CoAP GET each, one client at a time;
 * records/s: CoAP GET/2.05 exchanges over one session, 16 in flight, counted
   as two application records each (request in, response out);
-* server-only handshakes/s and records/s of the builtin backend, in memory
+* server-only handshakes/s and records/s of the DTLS server, in memory
   without sockets (CPU cost of the Python DTLS code itself);
 * flood: server RSS before and after 20,000 junk datagrams from 5,000 source
   ports, and the table peaks it caused.
@@ -36,7 +36,6 @@ from aiocoap import resource  # noqa: E402
 from custom_components.lwm2m.engine.dtls import (  # noqa: E402
     StaticPskStore,
     create_dtls_context,
-    dtls_backends_available,
 )
 from tests.engine.dtls.client import (  # noqa: E402
     PskClient,
@@ -49,7 +48,7 @@ from tests.engine.dtls.flood import flood  # noqa: E402
 from tests.engine.dtls.harness import Net  # noqa: E402
 
 IDENTITY = b"bench-device"
-KEY = b"0123456789abcdef"  # 16 bytes: both backends take it
+KEY = b"0123456789abcdef"
 
 
 def rss_kib(pid: int) -> int:
@@ -68,11 +67,11 @@ class Hello(resource.Resource):
         return aiocoap.Message(payload=b"hello")
 
 
-async def serve(backend: str) -> None:
+async def serve() -> None:
     site = resource.Site()
     site.add_resource(["x"], Hello())
     context, endpoint = await create_dtls_context(
-        site, ("127.0.0.1", 0), StaticPskStore({IDENTITY: KEY}), backend=backend
+        site, ("127.0.0.1", 0), StaticPskStore({IDENTITY: KEY})
     )
     loop = asyncio.get_running_loop()
     done = loop.create_future()
@@ -110,9 +109,9 @@ async def serve(backend: str) -> None:
 
 
 class ServerProcess:
-    def __init__(self, backend: str) -> None:
+    def __init__(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, __file__, "--serve", backend],
+            [sys.executable, __file__, "--serve"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -139,7 +138,7 @@ class ServerProcess:
 
 
 def client_hello() -> bytes:
-    # tinydtls insists on renegotiation_info or the SCSV; the builtin backend does not care.
+    # As many constrained clients send it: renegotiation_info by the SCSV.
     return build_client_hello(renegotiation_scsv=True)
 
 
@@ -221,10 +220,10 @@ def server_only_builtin(count: int, records: int) -> dict[str, float]:
     }
 
 
-async def measure(backend: str, handshakes: int, exchanges: int) -> dict[str, Any]:
-    server = ServerProcess(backend)
+async def measure(handshakes: int, exchanges: int) -> dict[str, Any]:
+    server = ServerProcess()
     try:
-        result: dict[str, Any] = {"backend": backend}
+        result: dict[str, Any] = {}
         result["handshakes_per_s"] = await handshakes_per_second(server.port, handshakes)
         result["records_per_s"] = await records_per_second(server.port, exchanges)
         await asyncio.sleep(0.5)
@@ -242,20 +241,17 @@ async def measure(backend: str, handshakes: int, exchanges: int) -> dict[str, An
         server.stop()
 
 
-def table(results: list[dict[str, Any]], server_only: dict[str, float]) -> str:
+def table(r: dict[str, Any], server_only: dict[str, float]) -> str:
+    tables = r["tables_after_flood"]
     lines = [
-        f"{'backend':<11} {'handshakes/s':>12} {'records/s':>10} "
-        f"{'flood RSS before→after (KiB)':>30} {'peak hs':>8} {'peak sess':>9}"
+        f"{'handshakes/s':>12} {'records/s':>10} "
+        f"{'flood RSS before→after (KiB)':>30} {'peak hs':>8} {'peak sess':>9}",
+        f"{r['handshakes_per_s']:>12.0f} {r['records_per_s']:>10.0f} "
+        f"{r['rss_before_kib']:>14} → {r['rss_after_kib']:<13} "
+        f"{tables['peak_handshakes']:>8} {tables['peak_sessions']:>9}",
     ]
-    for r in results:
-        tables = r["tables_after_flood"]
-        lines.append(
-            f"{r['backend']:<11} {r['handshakes_per_s']:>12.0f} {r['records_per_s']:>10.0f} "
-            f"{r['rss_before_kib']:>14} → {r['rss_after_kib']:<13} "
-            f"{tables['peak_handshakes']:>8} {tables['peak_sessions']:>9}"
-        )
     lines.append(
-        f"builtin server only, in memory: {server_only['handshakes_per_s']:.0f} handshakes/s, "
+        f"server only, in memory: {server_only['handshakes_per_s']:.0f} handshakes/s, "
         f"{server_only['records_in_per_s']:.0f} records/s in, "
         f"{server_only['records_out_per_s']:.0f} records/s out"
     )
@@ -266,18 +262,16 @@ async def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     handshakes = int(args[0]) if args else 200
     exchanges = int(args[1]) if len(args) > 1 else 5_000
-    results = [
-        await measure(backend, handshakes, exchanges) for backend in dtls_backends_available()
-    ]
+    result = await measure(handshakes, exchanges)
     server_only = server_only_builtin(handshakes, 20_000)
     if "--json-only" not in sys.argv:
-        print(table(results, server_only))
-    print(json.dumps({"loopback": results, "builtin_server_only": server_only}, indent=2))
+        print(table(result, server_only))
+    print(json.dumps({"loopback": result, "server_only": server_only}, indent=2))
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 2 and sys.argv[1] == "--serve":
-        asyncio.run(serve(sys.argv[2]))
+    if len(sys.argv) > 1 and sys.argv[1] == "--serve":
+        asyncio.run(serve())
     else:
         os.environ.setdefault("PYTHONHASHSEED", "0")
         asyncio.run(main())

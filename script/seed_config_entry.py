@@ -11,7 +11,9 @@ from __future__ import annotations
 import json
 import sys
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 ENTRY_DATA = {
     "bind_address": "127.0.0.1",
@@ -24,7 +26,7 @@ ENTRY_DATA = {
 }
 
 
-def seed(config_dir: Path) -> bool:
+def seed(config_dir: Path, data: Mapping[str, Any] = ENTRY_DATA) -> bool:
     """Write the entries file; False when the configuration already has one."""
     path = config_dir / ".storage" / "core.config_entries"
     if path.exists():
@@ -35,7 +37,7 @@ def seed(config_dir: Path) -> bool:
         "minor_version": 1,
         "domain": "lwm2m",
         "title": "LwM2M",
-        "data": ENTRY_DATA,
+        "data": dict(data),
         "options": {},
         "source": "user",
         "unique_id": None,

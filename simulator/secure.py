@@ -6,10 +6,15 @@ back over a session are answered by the device's site, as plain CoAP requests ar
 
 tinydtls holds PSKs of at most 16 bytes; longer keys are refused up front. aiocoap
 logs the PSK identity when it opens a session; the channel's logger redacts it.
+
+DTLSSocket is built from source (it has no wheels). Where it is missing, aiocoap's
+requests to coaps:// never complete, so opening a channel checks for it first and
+fails with :class:`TinyDtlsUnavailableError`.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -24,6 +29,26 @@ from .transport import InboundFilter, install_gate
 MAX_KEY_LENGTH = 16
 LOGGER_NAME = "simulator.coaps"
 _REDACTED = "<psk identity>"
+
+
+class TinyDtlsUnavailableError(RuntimeError):
+    """DTLSSocket, which aiocoap's tinydtls client needs, cannot be imported here."""
+
+
+def tinydtls_unavailable_reason() -> str | None:
+    """Why aiocoap's tinydtls client cannot run here; None when it can."""
+    try:
+        importlib.import_module("DTLSSocket.dtls")
+    except ImportError as err:
+        return f"aiocoap's tinydtls DTLS client needs DTLSSocket, which is not installed ({err})"
+    return None
+
+
+def require_tinydtls() -> None:
+    """Raise :class:`TinyDtlsUnavailableError` unless aiocoap's tinydtls client can run."""
+    reason = tinydtls_unavailable_reason()
+    if reason is not None:
+        raise TinyDtlsUnavailableError(reason)
 
 
 class _IdentityRedactor(logging.Filter):
@@ -66,6 +91,7 @@ class SecureChannel:
 
     @classmethod
     async def open(cls, site: Any, drop: InboundFilter) -> SecureChannel:
+        require_tinydtls()
         context = await aiocoap.Context.create_server_context(
             site, transports=["tinydtls"], loggername=_logger().name
         )

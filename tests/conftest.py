@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from .ha_deprecations import DeprecationReports
-from .peers import Peers, PeersUnavailableError, build_peers
+from .peers import Peers, PeersUnavailableError, build_peers, unavailable
 
 # Wall-clock limits make property tests flaky on a loaded machine; speed lives in bench/.
 settings.register_profile(
@@ -37,7 +37,7 @@ def peers() -> Peers:
     try:
         return build_peers()
     except PeersUnavailableError as err:
-        pytest.skip(f"{err} (../shared is absent)")
+        unavailable(str(err))
     except subprocess.CalledProcessError as err:
         output = (err.stdout or b"").decode(errors="replace") + (err.stderr or b"").decode(
             errors="replace"

@@ -5,7 +5,16 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from .peers import Peers, sources_digest
+import pytest
+
+from .peers import (
+    REQUIRE_ENV,
+    Peers,
+    PeersUnavailableError,
+    build_peers,
+    sources_digest,
+    unavailable,
+)
 
 
 def test_the_cache_key_follows_every_source_file(tmp_path: Path) -> None:
@@ -30,3 +39,24 @@ def test_mbed_tls_client_is_built_with_connection_id(peers: Peers) -> None:
     assert result.returncode == 0, result.stdout
     assert peers.wakaama_udp.is_file()
     assert peers.wakaama_dtls.is_file()
+
+
+def test_missing_sources_are_named(tmp_path: Path) -> None:
+    with pytest.raises(PeersUnavailableError, match=r"peers not found at .*nowhere"):
+        build_peers(tmp_path / "nowhere", tmp_path / "cache")
+
+
+def test_missing_build_tools_are_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "build.sh").write_text("#!/bin/sh\n")
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    with pytest.raises(PeersUnavailableError, match=r"cmake, make, gcc not installed"):
+        build_peers(tmp_path, tmp_path / "cache")
+
+
+def test_unavailable_peers_skip_unless_required(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(REQUIRE_ENV, raising=False)
+    with pytest.raises(pytest.skip.Exception, match="no peers here"):
+        unavailable("no peers here")
+    monkeypatch.setenv(REQUIRE_ENV, "1")
+    with pytest.raises(pytest.fail.Exception, match="no peers here; .* must run here"):
+        unavailable("no peers here")

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import ast
+import importlib.metadata
+import importlib.resources
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parent.parent
 INTEGRATION = ROOT / "custom_components" / "lwm2m"
@@ -79,20 +83,77 @@ def test_manifest_follows_hassfest_rules() -> None:
     assert manifest["loggers"] == ["aiocoap"]
     for url_key in ("documentation", "issue_tracker"):
         assert manifest[url_key].startswith("https://")
-    assert all("==" in requirement for requirement in manifest["requirements"])
     major, minor, patch = manifest["version"].split(".")
     assert all(part.isdigit() for part in (major, minor, patch))
 
 
-def test_manifest_requirements_match_test_requirements() -> None:
+def _manifest_requirements() -> list[Requirement]:
     manifest = json.loads((INTEGRATION / "manifest.json").read_text(encoding="utf-8"))
-    pinned = {
+    return [Requirement(line) for line in manifest["requirements"]]
+
+
+def _home_assistant_constraints() -> dict[str, Requirement]:
+    text = (
+        importlib.resources.files("homeassistant")
+        .joinpath("package_constraints.txt")
+        .read_text(encoding="utf-8")
+    )
+    constraints = {}
+    for line in text.splitlines():
+        line = line.split("#")[0].strip()
+        if line and not line.startswith("-"):
+            requirement = Requirement(line)
+            constraints[canonicalize_name(requirement.name)] = requirement
+    return constraints
+
+
+def test_manifest_pins_what_home_assistant_does_not() -> None:
+    """Pinned (==) unless Home Assistant pins the package itself: then a lower bound that
+    its pin satisfies, so the integration never fights another release's pin."""
+    constraints = _home_assistant_constraints()
+    for requirement in _manifest_requirements():
+        specifiers = list(requirement.specifier)
+        constraint = constraints.get(canonicalize_name(requirement.name))
+        if constraint is None:
+            assert [s.operator for s in specifiers] == ["=="], requirement
+            continue
+        assert [s.operator for s in specifiers] == [">="], (requirement, constraint)
+        [pin] = constraint.specifier
+        assert requirement.specifier.contains(pin.version), (requirement, constraint)
+
+
+def test_manifest_requirements_match_test_requirements() -> None:
+    declared = {
         line.strip().lower()
         for line in (ROOT / "requirements_test.txt").read_text(encoding="utf-8").splitlines()
-        if "==" in line and not line.startswith("#")
+        if line.strip() and not line.startswith("#")
     }
-    for requirement in manifest["requirements"]:
-        assert requirement.lower() in pinned
+    for requirement in _manifest_requirements():
+        assert str(requirement).lower() in declared
+
+
+def _distributions_of(modules: set[str]) -> set[str]:
+    owners = importlib.metadata.packages_distributions()
+    top_level = {name.split(".")[0] for name in modules}
+    third_party = top_level - set(sys.stdlib_module_names) - {"custom_components"}
+    return {canonicalize_name(owners[name][0]) for name in third_party}
+
+
+def test_manifest_declares_what_the_engine_imports() -> None:
+    """The engine runs without Home Assistant: every package it imports is a requirement."""
+    imported = set().union(*(_imported_modules(source) for source in ENGINE.rglob("*.py")))
+    declared = {canonicalize_name(r.name) for r in _manifest_requirements()}
+    assert _distributions_of(imported) <= declared
+
+
+def test_the_integration_never_needs_dtlssocket() -> None:
+    """DTLSSocket has no wheels: Home Assistant OS cannot install it."""
+    declared = {canonicalize_name(r.name) for r in _manifest_requirements()}
+    assert "dtlssocket" not in declared
+    imported = set().union(*(_imported_modules(source) for source in INTEGRATION.rglob("*.py")))
+    assert "dtlssocket" not in _distributions_of(imported - {"homeassistant"})
+    sources = "".join(source.read_text(encoding="utf-8") for source in INTEGRATION.rglob("*.py"))
+    assert "DTLSSocket" not in sources
 
 
 def test_hacs_metadata() -> None:

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from .engine.firmware_image import uri_scheme
-from .engine.firmware_object import FIRMWARE, PROTOCOL_NUMBERS
+from .engine.firmware.device_object import FIRMWARE, PROTOCOL_NUMBERS
+from .engine.firmware.image import uri_scheme
 from .engine.path import Path
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from .coerce import coerce
 from .engine.model import ResourceDef
 from .engine.path import Path
-from .engine.registration import announced_version
+from .engine.registration.record import announced_version
 from .errors import engine_errors, validation_error
 from .json_values import to_response
 from .targets import object_definition

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .engine.path import Path
-from .engine.registration import Registration
+from .engine.registration.record import Registration
 from .json_values import from_stored, to_stored
 from .storage import KnownDevice
 

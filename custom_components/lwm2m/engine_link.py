@@ -18,12 +18,13 @@ from .const import (
     CONF_SECURITY_POLICY,
     CONF_SERVER_URI,
 )
-from .engine.bootstrap import BootstrapServer
+from .engine.bootstrap.server import BootstrapServer
 from .engine.codec import Link
-from .engine.credentials_csv import DeviceCredentials
+from .engine.credentials.csv_import import DeviceCredentials
+from .engine.credentials.store import CredentialStore, SecurityPolicy
 from .engine.dtls import DtlsSettings, dtls_status
 from .engine.events import LwM2MEvent
-from .engine.firmware import (
+from .engine.firmware.updater import (
     DeliveryMethod,
     FirmwareImage,
     FirmwareStatus,
@@ -32,9 +33,8 @@ from .engine.firmware import (
 )
 from .engine.model import ObjectRegistry
 from .engine.path import Path
-from .engine.registration import Registration
-from .engine.security import CredentialStore, SecurityPolicy
-from .engine.server import LwM2MServer
+from .engine.registration.record import Registration
+from .engine.server.lwm2m_server import LwM2MServer
 from .ports import server_host
 
 # The registration lifetime the bootstrap server writes for rows that name none.

@@ -13,7 +13,7 @@ from typing import Any
 
 from .commands import FirmwarePackage
 from .device_info import MODEL
-from .engine.firmware import ExternalImage
+from .engine.firmware.updater import ExternalImage
 from .errors import device_error
 from .firmware_library import StoredImage
 from .firmware_updates import FirmwareUpdates, raise_for_failure

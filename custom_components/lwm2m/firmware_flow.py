@@ -40,11 +40,11 @@ class FirmwareSteps(LwM2MOptionsBase):
     ) -> ConfigFlowResult:
         images = self._data.firmware.library.sorted_images()
         options = ["firmware_add", "firmware_remove"] if images else ["firmware_add"]
-        listing = "\n".join(f"- {image.label}" for image in images) or "-"
+        listing = "\n".join(f"- {image.label}" for image in images)
         return self.async_show_menu(
             step_id="firmware_images",
             menu_options=options,
-            description_placeholders={"images": listing},
+            description_placeholders={"images": listing, "count": str(len(images))},
         )
 
     async def async_step_firmware_add(

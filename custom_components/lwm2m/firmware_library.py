@@ -22,7 +22,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.storage import Store
 
 from .const import DOMAIN, LOGGER
-from .engine.firmware import FirmwareImage
+from .engine.firmware.updater import FirmwareImage
 from .firmware_versions import compare_versions
 
 FIRMWARE_FOLDER = ("lwm2m", "firmware")

@@ -20,7 +20,7 @@ from homeassistant.helpers.storage import Store
 from .const import DOMAIN, LOGGER
 from .engine.errors import DeviceNotRegisteredError
 from .engine.events import FirmwareProgress, FirmwareUpdateFinished, LwM2MEvent
-from .engine.firmware import (
+from .engine.firmware.updater import (
     DeliveryMethod,
     ExternalImage,
     FirmwareImage,

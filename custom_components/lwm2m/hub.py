@@ -30,7 +30,7 @@ from .const import (
 from .device_info import IDENTITY_PATHS, registry_fields
 from .device_lookup import endpoint_device
 from .device_state import DeviceState, registration_summary
-from .engine.credentials_csv import DeviceCredentials, SecurityMode
+from .engine.credentials.csv_import import DeviceCredentials, SecurityMode
 from .engine.errors import LwM2MError, RequestTimeoutError
 from .engine.events import (
     Asleep,
@@ -47,7 +47,7 @@ from .engine.events import (
 )
 from .engine.model import ObjectRegistry
 from .engine.path import Path
-from .engine.registration import Registration
+from .engine.registration.record import Registration
 from .engine_link import Engine, ServerAPI
 from .mapping import Observation
 from .signals import (

@@ -34,6 +34,18 @@ def dropdown(options: list[dict[str, str]]) -> SelectSelector:
     )
 
 
+def searchable(options: list[dict[str, str]]) -> SelectSelector:
+    """A single choice among many labelled options: the picker filters them as the user
+    types (what is typed may also come back as the answer)."""
+    return SelectSelector(
+        SelectSelectorConfig(
+            options=options,  # type: ignore[typeddict-item]
+            mode=SelectSelectorMode.DROPDOWN,
+            custom_value=True,
+        )
+    )
+
+
 def multi_select(options: list[dict[str, str]]) -> SelectSelector:
     """Any number of labelled options."""
     return SelectSelector(

@@ -15,40 +15,33 @@ from homeassistant.helpers.selector import (
     SelectSelectorMode,
 )
 
-from .engine.credentials_csv import (
-    CredentialsCSVError,
-    DeviceCredentials,
-    ImportSummary,
-    merge_credentials,
-)
+from .const import LOGGER
+from .credentials_flow import CredentialsSteps
 from .engine.errors import LwM2MError
 from .engine.model import DDFError, ObjectDef, parse_ddf
 from .firmware_flow import FirmwareSteps
 from .protocol_transfer_flow import TransferSteps
 from .rules_flow import RulesSteps
 from .storage import StoredDDF
-from .uploads import UploadTooLargeError, read_credentials_csv, read_upload
+from .uploads import UploadTooLargeError, read_upload
 
 CONF_FILE = "file"
 CONF_ENDPOINT = "endpoint"
 CONF_DECISION = "decision"
 ACCEPT = "accept"
 REJECT = "reject"
-SHOWN_ERRORS = 50
 
 
-class LwM2MOptionsFlow(RulesSteps, TransferSteps, FirmwareSteps):
+class LwM2MOptionsFlow(CredentialsSteps, RulesSteps, TransferSteps, FirmwareSteps):
     """A menu of maintenance tasks; each one ends the flow when it is done.
 
-    The device protocol steps live in ``protocol_flow``, ``rules_flow`` and
-    ``protocol_transfer_flow``; the firmware image steps in ``firmware_flow``.
+    The credentials steps live in ``credentials_flow``; the device protocol steps in
+    ``protocol_flow``, ``rules_flow`` and ``protocol_transfer_flow``; the firmware image
+    steps in ``firmware_flow``.
     """
 
     def __init__(self) -> None:
-        self._merged: dict[str, DeviceCredentials] | None = None
-        self._summary: ImportSummary | None = None
         self._imported_objects: list[str] = []
-        self._problems: list[str] = []
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         if self.config_entry.state is not ConfigEntryState.LOADED:
@@ -66,111 +59,43 @@ class LwM2MOptionsFlow(RulesSteps, TransferSteps, FirmwareSteps):
             ],
         )
 
-    # Credentials CSV
-
-    async def async_step_import_credentials(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            errors = await self._async_preview_csv(user_input[CONF_FILE])
-            if not errors:
-                return await self.async_step_credentials_preview()
-        return self.async_show_form(
-            step_id="import_credentials",
-            data_schema=vol.Schema(
-                {vol.Required(CONF_FILE): FileSelector(FileSelectorConfig(accept=".csv,text/csv"))}
-            ),
-            errors=errors,
-        )
-
-    async def _async_preview_csv(self, file_id: str) -> dict[str, str]:
-        self._merged, self._summary, self._problems = None, None, []
-        try:
-            imported = await self.hass.async_add_executor_job(
-                read_credentials_csv, self.hass, file_id
-            )
-            self._merged, self._summary = merge_credentials(
-                self._data.storage.credentials, imported
-            )
-        except CredentialsCSVError as err:
-            self._problems = [str(problem) for problem in err.errors]
-        except UnicodeDecodeError:
-            return {CONF_FILE: "csv_not_utf8"}
-        except UploadTooLargeError:
-            return {CONF_FILE: "file_too_large"}
-        return {}
-
-    async def async_step_credentials_preview(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        if self._merged is None or self._summary is None:
-            if user_input is not None:
-                return await self.async_step_import_credentials()
-            return self.async_show_form(
-                step_id="credentials_preview",
-                errors={"base": "csv_has_errors"},
-                description_placeholders=self._preview_placeholders(),
-            )
-        if user_input is not None:
-            storage = self._data.storage
-            storage.credentials = self._merged
-            await storage.async_save_credentials()
-            self._data.hub.set_credentials(self._merged)
-            return self.async_abort(
-                reason="credentials_imported", description_placeholders=self._preview_placeholders()
-            )
-        return self.async_show_form(
-            step_id="credentials_preview", description_placeholders=self._preview_placeholders()
-        )
-
-    def _preview_placeholders(self) -> dict[str, str]:
-        summary = self._summary or ImportSummary()
-        problems = self._problems[:SHOWN_ERRORS]
-        hidden = len(self._problems) - len(problems)
-        lines = [f"- {problem}" for problem in problems]
-        if hidden > 0:
-            lines.append(f"- … {hidden} more")
-        return {
-            "added": str(len(summary.added)),
-            "updated": str(len(summary.updated)),
-            "unchanged": str(len(summary.unchanged)),
-            "error_count": str(len(self._problems)),
-            "errors": "\n".join(lines) or "-",
-        }
-
     # DDF object definitions
 
     async def async_step_import_objects(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         errors: dict[str, str] = {}
-        placeholders = {"imported": ", ".join(self._imported_objects) or "-", "detail": ""}
+        reason = ""  # why a file is no usable object definition, shown with the error
         if user_input is not None:
             file_id = user_input.get(CONF_FILE)
             if not file_id:
                 if not self._imported_objects:
                     return self.async_abort(reason="no_objects_imported")
                 return self.async_abort(
-                    reason="objects_imported", description_placeholders=placeholders
+                    reason="objects_imported", description_placeholders=self._imported()
                 )
-            errors, detail = await self._async_import_ddf(file_id)
-            placeholders = {"imported": ", ".join(self._imported_objects) or "-", "detail": detail}
+            errors, reason = await self._async_import_ddf(file_id)
         return self.async_show_form(
             step_id="import_objects",
             data_schema=vol.Schema(
                 {vol.Optional(CONF_FILE): FileSelector(FileSelectorConfig(accept=".xml,text/xml"))}
             ),
             errors=errors,
-            description_placeholders=placeholders,
+            description_placeholders={**self._imported(), "reason": reason},
         )
+
+    def _imported(self) -> dict[str, str]:
+        return {
+            "imported": ", ".join(self._imported_objects),
+            "count": str(len(self._imported_objects)),
+        }
 
     async def _async_import_ddf(self, file_id: str) -> tuple[dict[str, str], str]:
         try:
             name, content = await self.hass.async_add_executor_job(read_upload, self.hass, file_id)
             objects = await self.hass.async_add_executor_job(parse_ddf, content)
         except DDFError as err:
-            return {CONF_FILE: "ddf_invalid"}, str(err)
+            return {CONF_FILE: "ddf_invalid"}, err.explanation
         except UploadTooLargeError:
             return {CONF_FILE: "file_too_large"}, ""
         registry = self._data.registry
@@ -179,6 +104,14 @@ class LwM2MOptionsFlow(RulesSteps, TransferSteps, FirmwareSteps):
             registry.add(obj)
             verb = "replaced" if replaced else "added"
             self._imported_objects.append(f"{obj.id} {obj.name} {obj.version} ({verb})")
+            LOGGER.info(
+                "Imported object definition %s %s %s from %s (%s)",
+                obj.id,
+                obj.name,
+                obj.version,
+                name,
+                verb,
+            )
         await self._async_keep_ddf(StoredDDF(name, content, [_key(obj) for obj in objects]))
         await self._data.hub.async_settings_changed()
         return {}, ""

@@ -17,7 +17,7 @@ from homeassistant.helpers.selector import (
 from . import protocol_form as form
 from .engine.model import ObjectDef, ResourceDef
 from .functions_form import FunctionsFormError, functions_schema, settings_from_input
-from .options_base import LwM2MOptionsBase, dropdown, multi_select
+from .options_base import LwM2MOptionsBase, dropdown, multi_select, searchable
 from .protocols import ObjectProtocol, ResourceSettings
 
 CONF_OBJECT = "object"
@@ -28,10 +28,12 @@ _NUMBER = NumberSelector(NumberSelectorConfig(step="any", mode=NumberSelectorMod
 
 
 class ProtocolSteps(LwM2MOptionsBase):
-    """Device protocol -> object -> (entities and observation | one resource | rules)."""
+    """Device protocol -> object -> (entities and observation | one resource | rules): each
+    answer is saved at once and leads back to the object's menu, until Done."""
 
     _object: ObjectDef | None = None
     _resource: ResourceDef | None = None
+    _saved: bool = False
 
     @property
     def _chosen_object(self) -> ObjectDef:
@@ -47,16 +49,25 @@ class ProtocolSteps(LwM2MOptionsBase):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         registry = self._data.registry
+        errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
         if user_input is not None:
-            self._object = registry.get(int(user_input[CONF_OBJECT]))
-            return await self.async_step_protocol_object()
+            answer = str(user_input[CONF_OBJECT])
+            self._object = form.find_object(registry, answer)
+            if self._object is not None:
+                self._saved = False
+                return await self.async_step_protocol_object()
+            errors[CONF_OBJECT] = "object_not_found"
+            placeholders["answer"] = answer
         hub = self._data.hub
         seen = {path.ids[0] for state in hub.devices.values() for path in state.objects if path.ids}
         return self.async_show_form(
             step_id="device_protocols",
             data_schema=vol.Schema(
-                {vol.Required(CONF_OBJECT): dropdown(form.object_choices(registry, seen))}
+                {vol.Required(CONF_OBJECT): searchable(form.object_choices(registry, seen))}
             ),
+            errors=errors,
+            description_placeholders=placeholders,
         )
 
     async def async_step_protocol_object(
@@ -66,13 +77,26 @@ class ProtocolSteps(LwM2MOptionsBase):
         options = ["protocol_resources", "resource_pick"]
         if form.resource_choices(obj, writable_only=True):
             options.append("rules_pick")
+        options.append("protocol_done")
+        summary = _summary(obj, self._data.storage.protocols.get(obj.id))
         return self.async_show_menu(
             step_id="protocol_object",
             menu_options=options,
             description_placeholders={
                 "object": f"{obj.id} {obj.name}",
-                "summary": _summary(obj, self._data.storage.protocols.get(obj.id)),
+                "summary": summary,
+                "configured": "yes" if summary else "no",
+                "saved": "yes" if self._saved else "no",
             },
+        )
+
+    async def async_step_protocol_done(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        obj = self._chosen_object
+        return self.async_abort(
+            reason="protocol_saved" if self._saved else "protocol_unchanged",
+            description_placeholders={"object": f"{obj.id} {obj.name}"},
         )
 
     async def async_step_protocol_resources(
@@ -165,7 +189,8 @@ class ProtocolSteps(LwM2MOptionsBase):
         )
 
     async def _async_save(self, protocol: ObjectProtocol | None) -> ConfigFlowResult:
-        """Store the object's protocol (None: back to the defaults); entities follow."""
+        """Store the object's protocol (None: back to the defaults); entities follow, and
+        the object's menu comes back for the next change."""
         obj = self._chosen_object
         storage = self._data.storage
         if protocol is None:
@@ -174,24 +199,23 @@ class ProtocolSteps(LwM2MOptionsBase):
             storage.protocols.objects[obj.id] = protocol
         await storage.async_save_protocols()
         await self._data.hub.async_settings_changed()
-        return self.async_abort(
-            reason="protocol_saved", description_placeholders={"object": obj.name}
-        )
+        self._saved = True
+        return await self.async_step_protocol_object()
 
 
 def _summary(obj: ObjectDef, protocol: ObjectProtocol | None) -> str:
-    """One line per configured resource: what it has."""
+    """One line per configured resource: what it has (empty: nothing is configured)."""
     if protocol is None:
-        return "-"
+        return ""
     lines = []
     known = [(rid, s) for rid, s in sorted(protocol.resources.items()) if rid in obj.resources]
     for rid, settings in known:
         flags = {
             "shown": settings.show,
-            **dict.fromkeys(settings.functions, True),
+            **dict.fromkeys((name.replace("_", " ") for name in settings.functions), True),
             "observed": settings.observes,
             "validation": bool(settings.rules),
         }
-        traits = ", ".join(name for name, on in flags.items() if on) or "-"
+        traits = ", ".join(name for name, on in flags.items() if on) or "hidden"
         lines.append(f"- {rid} {obj.resources[rid].name}: {traits}")
-    return "\n".join(lines) or "-"
+    return "\n".join(lines)

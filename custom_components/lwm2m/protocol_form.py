@@ -34,6 +34,32 @@ def object_choices(registry: ObjectRegistry, first: Iterable[int] = ()) -> list[
     ]
 
 
+def find_object(registry: ObjectRegistry, answer: str) -> ObjectDef | None:
+    """The object the picker's answer names: its id (the option's value), or a label, name
+    or part of a name that only one object has (the picker lets the user type freely)."""
+    text = answer.strip()
+    if text.isdigit():
+        return None if int(text) in PROTECTED_OBJECTS else registry.get(int(text))
+    wanted = text.casefold()
+    if not wanted:
+        return None
+    objects = {
+        obj.id: registry.get(obj.id) or obj
+        for obj in registry.objects()
+        if obj.id not in PROTECTED_OBJECTS
+    }
+    exact = [
+        obj
+        for obj in objects.values()
+        if wanted in (obj.name.casefold(), f"{obj.id} {obj.name}".casefold())
+    ]
+    partial = [obj for obj in objects.values() if wanted in f"{obj.id} {obj.name}".casefold()]
+    for matches in (exact, partial):
+        if len(matches) == 1:
+            return matches[0]
+    return None
+
+
 def resource_choices(
     obj: ObjectDef, *, readable_only: bool = False, writable_only: bool = False
 ) -> list[dict[str, str]]:

@@ -45,7 +45,7 @@ class TransferSteps(LwM2MOptionsBase):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         errors: dict[str, str] = {}
-        detail = ""
+        detail = ""  # the reason a file is refused, shown with the error
         if user_input is not None:
             try:
                 _name, content = await self.hass.async_add_executor_job(
@@ -80,12 +80,14 @@ class TransferSteps(LwM2MOptionsBase):
         storage = self._data.storage
         changes = preview(storage.protocols, imported)
         registry = self._data.registry
-        placeholders = {
-            "added": _objects(registry, changes.added),
-            "replaced": _objects(registry, changes.replaced),
-            "unchanged": _objects(registry, changes.unchanged),
-            "kept": _objects(registry, changes.kept),
+        groups = {
+            "added": changes.added,
+            "replaced": changes.replaced,
+            "unchanged": changes.unchanged,
+            "kept": changes.kept,
         }
+        placeholders = {name: _objects(registry, ids) for name, ids in groups.items()}
+        placeholders |= {f"{name}_count": str(len(ids)) for name, ids in groups.items()}
         if user_input is not None:
             storage.protocols = merged(storage.protocols, imported)
             await storage.async_save_protocols()
@@ -103,4 +105,4 @@ def _objects(registry: ObjectRegistry, object_ids: list[int]) -> str:
     for object_id in object_ids:
         obj = registry.get(object_id)
         names.append(f"{object_id} {obj.name}" if obj is not None else str(object_id))
-    return ", ".join(names) or "-"
+    return ", ".join(names)

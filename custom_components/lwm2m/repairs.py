@@ -16,7 +16,7 @@ DTLS_UNAVAILABLE = "dtls_unavailable"
 def async_update_dtls_issue(hass: HomeAssistant, problems: Sequence[DtlsProblem]) -> None:
     """One issue while any secure port is closed because DTLS cannot run; none otherwise.
 
-    The LwM2M and the bootstrap server share the DTLS backend, so they fail for the
+    The LwM2M and the bootstrap server run the same DTLS code, so they fail for the
     same reason: the issue names the closed ports and each distinct reason once.
     """
     if not problems:

@@ -17,7 +17,8 @@ from .validation import RuleSet
 
 
 class RulesSteps(ProtocolSteps):
-    """rules_pick -> rules_edit (repeated until an answer changes nothing)."""
+    """rules_pick -> rules_edit (repeated until an answer changes nothing) -> the object's
+    menu."""
 
     _rules: RuleSet | None = None
 
@@ -68,7 +69,9 @@ class RulesSteps(ProtocolSteps):
             data_schema=rules_schema(rules),
             errors=errors,
             description_placeholders={
-                "resource": f"/{obj.id}/…/{resource.id} {resource.name}",
+                "resource": f"{resource.id} {resource.name}",
+                "object": f"{obj.id} {obj.name}",
+                "count": str(sum(len(group) for group in rules.groups)),
                 "rules": rules_text(rules),
             },
         )

@@ -72,12 +72,13 @@ def _select(options: list[str], translation_key: str) -> SelectSelector:
 
 
 def rules_text(rules: RuleSet) -> str:
-    """One line per group, its rules joined by ∧ (every rule of a line must hold)."""
+    """One line per group, its rules joined by ∧ (every rule of a line must hold); empty
+    without rules."""
     lines = [
         f"{number}. " + " ∧ ".join(str(rule) for rule in group)
         for number, group in enumerate(rules.groups, start=1)
     ]
-    return "\n".join(lines) or "-"
+    return "\n".join(lines)
 
 
 def edited(rules: RuleSet, data: dict[str, Any]) -> RuleSet | None:

@@ -12,7 +12,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.storage import Store
 
 from .const import DOMAIN, LOGGER
-from .engine.credentials_csv import DeviceCredentials
+from .engine.credentials.csv_import import DeviceCredentials
 from .protocols import DeviceProtocols
 
 STORAGE_VERSION = 1

@@ -8,7 +8,7 @@ from typing import Any
 
 from .engine.model import ObjectDef, ObjectRegistry
 from .engine.path import Path
-from .engine.registration import announced_version
+from .engine.registration.record import announced_version
 from .mapping import EntitySpec, Observation, Role, describe_object, observations
 from .protocols import DeviceProtocols
 

@@ -26,7 +26,7 @@ from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
 from .data import LwM2MConfigEntry
 from .device_info import FIRMWARE_VERSION, MODEL
-from .engine.firmware import FirmwareStatus, Phase
+from .engine.firmware.updater import FirmwareStatus, Phase
 from .engine.path import Path
 from .entity import LwM2MEntity, async_setup_platform_entities
 from .errors import device_error, validation_error

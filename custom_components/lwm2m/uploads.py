@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from homeassistant.components.file_upload import process_uploaded_file
 from homeassistant.core import HomeAssistant
 
-from .engine.credentials_csv import DeviceCredentials, parse_credentials_csv
+from .engine.credentials.csv_import import (
+    CredentialsCSVError,
+    DeviceCredentials,
+    parse_credentials_csv,
+)
 from .firmware_library import copy_image
+from .text_decoding import decode_text
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -25,13 +31,28 @@ def read_upload(hass: HomeAssistant, file_id: str) -> tuple[str, bytes]:
         return path.name, path.read_bytes()
 
 
-def read_credentials_csv(hass: HomeAssistant, file_id: str) -> list[DeviceCredentials]:
-    """Parse an uploaded credentials CSV.
+@dataclass(frozen=True, slots=True)
+class CredentialsFile:
+    """An uploaded credentials CSV: its rows, or the problems that refuse them."""
 
-    Raises CredentialsCSVError, UnicodeDecodeError or UploadTooLargeError.
+    name: str
+    encoding: str
+    records: list[DeviceCredentials]
+    problems: CredentialsCSVError | None = None
+
+
+def read_credentials_csv(hass: HomeAssistant, file_id: str) -> CredentialsFile:
+    """Read and parse an uploaded credentials CSV.
+
+    Raises UndecodableTextError or UploadTooLargeError.
     """
-    _name, content = read_upload(hass, file_id)
-    return parse_credentials_csv(content.decode("utf-8-sig"))
+    name, content = read_upload(hass, file_id)
+    decoded = decode_text(content)
+    try:
+        records = parse_credentials_csv(decoded.text)
+    except CredentialsCSVError as err:
+        return CredentialsFile(name, decoded.encoding, [], err)
+    return CredentialsFile(name, decoded.encoding, records)
 
 
 def receive_firmware(hass: HomeAssistant, file_id: str, folder: Path) -> tuple[str, str, int]:

@@ -68,6 +68,14 @@ _SYMBOLS = {
     Operator.LOWER_OR_EQUAL: "≤",
 }
 _REGEX_SYMBOLS = {Operator.EQUALS: "~", Operator.NOT_EQUALS: "!~"}
+# What the rule type picker calls each type, in lower case: summaries and errors say the same.
+TYPE_NAMES = {
+    RuleType.DATE: "date",
+    RuleType.NUMBER: "number",
+    RuleType.OBJECT_LINK: "object link",
+    RuleType.REGEX: "regular expression",
+    RuleType.STRING: "text",
+}
 MAX_OPERAND_LENGTH = 255
 
 
@@ -118,11 +126,11 @@ class ValidationRule:
         return path in referenced and _compare_values(compare, value, referenced[path])
 
     def __str__(self) -> str:
+        name = TYPE_NAMES[self.type]
         if self.type is RuleType.REGEX:
-            return f'regex {_REGEX_SYMBOLS[self.operator]} "{self.operand}"'
+            return f'{name} {_REGEX_SYMBOLS[self.operator]} "{self.operand}"'
         operand = f'"{self.operand}"' if self.type is RuleType.STRING else self.operand
-        label = self.type.value.replace("_", " ")
-        return f"{label} {_SYMBOLS[self.operator]} {operand}"
+        return f"{name} {_SYMBOLS[self.operator]} {operand}"
 
     def to_dict(self) -> dict[str, str]:
         return {"type": self.type.value, "operator": self.operator.value, "value": self.operand}

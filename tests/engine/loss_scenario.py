@@ -24,12 +24,12 @@ from typing import Any
 
 from aiocoap.numbers.constants import TransportTuning
 
+from custom_components.lwm2m.engine.credentials.store import SecurityPolicy
 from custom_components.lwm2m.engine.events import NotificationReceived
-from custom_components.lwm2m.engine.exchange import tuning
 from custom_components.lwm2m.engine.model import ObjectRegistry
 from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.security import SecurityPolicy
-from custom_components.lwm2m.engine.server import LwM2MServer
+from custom_components.lwm2m.engine.requests.exchange import tuning
+from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
 
 HOST = "127.0.0.1"
 ACK_TIMEOUT = 0.1

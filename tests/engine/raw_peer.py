@@ -14,7 +14,7 @@ import aiocoap
 from aiocoap import resource
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.transport import bind_udp
+from custom_components.lwm2m.engine.transport.udp import bind_udp
 
 Responder = Callable[[aiocoap.Message], aiocoap.Message | None]
 

@@ -9,12 +9,12 @@ from typing import Any, TypeVar
 import pytest
 import pytest_socket
 
-from custom_components.lwm2m.engine import transport
 from custom_components.lwm2m.engine.clock import ManualClock
+from custom_components.lwm2m.engine.credentials.store import SecurityPolicy
 from custom_components.lwm2m.engine.events import LwM2MEvent
 from custom_components.lwm2m.engine.model import ObjectRegistry
-from custom_components.lwm2m.engine.security import SecurityPolicy
-from custom_components.lwm2m.engine.server import LwM2MServer
+from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
+from custom_components.lwm2m.engine.transport import udp as transport
 
 E = TypeVar("E", bound=LwM2MEvent)
 REGISTRY = ObjectRegistry.default()

@@ -11,6 +11,7 @@ import pytest
 from custom_components.lwm2m.engine.events import BootstrapFailed, BootstrapFinished
 from custom_components.lwm2m.engine.path import Path
 from simulator import BootstrapError
+from tests.tinydtls import requires_tinydtls
 
 from .bootstrap_harness import (
     EXTERNAL_BOOTSTRAP_ID,
@@ -60,6 +61,7 @@ def forbidden() -> list[str]:
     return strings
 
 
+@requires_tinydtls
 async def test_no_secret_in_any_log_line(
     all_logs: Everything, stack: Stack, make_device: DeviceFactory
 ) -> None:

@@ -4,26 +4,30 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.lwm2m.engine.bootstrap_layout import (
+from custom_components.lwm2m.engine.bootstrap.layout import (
     ClientLayout,
     first_free,
     layout_from_links,
 )
-from custom_components.lwm2m.engine.bootstrap_plan import (
+from custom_components.lwm2m.engine.bootstrap.plan import (
     BootstrapPlan,
     InstanceWrite,
     plan_bootstrap,
     public_key_bytes,
 )
-from custom_components.lwm2m.engine.bootstrap_request import (
+from custom_components.lwm2m.engine.bootstrap.request import (
     INSTANCE_FORMATS,
     BadBootstrapRequestError,
     BootstrapRequest,
     parse_bootstrap_request,
 )
-from custom_components.lwm2m.engine.bootstrap_sequence import RetryPolicy
+from custom_components.lwm2m.engine.bootstrap.sequence import RetryPolicy
 from custom_components.lwm2m.engine.codec import ContentFormat, parse_link_format
-from custom_components.lwm2m.engine.credentials import BindingMode, DeviceCredentials, SecurityMode
+from custom_components.lwm2m.engine.credentials.records import (
+    BindingMode,
+    DeviceCredentials,
+    SecurityMode,
+)
 from custom_components.lwm2m.engine.path import Path
 
 PSK_ROW = DeviceCredentials(

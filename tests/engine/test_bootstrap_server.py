@@ -12,20 +12,21 @@ import aiocoap
 import pytest
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine import bootstrap_sequence
-from custom_components.lwm2m.engine.bootstrap import BootstrapServer, _local_uri
+from custom_components.lwm2m.engine.bootstrap import sequence as bootstrap_sequence
+from custom_components.lwm2m.engine.bootstrap.server import BootstrapServer, _local_uri
 from custom_components.lwm2m.engine.clock import ManualClock, Timer
 from custom_components.lwm2m.engine.codec import ContentFormat
-from custom_components.lwm2m.engine.credentials import DeviceCredentials, SecurityMode
+from custom_components.lwm2m.engine.credentials.records import DeviceCredentials, SecurityMode
+from custom_components.lwm2m.engine.credentials.store import CredentialStore
 from custom_components.lwm2m.engine.events import (
     BootstrapFailed,
     BootstrapFinished,
     LwM2MEvent,
 )
-from custom_components.lwm2m.engine.security import CredentialStore
 from simulator import BootstrapError, SimulatedDevice
 from simulator.records import RequestRecord
 from simulator.transport import open_context
+from tests.tinydtls import requires_tinydtls
 
 from .bootstrap_harness import (
     KEYS,
@@ -58,6 +59,7 @@ async def raw_post(port: int, query: tuple[str, ...]) -> aiocoap.Message:
 # --- content formats ----------------------------------------------------------------------
 
 
+@requires_tinydtls
 @pytest.mark.parametrize(
     "pct",
     [
@@ -139,6 +141,7 @@ async def test_psk_endpoint_must_bootstrap_over_dtls(
         await device.bootstrap(stack.bootstrap_address)
 
 
+@requires_tinydtls
 async def test_identity_of_another_device_is_forbidden(
     stack: Stack, make_device: DeviceFactory
 ) -> None:
@@ -165,6 +168,7 @@ async def test_row_without_any_server_uri_is_refused(loopback: None) -> None:
         await stop_stack(running)
 
 
+@requires_tinydtls
 async def test_default_uris_for_rows_without_url(loopback: None) -> None:
     running = await start_stack(
         secure_server_uri="coaps://lwm2m.example:5684", bootstrap_uri="coaps://bs.example:5784"
@@ -227,7 +231,7 @@ async def test_step_failing_every_attempt_is_reported(
 async def test_repeated_failures_of_one_step_warn_once(
     stack: Stack, make_device: DeviceFactory, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.DEBUG, logger="custom_components.lwm2m.engine.bootstrap")
+    caplog.set_level(logging.DEBUG, logger="custom_components.lwm2m.engine.bootstrap.server")
     device = await make_device("plain-meter")
     for _ in range(2):
         device.faults.add("DELETE", "/1", Code.SERVICE_UNAVAILABLE, times=3)
@@ -239,6 +243,7 @@ async def test_repeated_failures_of_one_step_warn_once(
     assert [r.levelno for r in outcomes] == [logging.WARNING, logging.DEBUG]
 
 
+@requires_tinydtls
 async def test_failed_discover_chooses_ids_blind(stack: Stack, make_device: DeviceFactory) -> None:
     """Without the discover answer the generated bootstrap account cannot be found:
     it lands on the next free id instead of the client's account."""
@@ -375,6 +380,7 @@ async def test_concurrent_bootstraps(stack: Stack, make_device: DeviceFactory) -
     logging.getLogger(__name__).info("40 concurrent bootstraps in %.3f s", elapsed)
 
 
+@requires_tinydtls
 async def test_concurrent_dtls_bootstraps(stack: Stack, make_device: DeviceFactory) -> None:
     devices = {name: await make_device(name) for name in KEYS}
     await asyncio.gather(

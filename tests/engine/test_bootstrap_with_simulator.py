@@ -17,6 +17,7 @@ from custom_components.lwm2m.engine.events import (
 )
 from custom_components.lwm2m.engine.path import Path
 from simulator import Quirks
+from tests.tinydtls import requires_tinydtls
 
 from .bootstrap_harness import (
     EXTERNAL_BOOTSTRAP_ID,
@@ -71,6 +72,7 @@ async def test_nosec_bootstrap_then_plain_registration(
     }
 
 
+@requires_tinydtls
 async def test_psk_bootstrap_then_dtls_registration(
     stack: Stack, make_device: DeviceFactory
 ) -> None:
@@ -121,6 +123,7 @@ async def test_psk_bootstrap_then_dtls_registration(
     }
 
 
+@requires_tinydtls
 async def test_row_with_defaults_gets_default_accounts(
     stack: Stack, make_device: DeviceFactory
 ) -> None:
@@ -136,6 +139,7 @@ async def test_row_with_defaults_gets_default_accounts(
     }
 
 
+@requires_tinydtls
 async def test_external_bootstrap_identity_also_bootstraps(
     stack: Stack, make_device: DeviceFactory
 ) -> None:
@@ -145,6 +149,7 @@ async def test_external_bootstrap_identity_also_bootstraps(
     assert 3 in device.instances(0)
 
 
+@requires_tinydtls
 async def test_bootstrap_account_at_instance_1_survives(
     stack: Stack, make_device: DeviceFactory
 ) -> None:
@@ -177,6 +182,7 @@ async def test_store_update_reaches_both_servers(stack: Stack, make_device: Devi
         await device.register(("127.0.0.1", stack.server.port))
 
 
+@requires_tinydtls
 async def test_device_closes_its_bootstrap_session_to_register(
     stack: Stack, make_device: DeviceFactory
 ) -> None:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from custom_components.lwm2m.engine.credentials import (
+from custom_components.lwm2m.engine.credentials.records import (
     BindingMode,
     CredentialsCSVError,
     CredentialsProblem,

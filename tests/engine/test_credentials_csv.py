@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from custom_components.lwm2m.engine.credentials_cells import DEFAULT_DISABLE_TIMEOUT
-from custom_components.lwm2m.engine.credentials_columns import Column, header_key, match_column
-from custom_components.lwm2m.engine.credentials_csv import (
+from custom_components.lwm2m.engine.credentials.cells import DEFAULT_DISABLE_TIMEOUT
+from custom_components.lwm2m.engine.credentials.columns import Column, header_key, match_column
+from custom_components.lwm2m.engine.credentials.csv_import import (
     BindingMode,
     CredentialsCSVError,
     CredentialsProblem,
@@ -679,3 +679,15 @@ def test_whatever_a_csv_writer_quotes_reads_back(rows: list[GeneratedRow], delim
     assert [(record.registration_lifetime, record.binding_mode) for record in records] == [
         (row.lifetime, row.binding) for row in rows
     ]
+
+
+def test_problems_name_their_row_and_the_rows_are_counted() -> None:
+    rows = [numbered(NO_SEC_BASE, n) for n in range(4)]
+    rows[2] = row_with(rows[2], securityMode="WPA2")
+    error = pytest.raises(CredentialsCSVError, parse_credentials_csv, to_csv(rows)).value
+    assert (error.rows_ok, error.rows_with_problems) == (3, 1)
+    endpoint = rows[2]["endpoint id"]
+    assert error.problem_lines() == [
+        f"line 4 ({endpoint}), securityMode: {error.errors[0].message}"
+    ]
+    assert str(error.errors[0]).startswith("line 4, securityMode: ")

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from custom_components.lwm2m.engine.credentials_csv import (
+from custom_components.lwm2m.engine.credentials.csv_import import (
     CredentialsCSVError,
     DeviceCredentials,
     ImportSummary,

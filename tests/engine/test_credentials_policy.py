@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.lwm2m.engine.credentials import DeviceCredentials, SecurityMode
-from custom_components.lwm2m.engine.credentials_csv import parse_credentials_csv
-from custom_components.lwm2m.engine.security import CredentialStore, SecurityPolicy, admit
+from custom_components.lwm2m.engine.credentials.csv_import import parse_credentials_csv
+from custom_components.lwm2m.engine.credentials.records import DeviceCredentials, SecurityMode
+from custom_components.lwm2m.engine.credentials.store import CredentialStore, SecurityPolicy, admit
 from simulator import RegistrationError, SimulatedDevice
 
 from .bootstrap_harness import EXTERNAL_BOOTSTRAP_ID, KEYS, NO_SEC_CSV, PSK_CSV

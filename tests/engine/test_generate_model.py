@@ -86,7 +86,7 @@ def test_unparseable_file_is_named(
 ) -> None:
     (registry / "9.xml").write_bytes(b"<LWM2M><Object></LWM2M>")
     assert _run(registry, "--output", tmp_path / "out.json") == 2
-    assert "9.xml: (document): not well-formed XML" in capsys.readouterr().err
+    assert "9.xml: (document): line 1 is not well-formed XML" in capsys.readouterr().err
 
 
 def test_missing_or_empty_registry(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

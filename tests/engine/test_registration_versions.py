@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.registration import Registration, announced_version
+from custom_components.lwm2m.engine.registration.record import Registration, announced_version
 
 
 def test_version_on_the_object_link() -> None:

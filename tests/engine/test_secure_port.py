@@ -1,5 +1,5 @@
-"""Both servers' secure ports: opened with one argument, closed cleanly, and when no
-DTLS backend can run, plain CoAP keeps working and the reason is exposed."""
+"""Both servers' secure ports: opened with one argument, closed cleanly, and when DTLS
+cannot run, plain CoAP keeps working and the reason is exposed."""
 
 from __future__ import annotations
 
@@ -7,41 +7,32 @@ import sys
 
 import pytest
 
-from custom_components.lwm2m.engine.bootstrap import BootstrapServer
-from custom_components.lwm2m.engine.credentials_csv import parse_credentials_csv
+from custom_components.lwm2m.engine.bootstrap.server import BootstrapServer
+from custom_components.lwm2m.engine.credentials.csv_import import parse_credentials_csv
+from custom_components.lwm2m.engine.credentials.store import CredentialStore, SecurityPolicy
 from custom_components.lwm2m.engine.dtls import DtlsBindError, dtls_status
 from custom_components.lwm2m.engine.events import BootstrapFinished
 from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.security import CredentialStore, SecurityPolicy
-from custom_components.lwm2m.engine.server import LwM2MServer
+from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
 from simulator import SimulatedDevice
 
 from .bootstrap_harness import NO_SEC_CSV, PSK_CSV, start_stack, stop_stack
 from .server_harness import REGISTRY, EventLog, make_server
 
-BUILTIN_NEEDS = "cryptography.hazmat.primitives.ciphers.aead"
-DTLSSOCKET_NEEDS = "DTLSSocket.dtls"
+DTLS_NEEDS = "cryptography.hazmat.primitives.ciphers.aead"
 
 
 @pytest.fixture
 def no_dtls(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Neither backend's imports work, as on an installation without them."""
-    monkeypatch.setitem(sys.modules, BUILTIN_NEEDS, None)
-    monkeypatch.setitem(sys.modules, DTLSSOCKET_NEEDS, None)
+    """DTLS's imports fail, as on an installation without cryptography."""
+    monkeypatch.setitem(sys.modules, DTLS_NEEDS, None)
     assert not dtls_status().available
 
 
-@pytest.mark.parametrize("backend", ["builtin", "dtlssocket"])
-async def test_without_dtls_both_servers_run_plain(
-    loopback: None, no_dtls: None, backend: str
-) -> None:
+async def test_without_dtls_both_servers_run_plain(loopback: None, no_dtls: None) -> None:
     store = CredentialStore()
-    server = make_server(
-        policy=SecurityPolicy.STRICT, credentials=store, secure_port=0, dtls_backend=backend
-    )
-    bootstrap = BootstrapServer(
-        store, REGISTRY, host="127.0.0.1", port=0, secure_port=0, dtls_backend=backend
-    )
+    server = make_server(policy=SecurityPolicy.STRICT, credentials=store, secure_port=0)
+    bootstrap = BootstrapServer(store, REGISTRY, host="127.0.0.1", port=0, secure_port=0)
     await server.start()
     await bootstrap.start()
     device = SimulatedDevice("plain-meter", auto_update=False)
@@ -52,9 +43,7 @@ async def test_without_dtls_both_servers_run_plain(
             assert running.dtls_endpoint is None
             reason = running.dtls_unavailable_reason
             assert reason is not None
-            assert f"DTLS backend {backend!r} unavailable" in reason
-        expected_cause = "cryptography" if backend == "builtin" else "DTLSSocket"
-        assert expected_cause in str(server.dtls_unavailable_reason)
+            assert reason.startswith("DTLS unavailable: the cryptography package is missing")
 
         store.set_all(parse_credentials_csv(NO_SEC_CSV.format(plain=server.port)))
         events = EventLog()

@@ -20,8 +20,8 @@ from custom_components.lwm2m.engine.errors import (
 )
 from custom_components.lwm2m.engine.events import NotificationReceived, Updated
 from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.server import LwM2MServer
-from custom_components.lwm2m.engine.transport import (
+from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
+from custom_components.lwm2m.engine.transport.udp import (
     abandon_exchange,
     bound_port,
     peer_address,

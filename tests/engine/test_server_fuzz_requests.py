@@ -25,10 +25,10 @@ from aiocoap.numbers.codes import Code
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from custom_components.lwm2m.engine.bootstrap import BootstrapServer
-from custom_components.lwm2m.engine.credentials_csv import DeviceCredentials, SecurityMode
+from custom_components.lwm2m.engine.bootstrap.server import BootstrapServer
+from custom_components.lwm2m.engine.credentials.csv_import import DeviceCredentials, SecurityMode
+from custom_components.lwm2m.engine.credentials.store import CredentialStore
 from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.security import CredentialStore
 
 from .coap_fuzzing import (
     CON,

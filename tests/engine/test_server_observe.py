@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import socket
 from collections.abc import AsyncIterator
 
 import aiocoap
 import pytest
 from aiocoap.numbers.codes import Code
+from aiocoap.numbers.types import NON, RST
 
 from custom_components.lwm2m.engine.codec import ContentFormat, decode_paths, encode
 from custom_components.lwm2m.engine.events import NotificationReceived
 from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.server import LwM2MServer
+from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
 
 from .device_stub import answer_reads, register
 from .raw_peer import RawPeer
@@ -66,6 +69,22 @@ async def test_passive_cancel_answers_the_next_notification_with_rst(
     peer.notify()
     await peer.observer_count(0)  # the RST ended the device's observation
     assert len(events.of(NotificationReceived)) == 1
+
+
+async def test_a_non_notification_nobody_observes_gets_rst(server: LwM2MServer) -> None:
+    """Devices that notify with NON (Wakaama) learn of a passive cancel only from an RST."""
+    notification = aiocoap.Message(
+        code=Code.CONTENT, _mtype=NON, _mid=0x2345, _token=b"\x0f\xee", observe=7, payload=b"1"
+    )
+    loop = asyncio.get_running_loop()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.setblocking(False)
+        await loop.sock_connect(sock, ("127.0.0.1", server.port))
+        await loop.sock_sendall(sock, notification.encode())
+        async with asyncio.timeout(5):
+            answer = aiocoap.Message.decode(await loop.sock_recv(sock, 1500))
+    assert answer.mtype is RST
+    assert answer.mid == 0x2345
 
 
 async def test_active_cancel_reuses_the_token(

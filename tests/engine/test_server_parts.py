@@ -11,14 +11,19 @@ import pytest
 
 from custom_components.lwm2m.engine.clock import LoopClock, ManualClock
 from custom_components.lwm2m.engine.codec import CodecError, ContentFormat, TimedValue
-from custom_components.lwm2m.engine.device_model import DeviceModel
-from custom_components.lwm2m.engine.device_request import DeviceRequest, Operation
 from custom_components.lwm2m.engine.errors import QueueFullError
 from custom_components.lwm2m.engine.log_once import LogOnce, OncePerKindFilter
 from custom_components.lwm2m.engine.model import ObjectRegistry
-from custom_components.lwm2m.engine.negotiation import FormatMemory, Negotiator
+from custom_components.lwm2m.engine.model.device_model import DeviceModel
 from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.payloads import (
+from custom_components.lwm2m.engine.registration.request import (
+    BadRegistrationError,
+    parse_links,
+    parse_register,
+    parse_update,
+)
+from custom_components.lwm2m.engine.requests.negotiation import FormatMemory, Negotiator
+from custom_components.lwm2m.engine.requests.payloads import (
     absolute,
     assumed_format,
     decode_history,
@@ -26,14 +31,9 @@ from custom_components.lwm2m.engine.payloads import (
     is_single_value,
     latest,
 )
-from custom_components.lwm2m.engine.presence import Presence
-from custom_components.lwm2m.engine.registration_request import (
-    BadRegistrationError,
-    parse_links,
-    parse_register,
-    parse_update,
-)
-from custom_components.lwm2m.engine.request_queue import QueuedRequest, RequestQueue
+from custom_components.lwm2m.engine.requests.request import DeviceRequest, Operation
+from custom_components.lwm2m.engine.server.presence import Presence
+from custom_components.lwm2m.engine.server.queue import QueuedRequest, RequestQueue
 from custom_components.lwm2m.engine.values import ObjectLink
 
 REGISTRY = ObjectRegistry.default()

@@ -15,7 +15,7 @@ from custom_components.lwm2m.engine.clock import ManualClock
 from custom_components.lwm2m.engine.errors import DeviceNotRegisteredError, QueueFullError
 from custom_components.lwm2m.engine.events import Asleep, Awake, QueueChanged
 from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.server import LwM2MServer
+from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
 
 from .device_stub import DEVICE_VALUES, answer_reads, register
 from .raw_peer import RawPeer

@@ -18,7 +18,7 @@ from custom_components.lwm2m.engine.events import (
     Updated,
 )
 from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.server import LwM2MServer
+from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
 
 from .raw_peer import RawPeer
 from .server_harness import (

@@ -22,7 +22,7 @@ from custom_components.lwm2m.engine.errors import (
     RequestTimeoutError,
 )
 from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.server import LwM2MServer
+from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
 
 from .device_stub import DEVICE_VALUES, answer_reads, content, register, request_path
 from .raw_peer import RawPeer

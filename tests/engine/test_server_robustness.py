@@ -12,7 +12,7 @@ import pytest
 from aiocoap.numbers.codes import Code
 
 from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.server import LwM2MServer
+from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
 
 from .device_stub import DEVICE_VALUES, answer_reads, register
 from .raw_peer import RawPeer

@@ -11,14 +11,14 @@ from collections.abc import AsyncIterator
 import pytest
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine import registrar
 from custom_components.lwm2m.engine.codec import ContentFormat
-from custom_components.lwm2m.engine.credentials import DeviceCredentials, SecurityMode
+from custom_components.lwm2m.engine.credentials.records import DeviceCredentials, SecurityMode
+from custom_components.lwm2m.engine.credentials.store import CredentialStore, SecurityPolicy
 from custom_components.lwm2m.engine.events import SendReceived
 from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.security import CredentialStore, SecurityPolicy
-from custom_components.lwm2m.engine.server import LwM2MServer
-from custom_components.lwm2m.engine.transport import bind_udp, bound_port
+from custom_components.lwm2m.engine.registration import registrar
+from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
+from custom_components.lwm2m.engine.transport.udp import bind_udp, bound_port
 
 from .device_stub import DEVICE_VALUES, answer_reads
 from .raw_peer import RawPeer

@@ -7,16 +7,16 @@ from collections.abc import AsyncIterator
 import pytest
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.credentials import DeviceCredentials, SecurityMode
-from custom_components.lwm2m.engine.errors import DeviceNotRegisteredError, DevicePendingError
-from custom_components.lwm2m.engine.events import Deregistered, Registered, Updated
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.security import (
+from custom_components.lwm2m.engine.credentials.records import DeviceCredentials, SecurityMode
+from custom_components.lwm2m.engine.credentials.store import (
     CredentialStore,
     SecurityPolicy,
     admit,
 )
-from custom_components.lwm2m.engine.server import LwM2MServer
+from custom_components.lwm2m.engine.errors import DeviceNotRegisteredError, DevicePendingError
+from custom_components.lwm2m.engine.events import Deregistered, Registered, Updated
+from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
 
 from .device_stub import DEVICE_VALUES, answer_reads
 from .raw_peer import RawPeer

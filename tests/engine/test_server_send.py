@@ -11,7 +11,7 @@ from aiocoap.numbers.codes import Code
 from custom_components.lwm2m.engine.codec import ContentFormat, TimedValue, encode
 from custom_components.lwm2m.engine.events import SendReceived
 from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.server import LwM2MServer
+from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
 
 from .device_stub import register
 from .raw_peer import RawPeer

@@ -17,7 +17,7 @@ from custom_components.lwm2m.engine.events import (
     SendReceived,
 )
 from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.server import LwM2MServer
+from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
 from simulator import Quirks, SimulatedDevice
 
 from .server_harness import EventLog

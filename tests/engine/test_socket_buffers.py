@@ -10,7 +10,7 @@ from custom_components.lwm2m.engine.socket_buffers import (
     RECEIVE_BUFFER,
     enlarge_receive_buffer,
 )
-from custom_components.lwm2m.engine.transport import bind_udp
+from custom_components.lwm2m.engine.transport.udp import bind_udp
 
 
 def _default_buffer() -> int:

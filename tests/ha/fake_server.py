@@ -18,7 +18,7 @@ from custom_components.lwm2m.engine.events import (
     Updated,
 )
 from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.registration import Registration
+from custom_components.lwm2m.engine.registration.record import Registration
 
 
 @dataclass

@@ -21,13 +21,13 @@ from typing import Any
 
 from homeassistant.core import HomeAssistant
 
-from custom_components.lwm2m.engine.credentials import DeviceCredentials
-from custom_components.lwm2m.engine.credentials_csv import SecurityMode
+from custom_components.lwm2m.engine.credentials.csv_import import SecurityMode
+from custom_components.lwm2m.engine.credentials.records import DeviceCredentials
+from custom_components.lwm2m.engine.credentials.store import SecurityPolicy
 from custom_components.lwm2m.engine.events import LwM2MEvent, QueueChanged
 from custom_components.lwm2m.engine.model import ObjectRegistry
 from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.security import SecurityPolicy
-from custom_components.lwm2m.engine.server import LwM2MServer
+from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
 from custom_components.lwm2m.storage import QUEUE_SAVE_DELAY, LwM2MStorage
 
 DEVICES = 3000  # a large import: its file takes a while to write

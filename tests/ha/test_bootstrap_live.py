@@ -39,12 +39,13 @@ from custom_components.lwm2m.diagnostics import (
     async_get_config_entry_diagnostics,
     async_get_device_diagnostics,
 )
-from custom_components.lwm2m.engine.bootstrap import BootstrapServer
-from custom_components.lwm2m.engine.credentials_csv import DeviceCredentials, SecurityMode
-from custom_components.lwm2m.engine.dtls import BackendStatus, DtlsStatus, dtls_status
-from custom_components.lwm2m.engine.server import LwM2MServer
+from custom_components.lwm2m.engine.bootstrap.server import BootstrapServer
+from custom_components.lwm2m.engine.credentials.csv_import import DeviceCredentials, SecurityMode
+from custom_components.lwm2m.engine.dtls import DtlsStatus, dtls_status
+from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
 from custom_components.lwm2m.ports import dual_stack_available
 from simulator import BootstrapError, SimulatedDevice
+from tests.tinydtls import requires_tinydtls
 
 from .devices import device_of
 from .test_end_to_end import expected_lingering_timers, loopback
@@ -118,8 +119,8 @@ def _entry_data(address: str, ports: list[int], server_host: str = "127.0.0.1") 
 
 @pytest.fixture(autouse=True)
 def _dtls_here() -> None:
-    if not dtls_status().backend("builtin").available:
-        pytest.skip("the builtin DTLS backend is unavailable")
+    if not dtls_status().available:
+        pytest.skip(dtls_status().summary)
 
 
 @pytest.fixture
@@ -208,6 +209,7 @@ def _ports_free(address: str, ports: list[int]) -> None:
             sock.bind((address, port))
 
 
+@requires_tinydtls
 async def test_csv_import_bootstrap_plain_and_dtls_then_register(
     hass: HomeAssistant,
     any_address_entry: MockConfigEntry,
@@ -341,6 +343,7 @@ async def test_refused_bootstraps_fire_failure_events(
     assert (outcome["result"], outcome["code"]) == ("failed", "4.03")
 
 
+@requires_tinydtls
 async def test_ipv6_devices_reach_every_port(
     hass: HomeAssistant,
     loopback: None,
@@ -391,6 +394,7 @@ async def test_ipv6_devices_reach_every_port(
         await hass.async_block_till_done()
 
 
+@requires_tinydtls
 async def test_host_without_ipv6_binds_ipv4(
     hass: HomeAssistant, loopback: None, uploaded_file: Callable[..., Any]
 ) -> None:
@@ -426,7 +430,7 @@ async def test_host_without_ipv6_binds_ipv4(
 async def test_without_dtls_a_repair_and_plain_coap_goes_on(
     hass: HomeAssistant, loopback: None, uploaded_file: Callable[..., Any]
 ) -> None:
-    broken = DtlsStatus((BackendStatus("builtin", False, "the cryptography package is missing"),))
+    broken = DtlsStatus(False, "the cryptography package is missing")
     ports = _free_ports(4)
     with patch("custom_components.lwm2m.engine.dtls.context.dtls_status", return_value=broken):
         entry = await _set_up(hass, _entry_data("127.0.0.1", ports))
@@ -434,7 +438,7 @@ async def test_without_dtls_a_repair_and_plain_coap_goes_on(
     assert issue is not None
     assert issue.translation_placeholders == {
         "ports": f"{ports[1]}, {ports[3]}",
-        "reason": "DTLS backend 'builtin' unavailable: the cryptography package is missing",
+        "reason": "DTLS unavailable: the cryptography package is missing",
     }
     await _import_csv(hass, entry, uploaded_file, _csv(ports[1]))
     device = SimulatedDevice("plain-1", auto_update=False)

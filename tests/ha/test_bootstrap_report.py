@@ -20,7 +20,7 @@ from custom_components.lwm2m.diagnostics import (
     async_get_config_entry_diagnostics,
     async_get_device_diagnostics,
 )
-from custom_components.lwm2m.engine.credentials_csv import DeviceCredentials, SecurityMode
+from custom_components.lwm2m.engine.credentials.csv_import import DeviceCredentials, SecurityMode
 from custom_components.lwm2m.engine.events import (
     BootstrapFailed,
     BootstrapFinished,

@@ -23,7 +23,7 @@ from custom_components.lwm2m.const import (
     DEFAULT_BIND_ADDRESS,
     DOMAIN,
 )
-from custom_components.lwm2m.engine.credentials_csv import DeviceCredentials, SecurityMode
+from custom_components.lwm2m.engine.credentials.csv_import import DeviceCredentials, SecurityMode
 from custom_components.lwm2m.engine.path import Path
 from custom_components.lwm2m.protocols import ObjectProtocol, ResourceSettings
 from custom_components.lwm2m.storage import StoredDDF

@@ -9,11 +9,11 @@ import pytest
 from homeassistant.core import HomeAssistant
 
 from custom_components.lwm2m.const import CONF_SERVER_URI
-from custom_components.lwm2m.engine.bootstrap import BootstrapServer
-from custom_components.lwm2m.engine.credentials_csv import DeviceCredentials, SecurityMode
+from custom_components.lwm2m.engine.bootstrap.server import BootstrapServer
+from custom_components.lwm2m.engine.credentials.csv_import import DeviceCredentials, SecurityMode
 from custom_components.lwm2m.engine.dtls import DtlsSettings
 from custom_components.lwm2m.engine.model import ObjectRegistry
-from custom_components.lwm2m.engine.server import LwM2MServer
+from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
 from custom_components.lwm2m.engine_link import (
     BOOTSTRAP_DTLS_IDLE_TIMEOUT,
     async_create_engine,

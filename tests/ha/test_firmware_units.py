@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from custom_components.lwm2m.engine.firmware_status import ErrorKey, FirmwareStatus, Phase
+from custom_components.lwm2m.engine.firmware.status import ErrorKey, FirmwareStatus, Phase
 from custom_components.lwm2m.firmware_library import StoredImage, newest, parse_models
 from custom_components.lwm2m.firmware_updates import failure_key
 from custom_components.lwm2m.firmware_versions import compare_versions, is_newer

@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 
+from custom_components.lwm2m.engine.credentials.store import SecurityPolicy
 from custom_components.lwm2m.engine.model import ObjectRegistry
-from custom_components.lwm2m.engine.security import SecurityPolicy
-from custom_components.lwm2m.engine.server import LwM2MServer
+from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
 
 from .storage_worker import DEVICES
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path as FsPath
 from typing import Any
 
 import pytest
@@ -109,10 +110,11 @@ async def test_csv_errors_are_listed_and_nothing_is_imported(
             result["flow_id"], {"file": file_id}
         )
     assert result["step_id"] == "credentials_preview"
-    assert result["errors"] == {"base": "csv_has_errors"}
+    assert not result["errors"]  # nothing was tried yet: the preview only says what is wrong
     placeholders = result["description_placeholders"]
+    assert (placeholders["rows_ok"], placeholders["rows_bad"]) == ("0", "2")
     assert placeholders["error_count"] == "2"
-    assert "line 2, securityMode" in placeholders["errors"]
+    assert "line 2 (dev-1), securityMode" in placeholders["errors"]
     assert "line 3, endpoint id" in placeholders["errors"]
 
     result = await hass.config_entries.options.async_configure(result["flow_id"], {})
@@ -120,22 +122,80 @@ async def test_csv_errors_are_listed_and_nothing_is_imported(
     assert loaded_entry.runtime_data.storage.credentials == {}
 
 
-async def test_csv_error_list_is_cut(
+async def test_csv_preview_counts_the_good_rows_beside_a_bad_one(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, uploaded_file: Callable[[str, bytes], Any]
 ) -> None:
+    content = CSV + "dev-3,WPA2,Garden,,,,,\ndev-4,NO_SEC,Porch,,,,,\n"
+    result = await _menu(hass, loaded_entry, "import_credentials")
+    with uploaded_file("devices.csv", content.encode()) as file_id:
+        result = await hass.config_entries.options.async_configure(
+            result["flow_id"], {"file": file_id}
+        )
+    placeholders = result["description_placeholders"]
+    assert (placeholders["rows_ok"], placeholders["rows_bad"]) == ("3", "1")
+    assert placeholders["errors"].startswith("- line 4 (dev-3), securityMode: ")
+
+
+async def test_every_csv_error_is_written_to_a_file_when_the_list_is_cut(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    uploaded_file: Callable[[str, bytes], Any],
+    tmp_path: FsPath,
+) -> None:
+    hass.config.config_dir = str(tmp_path)
     rows = "".join(f"dev-{n},WPA\n" for n in range(60))
     result = await _menu(hass, loaded_entry, "import_credentials")
     with uploaded_file("bad.csv", f"endpoint id,securityMode\n{rows}".encode()) as file_id:
         result = await hass.config_entries.options.async_configure(
             result["flow_id"], {"file": file_id}
         )
-    assert result["description_placeholders"]["error_count"] == "60"
-    assert result["description_placeholders"]["errors"].endswith("… 10 more")
+    placeholders = result["description_placeholders"]
+    assert placeholders["error_count"] == "60"
+    assert placeholders["errors"].count("\n- ") == 49  # 50 shown
+    assert placeholders["more"] == "10"
+    written = FsPath(placeholders["problems_file"])
+    assert written.parent == tmp_path / "lwm2m"
+    lines = written.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("60 problems in bad.csv")
+    assert lines[-1].startswith("line 61 (dev-59), securityMode: ")
+
+    small = "endpoint id,securityMode\ndev-1,WPA\n"
+    result = await _menu(hass, loaded_entry, "import_credentials")
+    with uploaded_file("bad.csv", small.encode()) as file_id:
+        result = await hass.config_entries.options.async_configure(
+            result["flow_id"], {"file": file_id}
+        )
+    assert result["description_placeholders"]["problems_file"] == ""
+    assert len(list((tmp_path / "lwm2m").iterdir())) == 1
+
+
+async def test_a_windows_1252_csv_is_read_and_said_so(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, uploaded_file: Callable[[str, bytes], Any]
+) -> None:
+    content = "endpoint id,securityMode,NAME\r\nkeller-1,NO_SEC,Küche Süd\r\n".encode("cp1252")
+    result = await _menu(hass, loaded_entry, "import_credentials")
+    with uploaded_file("geraete.csv", content) as file_id:
+        result = await hass.config_entries.options.async_configure(
+            result["flow_id"], {"file": file_id}
+        )
+    assert result["step_id"] == "credentials_preview"
+    assert result["description_placeholders"]["encoding"] == "windows_1252"
+    result = await hass.config_entries.options.async_configure(result["flow_id"], {})
+    assert result["reason"] == "credentials_imported"
+    assert loaded_entry.runtime_data.storage.credentials["keller-1"].name == "Küche Süd"
 
 
 @pytest.mark.parametrize(
-    ("content", "error"),
-    [(b"\xff\xfe\x00bad", "csv_not_utf8"), (b"x" * (MAX_UPLOAD_BYTES + 1), "file_too_large")],
+    ("content", "error", "placeholders"),
+    [
+        (b"\xff\xfe\x00bad", "csv_not_utf8", {"line": "1", "column": "1", "byte": "FF"}),
+        (
+            "endpoint id,NAME\nwro-1,Wrocław Łódź\n".encode("cp1250"),
+            "csv_not_utf8",
+            {"line": "2", "column": "11", "byte": "B3"},
+        ),
+        (b"x" * (MAX_UPLOAD_BYTES + 1), "file_too_large", {}),
+    ],
 )
 async def test_unreadable_csv(
     hass: HomeAssistant,
@@ -143,6 +203,7 @@ async def test_unreadable_csv(
     uploaded_file: Callable[[str, bytes], Any],
     content: bytes,
     error: str,
+    placeholders: dict[str, str],
 ) -> None:
     result = await _menu(hass, loaded_entry, "import_credentials")
     with uploaded_file("devices.csv", content) as file_id:
@@ -151,6 +212,7 @@ async def test_unreadable_csv(
         )
     assert result["step_id"] == "import_credentials"
     assert result["errors"] == {"file": error}
+    assert result["description_placeholders"] == placeholders
 
 
 async def test_ddf_import_adds_objects_and_entities(
@@ -197,7 +259,10 @@ async def test_bad_ddf_is_refused(
             result["flow_id"], {"file": file_id}
         )
     assert result["errors"] == {"file": "ddf_invalid"}
-    assert result["description_placeholders"]["detail"]
+    reason = result["description_placeholders"]["reason"]
+    assert reason.startswith("line 1 is not well-formed XML: ")
+    assert "<string>" not in reason
+    assert result["description_placeholders"]["count"] == "0"
     with uploaded_file("huge.xml", b"x" * (MAX_UPLOAD_BYTES + 1)) as file_id:
         result = await hass.config_entries.options.async_configure(
             result["flow_id"], {"file": file_id}
@@ -221,7 +286,8 @@ async def test_device_protocol_chooses_shown_and_observed_resources(
     )
     assert result["type"] is FlowResultType.MENU
     assert result["step_id"] == "protocol_object"
-    assert result["description_placeholders"]["summary"] == "-"
+    assert result["description_placeholders"]["summary"] == ""
+    assert result["description_placeholders"]["configured"] == "no"
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"next_step_id": "protocol_resources"}
     )
@@ -242,8 +308,8 @@ async def test_device_protocol_chooses_shown_and_observed_resources(
         result["flow_id"],
         {"shown": ["5700", "5601"], "observed": ["5700", "5601"], "pmin": 10, "pmax": 60},
     )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "protocol_saved"
+    assert result["type"] is FlowResultType.MENU
+    assert result["step_id"] == "protocol_object"
     await hass.async_block_till_done()
 
     protocol = loaded_entry.runtime_data.storage.protocols.get(3303)
@@ -270,7 +336,8 @@ async def test_device_protocol_chooses_shown_and_observed_resources(
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"shown": [], "observed": [], "reset": True}
     )
-    assert result["reason"] == "protocol_saved"
+    assert result["step_id"] == "protocol_object"
+    assert result["description_placeholders"]["configured"] == "no"
     await hass.async_block_till_done()
     assert loaded_entry.runtime_data.storage.protocols.get(3303) is None
     assert ("cancel_observation", "dev-1", Path.parse("/3303/0/5601")) in fake_server.calls

@@ -403,7 +403,9 @@ async def test_validation_rules_guard_every_write(
         with pytest.raises(ServiceValidationError) as err:
             await hass.services.async_call(domain, service, {**data, **extra}, blocking=True)
         assert err.value.translation_key == "validation_failed"
-        assert err.value.translation_placeholders["rules"] == ('string ≠ "test" | regex ~ ".*asd"')
+        assert err.value.translation_placeholders["rules"] == (
+            'text ≠ "test" | regular expression ~ ".*asd"'
+        )
     assert len(fake_server.requests("write")) == writes
     assert not fake_server.requests("create")
     await hass.services.async_call(

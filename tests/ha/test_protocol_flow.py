@@ -90,9 +90,56 @@ async def test_object_menu_lists_what_the_object_offers(
     assert "0" not in values  # objects with secrets take no protocol
     result = await _object(hass, loaded_entry, 3303)
     assert result["type"] is FlowResultType.MENU
-    assert result["menu_options"] == ["protocol_resources", "resource_pick", "rules_pick"]
+    assert result["menu_options"] == [
+        "protocol_resources",
+        "resource_pick",
+        "rules_pick",
+        "protocol_done",
+    ]
+    assert result["description_placeholders"]["configured"] == "no"
     result = await _object(hass, loaded_entry, 3407)
-    assert result["menu_options"] == ["protocol_resources", "resource_pick"]
+    assert result["menu_options"] == ["protocol_resources", "resource_pick", "protocol_done"]
+
+
+@pytest.mark.parametrize(
+    ("answer", "object_id"),
+    [("3304", 3304), ("humidity", 3304), ("3303 Temperature", 3303), ("Light Con", 3311)],
+)
+async def test_the_object_picker_takes_what_the_user_typed(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, answer: str, object_id: int
+) -> None:
+    result = await _start(hass, loaded_entry, "device_protocols")
+    assert result["data_schema"].schema["object"].config["custom_value"] is True
+    result = await _submit(hass, result, {"object": answer})
+    assert result["step_id"] == "protocol_object"
+    assert result["description_placeholders"]["object"].startswith(f"{object_id} ")
+
+
+@pytest.mark.parametrize("answer", ["no such object", "0", "Temp"])
+async def test_the_object_picker_refuses_an_unknown_or_unclear_answer(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, answer: str
+) -> None:
+    result = await _start(hass, loaded_entry, "device_protocols")
+    result = await _submit(hass, result, {"object": answer})
+    assert result["step_id"] == "device_protocols"
+    assert result["errors"] == {"object": "object_not_found"}
+    assert result["description_placeholders"] == {"answer": answer}
+
+
+async def test_done_closes_the_object_and_says_whether_anything_was_saved(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    result = await _object(hass, loaded_entry, 3303)
+    result = await _submit(hass, result, {"next_step_id": "protocol_done"})
+    assert result["reason"] == "protocol_unchanged"
+    result = await _object(hass, loaded_entry, 3303)
+    result = await _submit(hass, result, {"next_step_id": "protocol_resources"})
+    result = await _submit(hass, result, {"shown": ["5700"], "observed": ["5700"]})
+    assert result["step_id"] == "protocol_object"
+    assert result["description_placeholders"]["saved"] == "yes"
+    result = await _submit(hass, result, {"next_step_id": "protocol_done"})
+    assert result["reason"] == "protocol_saved"
+    assert result["description_placeholders"] == {"object": "3303 Temperature"}
 
 
 async def test_resource_functionalities_are_saved_and_become_entities(
@@ -121,8 +168,9 @@ async def test_resource_functionalities_are_saved_and_become_entities(
         observation={"observe": True, "pmin": 5, "pmax": 60, "gt": 30, "lt": 5, "st": 0.5},
     )
     result = await _submit(hass, result, answer)
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "protocol_saved"
+    assert result["type"] is FlowResultType.MENU  # back to the object, for the next change
+    assert result["step_id"] == "protocol_object"
+    assert result["description_placeholders"]["saved"] == "yes"
     await hass.async_block_till_done()
 
     protocol = loaded_entry.runtime_data.storage.protocols.get(3303)
@@ -160,7 +208,7 @@ async def test_resource_functionalities_are_saved_and_become_entities(
 
     result = await _object(hass, loaded_entry, 3303)
     assert (
-        "- 5700 Sensor Value: shown, measurement, alarm, event, custom_action, observed"
+        "- 5700 Sensor Value: shown, measurement, alarm, event, custom action, observed"
         in result["description_placeholders"]["summary"]
     )
     # The form opens with what was saved; turning everything off keeps the entity only.
@@ -169,7 +217,7 @@ async def test_resource_functionalities_are_saved_and_become_entities(
     schema = result["data_schema"].schema
     assert next(key for key in schema if key == "custom_action").default() is True
     result = await _submit(hass, result, _functions())
-    assert result["reason"] == "protocol_saved"
+    assert result["step_id"] == "protocol_object"
     await hass.async_block_till_done()
     assert hass.states.get("event.dev_1_temperature_sensor_value_events") is None
     assert loaded_entry.runtime_data.storage.protocols.get(3303).settings(5700).functions == []
@@ -215,7 +263,7 @@ async def test_entities_and_observation_take_conditions(
             "st": 0.25,
         },
     )
-    assert result["reason"] == "protocol_saved"
+    assert result["step_id"] == "protocol_object"
     await hass.async_block_till_done()
     protocol = loaded_entry.runtime_data.storage.protocols.get(3303)
     assert protocol.settings(5700).observation_attributes == {
@@ -247,7 +295,9 @@ async def test_validation_rules_editor_builds_the_seed_example(
     assert "5805" not in {option["value"] for option in options}  # read-only
     result = await _submit(hass, result, {"resource": "5750"})
     assert result["step_id"] == "rules_edit"
-    assert result["description_placeholders"]["rules"] == "-"
+    assert result["description_placeholders"]["rules"] == ""
+    assert result["description_placeholders"]["count"] == "0"
+    assert result["description_placeholders"]["resource"] == "5750 Application Type"
 
     def rule(kind: str, operator: str, value: str, group: int) -> dict[str, Any]:
         return {"group": group, "rule_type": kind, "operator": operator, "value": value}
@@ -261,8 +311,9 @@ async def test_validation_rules_editor_builds_the_seed_example(
     result = await _submit(hass, result, rule("object_link", "equals", "/3/0/15", 2))
     result = await _submit(hass, result, rule("number", "greater", "3", 3))
     assert result["description_placeholders"]["rules"] == (
-        '1. string ≠ "test"\n2. regex ~ ".*asd" ∧ object link = /3/0/15\n3. number > 3'
+        '1. text ≠ "test"\n2. regular expression ~ ".*asd" ∧ object link = /3/0/15\n3. number > 3'
     )
+    assert result["description_placeholders"]["count"] == "4"
     labels = [
         option["label"] for option in result["data_schema"].schema["remove"].config["options"]
     ]
@@ -270,7 +321,7 @@ async def test_validation_rules_editor_builds_the_seed_example(
     result = await _submit(hass, result, {"group": 1, "remove": ["2:0"]})
     assert result["step_id"] == "rules_edit"
     result = await _submit(hass, result, {"group": 1})
-    assert result["reason"] == "protocol_saved"
+    assert result["step_id"] == "protocol_object"
     saved = loaded_entry.runtime_data.storage.protocols.get(3311).settings(5750)
     assert saved.rules == RuleSet(
         (
@@ -287,7 +338,7 @@ async def test_validation_rules_editor_builds_the_seed_example(
     assert "- 5750 Application Type: validation" in result["description_placeholders"]["summary"]
     result = await _submit(hass, result, {"next_step_id": "rules_pick"})
     result = await _submit(hass, result, {"resource": "5750"})
-    assert result["description_placeholders"]["rules"].startswith('1. string ≠ "test"')
+    assert result["description_placeholders"]["rules"].startswith('1. text ≠ "test"')
 
 
 async def test_export_writes_a_file_under_the_config_directory(
@@ -345,9 +396,13 @@ async def test_import_previews_then_commits(
     assert result["step_id"] == "protocols_preview"
     assert result["description_placeholders"] == {
         "added": "3303 Temperature, 30099",
-        "replaced": "-",
+        "replaced": "",
         "unchanged": "3311 Light Control",
         "kept": "3304 Humidity",
+        "added_count": "2",
+        "replaced_count": "0",
+        "unchanged_count": "1",
+        "kept_count": "1",
     }
     assert storage.protocols.get(3303) is None
     result = await _submit(hass, result, {})

@@ -15,7 +15,7 @@ from pytest_homeassistant_custom_component.common import (
     mock_restore_cache_with_extra_data,
 )
 
-from custom_components.lwm2m.engine.credentials_csv import DeviceCredentials, SecurityMode
+from custom_components.lwm2m.engine.credentials.csv_import import DeviceCredentials, SecurityMode
 from custom_components.lwm2m.protocols import ObjectProtocol, ResourceSettings
 
 from .devices import device_of

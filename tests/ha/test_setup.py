@@ -38,7 +38,7 @@ async def test_dtls_problem_raises_one_repair_issue_until_fixed(
     fake_bootstrap: FakeBootstrap,
 ) -> None:
     """Both servers without DTLS, for the same reason: one issue, both ports, one reason."""
-    reason = "DTLS backend 'builtin' unavailable: the cryptography package is missing"
+    reason = "DTLS unavailable: the cryptography package is missing"
     fake_engine.dtls_unavailable_reason = reason
     fake_bootstrap.dtls_unavailable_reason = reason
     config_entry.add_to_hass(hass)

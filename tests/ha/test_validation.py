@@ -58,7 +58,10 @@ def test_seed_example(
 
 def test_the_failed_rules_are_named() -> None:
     verdict = SEED_RULES.check("test", {TIMEZONE: "Europe/Berlin"})
-    assert [str(rule) for rule in verdict.failed_rules] == ['string ≠ "test"', 'regex ~ ".*asd"']
+    assert [str(rule) for rule in verdict.failed_rules] == [
+        'text ≠ "test"',
+        'regular expression ~ ".*asd"',
+    ]
     verdict = SEED_RULES.check("test", {TIMEZONE: "test"})
     assert str(SAME_AS_TIMEZONE) == "object link = /3/0/15"
     assert verdict.failed_rules[1] == ENDS_WITH_ASD

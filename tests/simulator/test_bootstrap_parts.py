@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sys
 
 import pytest
 from aiocoap.numbers.codes import Code
@@ -12,7 +14,13 @@ from simulator import DeviceObject, Faults, SimulatedDevice
 from simulator.accounts import server_accounts, split_uri
 from simulator.objects import ObjectStore
 from simulator.records import RequestRecord
-from simulator.secure import LOGGER_NAME, MAX_KEY_LENGTH, SecureChannel
+from simulator.secure import (
+    LOGGER_NAME,
+    MAX_KEY_LENGTH,
+    SecureChannel,
+    TinyDtlsUnavailableError,
+)
+from tests.tinydtls import requires_tinydtls
 
 from .conftest import DeviceFactory
 from .stand_in import ServerStandIn
@@ -78,6 +86,18 @@ def test_server_accounts_tolerate_odd_values() -> None:
     assert server_accounts(ObjectStore([], ObjectRegistry.default())) == []
 
 
+async def test_without_dtlssocket_a_psk_bootstrap_fails_at_once(
+    make_device: DeviceFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """aiocoap's coaps:// requests would wait forever without DTLSSocket: refuse up front."""
+    monkeypatch.setitem(sys.modules, "DTLSSocket.dtls", None)
+    device = await make_device(register=False)
+    async with asyncio.timeout(5):
+        with pytest.raises(TinyDtlsUnavailableError, match="needs DTLSSocket"):
+            await device.bootstrap(("127.0.0.1", 5684), psk=("identity", b"k" * 16))
+
+
+@requires_tinydtls
 async def test_channel_refuses_keys_tinydtls_cannot_hold(make_device: DeviceFactory) -> None:
     device = await make_device(register=False)
     with pytest.raises(ValueError, match=f"at most {MAX_KEY_LENGTH} bytes"):
@@ -91,6 +111,7 @@ async def test_channel_refuses_keys_tinydtls_cannot_hold(make_device: DeviceFact
         await channel.close()
 
 
+@requires_tinydtls
 async def test_channel_log_redacts_identities(
     make_device: DeviceFactory, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -9,8 +9,8 @@ from .codec import TimedValue
 from .path import Path
 
 if TYPE_CHECKING:
-    from .firmware_status import FirmwareStatus
-    from .registration import Registration
+    from .firmware.status import FirmwareStatus
+    from .registration.record import Registration
 
 
 @dataclass(frozen=True, slots=True)

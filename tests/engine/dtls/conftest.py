@@ -87,7 +87,6 @@ async def start_server(socket_enabled: None) -> AsyncIterator[StartServer]:
 
     async def start(
         *,
-        backend: str = "builtin",
         keys: dict[bytes, bytes] | None = None,
         settings: DtlsSettings | None = None,
         clock: Callable[[], float] | None = None,
@@ -103,7 +102,6 @@ async def start_server(socket_enabled: None) -> AsyncIterator[StartServer]:
             site,
             (host, 0),
             StaticPskStore(keys),
-            backend=backend,  # type: ignore[arg-type]
             settings=settings,
             **extra,
         )

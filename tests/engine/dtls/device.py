@@ -7,6 +7,8 @@ from typing import Any
 import aiocoap
 from aiocoap import resource
 
+from simulator.secure import require_tinydtls
+
 
 class DeviceObject(resource.Resource):
     async def render_get(self, request: aiocoap.Message) -> aiocoap.Message:
@@ -19,6 +21,7 @@ def _authority(host: str, port: int) -> str:
 
 async def start_device(port: int, identity: bytes, key: bytes, host: str = "127.0.0.1") -> Any:
     """A client context that also serves /3/0, with credentials for the server on ``port``."""
+    require_tinydtls()
     site = resource.Site()
     site.add_resource(["3", "0"], DeviceObject())
     context = await aiocoap.Context.create_server_context(site, transports=["tinydtls"])

@@ -1,4 +1,4 @@
-"""The builtin backend on the any-address (0.0.0.0 and ::), over loopback.
+"""The DTLS server on the any-address (0.0.0.0 and ::), over loopback.
 
 Loopback gives a host several addresses without any setup: all of 127.0.0.0/8,
 plus ::1. A reply that left from the wrong one would not reach the clients
@@ -24,7 +24,6 @@ from custom_components.lwm2m.engine.dtls import (
     DtlsConfigurationError,
     StaticPskStore,
     create_dtls_context,
-    dtls_backends_available,
     psk_identity_of,
 )
 from custom_components.lwm2m.engine.dtls.addresses import (
@@ -36,6 +35,7 @@ from custom_components.lwm2m.engine.dtls.addresses import (
     plain_host,
 )
 from custom_components.lwm2m.engine.dtls.handshake import HandshakeType
+from tests.tinydtls import requires_tinydtls
 
 from .client import PskClient, UdpPeer, _Inbox, handshake_messages, handshake_over_udp
 from .coap import decode, get
@@ -272,6 +272,7 @@ async def test_one_peer_two_local_addresses_two_sessions(start_server: StartServ
         transport.close()
 
 
+@requires_tinydtls
 @pytest.mark.parametrize(
     ("bind", "target"), [("0.0.0.0", "127.0.0.2"), ("::", "::1"), ("::", "127.0.0.2")]
 )
@@ -358,15 +359,6 @@ async def test_any_address_port_is_not_shared(
 async def test_empty_host_is_refused(socket_enabled: None) -> None:
     with pytest.raises(DtlsConfigurationError, match="0.0.0.0 or ::"):
         await create_dtls_context(None, ("", 0), StaticPskStore({}))
-
-
-@pytest.mark.skipif(
-    "dtlssocket" not in dtls_backends_available(), reason="DTLSSocket is not installed"
-)
-@pytest.mark.parametrize("bind", ["0.0.0.0", "::"])
-async def test_dtlssocket_backend_refuses_the_any_address(socket_enabled: None, bind: str) -> None:
-    with pytest.raises(DtlsConfigurationError, match="builtin backend"):
-        await create_dtls_context(None, (bind, 0), StaticPskStore({}), backend="dtlssocket")
 
 
 async def test_host_name_binds_one_of_its_addresses(start_server: StartServer) -> None:

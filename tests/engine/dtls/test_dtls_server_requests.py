@@ -1,4 +1,4 @@
-"""Server-initiated requests over a device's DTLS session, on both backends."""
+"""Server-initiated requests over a device's DTLS session (aiocoap's tinydtls client)."""
 
 from __future__ import annotations
 
@@ -7,30 +7,20 @@ import asyncio
 import aiocoap
 import pytest
 
-from custom_components.lwm2m.engine.dtls import dtls_backends_available, psk_identity_of
+from custom_components.lwm2m.engine.dtls import psk_identity_of
+from tests.tinydtls import requires_tinydtls
 
 from .conftest import StartServer
 from .device import register, start_device
 from .harness import KEYS
 
-DEVICE_KEYS = {b"dev-a": KEYS[b"dev-a"]}  # 16 bytes: both backends take it
+DEVICE_KEYS = {b"dev-a": KEYS[b"dev-a"]}  # 16 bytes: tinydtls holds no longer key
 
-BACKENDS = [
-    "builtin",
-    pytest.param(
-        "dtlssocket",
-        marks=pytest.mark.skipif(
-            "dtlssocket" not in dtls_backends_available(), reason="DTLSSocket is not installed"
-        ),
-    ),
-]
+pytestmark = requires_tinydtls
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
-async def test_server_sends_a_request_to_a_registered_device(
-    start_server: StartServer, backend: str
-) -> None:
-    server = await start_server(backend=backend, keys=DEVICE_KEYS)
+async def test_server_sends_a_request_to_a_registered_device(start_server: StartServer) -> None:
+    server = await start_server(keys=DEVICE_KEYS)
     device = await start_device(server.port, b"dev-a", KEYS[b"dev-a"])
     try:
         response = await asyncio.wait_for(register(device, server.port), 10)
@@ -53,11 +43,8 @@ async def test_server_sends_a_request_to_a_registered_device(
         await device.shutdown()
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
-async def test_request_to_a_closed_session_fails_at_once(
-    start_server: StartServer, backend: str
-) -> None:
-    server = await start_server(backend=backend, keys=DEVICE_KEYS)
+async def test_request_to_a_closed_session_fails_at_once(start_server: StartServer) -> None:
+    server = await start_server(keys=DEVICE_KEYS)
     device = await start_device(server.port, b"dev-a", KEYS[b"dev-a"])
     try:
         await asyncio.wait_for(register(device, server.port), 10)
@@ -75,11 +62,8 @@ async def test_request_to_a_closed_session_fails_at_once(
         await asyncio.wait_for(server.context.request(read).response, 5)
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
-async def test_close_sessions_of_a_revoked_identity(
-    start_server: StartServer, backend: str
-) -> None:
-    server = await start_server(backend=backend, keys=DEVICE_KEYS)
+async def test_close_sessions_of_a_revoked_identity(start_server: StartServer) -> None:
+    server = await start_server(keys=DEVICE_KEYS)
     device = await start_device(server.port, b"dev-a", KEYS[b"dev-a"])
     try:
         await asyncio.wait_for(register(device, server.port), 10)

@@ -1,4 +1,4 @@
-"""Backend status, settings validation, and the PSK stores."""
+"""DTLS status, settings validation, and the PSK stores."""
 
 from __future__ import annotations
 
@@ -8,75 +8,57 @@ import textwrap
 
 import pytest
 
-from custom_components.lwm2m.engine.credentials import DeviceCredentials, SecurityMode
+from custom_components.lwm2m.engine.credentials.records import DeviceCredentials, SecurityMode
 from custom_components.lwm2m.engine.dtls import (
     CredentialsPskStore,
     DtlsConfigurationError,
     DtlsSettings,
+    DtlsStatus,
     DtlsUnavailableError,
     StaticPskStore,
     create_dtls_context,
-    dtls_backends_available,
     dtls_status,
 )
 
 from .conftest import REPO_ROOT
 
 
-def test_both_backends_report_available_here() -> None:
+def test_dtls_reports_available_here() -> None:
     status = dtls_status()
-    assert status.available
-    assert status.default_backend == "builtin"
-    assert status.backend("builtin").available
-    assert "builtin" in dtls_backends_available()
-
-
-def test_missing_dtlssocket_leaves_builtin(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "DTLSSocket", None)
-    monkeypatch.setitem(sys.modules, "DTLSSocket.dtls", None)
-    status = dtls_status()
-    assert dtls_backends_available() == ("builtin",)
-    reason = status.backend("dtlssocket").reason
-    assert reason is not None
-    assert "DTLSSocket" in reason
-    assert status.default_backend == "builtin"
-
-
-async def test_unavailable_backend_is_refused_clearly(
-    monkeypatch: pytest.MonkeyPatch, socket_enabled: None
-) -> None:
-    monkeypatch.setitem(sys.modules, "DTLSSocket", None)
-    monkeypatch.setitem(sys.modules, "DTLSSocket.dtls", None)
-    with pytest.raises(DtlsUnavailableError, match="dtlssocket"):
-        await create_dtls_context(None, ("127.0.0.1", 0), StaticPskStore({}), backend="dtlssocket")
+    assert status == DtlsStatus(True)
+    assert status.summary == "DTLS available"
 
 
 def test_missing_cryptography_reports_dtls_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "cryptography.hazmat.primitives.ciphers.aead", None)
-    monkeypatch.setitem(sys.modules, "DTLSSocket", None)
-    monkeypatch.setitem(sys.modules, "DTLSSocket.dtls", None)
     status = dtls_status()
     assert not status.available
-    assert status.default_backend is None
-    assert status.summary.startswith("DTLS unavailable")
-    assert "cryptography" in status.summary
+    assert status.summary.startswith("DTLS unavailable (the cryptography package is missing")
 
 
-def test_package_imports_without_cryptography_or_dtlssocket() -> None:
+async def test_unavailable_dtls_is_refused_clearly(
+    monkeypatch: pytest.MonkeyPatch, socket_enabled: None
+) -> None:
+    monkeypatch.setitem(sys.modules, "cryptography.hazmat.primitives.ciphers.aead", None)
+    with pytest.raises(DtlsUnavailableError, match="DTLS unavailable: the cryptography package"):
+        await create_dtls_context(None, ("127.0.0.1", 0), StaticPskStore({}))
+
+
+def test_package_imports_without_cryptography() -> None:
     script = textwrap.dedent(
         """
         import sys
 
         class Block:
             def find_spec(self, name, path=None, target=None):
-                if name.split(".")[0] in ("cryptography", "DTLSSocket"):
+                if name.split(".")[0] == "cryptography":
                     raise ImportError("blocked for the test")
                 return None
 
         sys.meta_path.insert(0, Block())
         from custom_components.lwm2m.engine import dtls
         status = dtls.dtls_status()
-        print(status.backend("builtin").available, status.summary)
+        print(status.available, status.summary)
         """
     )
     result = subprocess.run(
@@ -123,7 +105,6 @@ def test_credentials_store_follows_replacements() -> None:
     store.replace([device("ep-2", "id-2", b"j" * 32)])
     assert store.lookup(b"id-1") is None
     assert store.lookup(b"id-2") == b"j" * 32
-    assert store.longest_key_length() == 32
     assert "id-2" not in repr(store)
 
 
@@ -135,13 +116,6 @@ def test_credentials_store_roles() -> None:
     assert lwm2m.lookup(b"bs-1") is None
     assert bootstrap.lookup(b"bs-1") == b"bootstrap-key-16"
     assert len(lwm2m) == len(bootstrap) == 1
-
-
-def test_credentials_store_refuses_long_keys_when_bounded() -> None:
-    store = CredentialsPskStore([device("ep-1", "id-1", b"k" * 16)], max_key_length=16)
-    with pytest.raises(DtlsConfigurationError, match="ep-2"):
-        store.replace([device("ep-2", "id-2", b"j" * 32)])
-    assert store.lookup(b"id-1") == b"k" * 16  # all or nothing
 
 
 def test_credentials_store_refuses_conflicting_identities() -> None:

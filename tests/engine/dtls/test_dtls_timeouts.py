@@ -5,7 +5,7 @@ from __future__ import annotations
 import aiocoap
 import pytest
 
-from custom_components.lwm2m.engine.dtls import DtlsSettings, dtls_backends_available
+from custom_components.lwm2m.engine.dtls import DtlsSettings
 
 from .client import (
     PskClient,
@@ -24,28 +24,12 @@ SHORT_KEYS = {b"dev-a": KEYS[b"dev-a"]}
 
 def run_timers(server: RunningServer) -> None:
     """What the event loop timer would do once the (fake) deadline passed."""
-    endpoint = server.endpoint
-    if endpoint.backend == "builtin":
-        endpoint.driver.poll()  # type: ignore[attr-defined]
-    else:
-        endpoint.pool.sweep()  # type: ignore[attr-defined]
+    server.endpoint.driver.poll()  # type: ignore[attr-defined]
 
 
-BACKENDS = [
-    "builtin",
-    pytest.param(
-        "dtlssocket",
-        marks=pytest.mark.skipif(
-            "dtlssocket" not in dtls_backends_available(), reason="DTLSSocket is not installed"
-        ),
-    ),
-]
-
-
-@pytest.mark.parametrize("backend", BACKENDS)
-async def test_idle_session_is_evicted(start_server: StartServer, backend: str) -> None:
+async def test_idle_session_is_evicted(start_server: StartServer) -> None:
     clock = FakeClock()
-    server = await start_server(backend=backend, keys=SHORT_KEYS, settings=SETTINGS, clock=clock)
+    server = await start_server(keys=SHORT_KEYS, settings=SETTINGS, clock=clock)
     peer = await UdpPeer.connect(server.port)
     client = PskClient(b"dev-a", KEYS[b"dev-a"], build_client_hello(renegotiation_scsv=True))
     await handshake_over_udp(peer, client)
@@ -68,10 +52,9 @@ async def test_idle_session_is_evicted(start_server: StartServer, backend: str) 
         await server.context.request(request).response
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
-async def test_abandoned_handshake_times_out(start_server: StartServer, backend: str) -> None:
+async def test_abandoned_handshake_times_out(start_server: StartServer) -> None:
     clock = FakeClock()
-    server = await start_server(backend=backend, keys=SHORT_KEYS, settings=SETTINGS, clock=clock)
+    server = await start_server(keys=SHORT_KEYS, settings=SETTINGS, clock=clock)
     peer = await UdpPeer.connect(server.port)
     hello = build_client_hello(renegotiation_scsv=True)
     peer.send(hello)

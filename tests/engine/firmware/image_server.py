@@ -10,7 +10,7 @@ import pytest
 from aiocoap import resource
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.transport import bind_udp, bound_port
+from custom_components.lwm2m.engine.transport.udp import bind_udp, bound_port
 
 
 class _Image(resource.Resource):  # type: ignore[misc]

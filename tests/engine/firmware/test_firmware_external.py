@@ -8,7 +8,7 @@ import pytest
 
 from custom_components.lwm2m.engine.clock import ManualClock
 from custom_components.lwm2m.engine.events import FirmwareProgress
-from custom_components.lwm2m.engine.firmware import (
+from custom_components.lwm2m.engine.firmware.updater import (
     DeliveryMethod,
     ErrorKey,
     ExternalImage,
@@ -16,7 +16,7 @@ from custom_components.lwm2m.engine.firmware import (
     FirmwareUpdater,
     Phase,
 )
-from custom_components.lwm2m.engine.server import LwM2MServer
+from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
 from tests.engine.server_harness import EventLog
 
 from .firmware_harness import (

@@ -7,7 +7,7 @@ import pytest
 from custom_components.lwm2m.engine.clock import ManualClock
 from custom_components.lwm2m.engine.errors import DeviceNotRegisteredError, RequestTimeoutError
 from custom_components.lwm2m.engine.events import FirmwareUpdateFinished
-from custom_components.lwm2m.engine.firmware import (
+from custom_components.lwm2m.engine.firmware.updater import (
     DeliveryMethod,
     ErrorKey,
     FirmwareTimeouts,
@@ -16,7 +16,7 @@ from custom_components.lwm2m.engine.firmware import (
     UpdateInProgressError,
 )
 from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.server import LwM2MServer
+from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
 from simulator import SimulatedDevice, default_objects
 from tests.engine.server_harness import EventLog
 

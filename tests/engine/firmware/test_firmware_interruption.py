@@ -11,7 +11,7 @@ from aiocoap.numbers.codes import Code
 
 from custom_components.lwm2m.engine.clock import ManualClock
 from custom_components.lwm2m.engine.events import FirmwareProgress, FirmwareUpdateFinished
-from custom_components.lwm2m.engine.firmware import (
+from custom_components.lwm2m.engine.firmware.updater import (
     DeliveryMethod,
     ErrorKey,
     FirmwareImage,
@@ -22,7 +22,7 @@ from custom_components.lwm2m.engine.firmware import (
     UpdateNotCancellableError,
 )
 from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.server import LwM2MServer
+from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
 from simulator import SimulatedDevice
 from tests.engine.server_harness import EventLog, make_server
 

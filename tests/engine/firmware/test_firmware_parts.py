@@ -18,7 +18,19 @@ from custom_components.lwm2m.engine.errors import (
     RequestFailedError,
     RequestTimeoutError,
 )
-from custom_components.lwm2m.engine.firmware import (
+from custom_components.lwm2m.engine.firmware.device_object import Capabilities, FirmwareReport
+from custom_components.lwm2m.engine.firmware.grants import (
+    DownloadGrants,
+    download_uri,
+    same_device,
+)
+from custom_components.lwm2m.engine.firmware.image import uri_scheme
+from custom_components.lwm2m.engine.firmware.image_resource import FirmwareResource, block_response
+from custom_components.lwm2m.engine.firmware.push import PushRefusedError, push_blocks
+from custom_components.lwm2m.engine.firmware.reset import has_cancel
+from custom_components.lwm2m.engine.firmware.run import error_key
+from custom_components.lwm2m.engine.firmware.status import RESULT_ERRORS, error_for_result
+from custom_components.lwm2m.engine.firmware.updater import (
     ErrorKey,
     ExternalImage,
     FirmwareImage,
@@ -27,20 +39,8 @@ from custom_components.lwm2m.engine.firmware import (
     FirmwareUpdater,
     Phase,
 )
-from custom_components.lwm2m.engine.firmware_grants import (
-    DownloadGrants,
-    download_uri,
-    same_device,
-)
-from custom_components.lwm2m.engine.firmware_image import uri_scheme
-from custom_components.lwm2m.engine.firmware_object import Capabilities, FirmwareReport
-from custom_components.lwm2m.engine.firmware_push import PushRefusedError, push_blocks
-from custom_components.lwm2m.engine.firmware_reset import has_cancel
-from custom_components.lwm2m.engine.firmware_resource import FirmwareResource, block_response
-from custom_components.lwm2m.engine.firmware_run import error_key
-from custom_components.lwm2m.engine.firmware_status import RESULT_ERRORS, error_for_result
 from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.registration import Registration
+from custom_components.lwm2m.engine.registration.record import Registration
 
 Block: Any = BlockOption.BlockwiseTuple
 DATA = bytes(range(256)) * 10  # 2560 bytes

@@ -8,14 +8,14 @@ from aiocoap.numbers.codes import Code
 
 from custom_components.lwm2m.engine.clock import ManualClock
 from custom_components.lwm2m.engine.events import FirmwareProgress, FirmwareUpdateFinished
-from custom_components.lwm2m.engine.firmware import (
+from custom_components.lwm2m.engine.firmware.updater import (
     DeliveryMethod,
     ErrorKey,
     FirmwareTimeouts,
     FirmwareUpdater,
     Phase,
 )
-from custom_components.lwm2m.engine.server import LwM2MServer
+from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
 from tests.engine.server_harness import EventLog
 
 from .firmware_harness import (

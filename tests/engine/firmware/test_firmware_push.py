@@ -6,7 +6,7 @@ import pytest
 
 from custom_components.lwm2m.engine.clock import ManualClock
 from custom_components.lwm2m.engine.events import FirmwareProgress, FirmwareUpdateFinished
-from custom_components.lwm2m.engine.firmware import (
+from custom_components.lwm2m.engine.firmware.updater import (
     DeliveryMethod,
     ErrorKey,
     FirmwareTimeouts,

@@ -10,16 +10,16 @@ import pytest
 from custom_components.lwm2m.engine.clock import ManualClock
 from custom_components.lwm2m.engine.errors import LwM2MError, RequestFailedError
 from custom_components.lwm2m.engine.events import FirmwareProgress, NotificationReceived
-from custom_components.lwm2m.engine.firmware import (
+from custom_components.lwm2m.engine.firmware.updater import (
     DEFAULT_POLL_INTERVAL,
     ErrorKey,
     FirmwareTimeouts,
     FirmwareUpdater,
     Phase,
 )
-from custom_components.lwm2m.engine.observations import Observation, ObservationTarget
 from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.server import LwM2MServer
+from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
+from custom_components.lwm2m.engine.server.observations import Observation, ObservationTarget
 from simulator import SimulatedDevice
 from tests.engine.server_harness import EventLog
 

@@ -1,16 +1,15 @@
 """DTLS 1.2 PSK for the LwM2M and bootstrap servers.
 
-The built-in backend (pure Python on ``cryptography``) is the default; the
-DTLSSocket (tinydtls) backend is optional. Both are reached through
-:func:`create_dtls_context` and present a :class:`DtlsEndpoint`. Importing this
-package never needs ``cryptography`` or DTLSSocket: :func:`dtls_status` tells
-what can run.
+A DTLS record layer and handshake of our own on ``cryptography``'s primitives,
+reached through :func:`create_dtls_context`, which presents a
+:class:`DtlsEndpoint`. Importing this package never needs ``cryptography``:
+:func:`dtls_status` tells whether DTLS can run.
 """
 
 from __future__ import annotations
 
 from .context import create_dtls_context
-from .endpoint import Backend, DtlsEndpoint, DtlsStats, PskIdentityClaim, psk_identity_of
+from .endpoint import DtlsEndpoint, DtlsStats, PskIdentityClaim, psk_identity_of
 from .errors import (
     DtlsBindError,
     DtlsConfigurationError,
@@ -19,13 +18,11 @@ from .errors import (
     DtlsUnavailableError,
     SessionNotEstablishedError,
 )
-from .psk import CredentialsPskStore, KeyLengthReporting, PskStore, StaticPskStore
+from .psk import CredentialsPskStore, PskStore, StaticPskStore
 from .settings import DtlsSettings
-from .status import BackendStatus, DtlsStatus, dtls_backends_available, dtls_status
+from .status import DtlsStatus, dtls_status
 
 __all__ = [
-    "Backend",
-    "BackendStatus",
     "CredentialsPskStore",
     "DtlsBindError",
     "DtlsConfigurationError",
@@ -36,13 +33,11 @@ __all__ = [
     "DtlsStats",
     "DtlsStatus",
     "DtlsUnavailableError",
-    "KeyLengthReporting",
     "PskIdentityClaim",
     "PskStore",
     "SessionNotEstablishedError",
     "StaticPskStore",
     "create_dtls_context",
-    "dtls_backends_available",
     "dtls_status",
     "psk_identity_of",
 ]

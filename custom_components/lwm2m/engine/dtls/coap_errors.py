@@ -1,4 +1,4 @@
-"""aiocoap-facing errors shared by both backends."""
+"""aiocoap-facing errors of the DTLS transport."""
 
 from __future__ import annotations
 

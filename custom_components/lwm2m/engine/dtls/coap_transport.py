@@ -85,9 +85,7 @@ class DtlsRemote(interfaces.EndpointAddress):  # type: ignore[misc]
 
 
 class BuiltinCoapTransport(interfaces.MessageInterface, DtlsEndpoint):  # type: ignore[misc]
-    """The default backend: pure-Python DTLS 1.2 PSK."""
-
-    backend = "builtin"
+    """DTLS 1.2 PSK in pure Python, as an aiocoap message interface."""
 
     def __init__(self, mman: Any, log: logging.Logger) -> None:
         self._mman: Any = mman
@@ -203,7 +201,7 @@ class BuiltinCoapTransport(interfaces.MessageInterface, DtlsEndpoint):  # type: 
         return self.driver.local_address
 
     def stats(self) -> DtlsStats:
-        return stats_of(self.backend, self.driver.server)
+        return stats_of(self.driver.server)
 
     def remote_for_identity(self, identity: bytes) -> DtlsRemote | None:
         for remote in reversed(list(self._remotes.values())):

@@ -1,13 +1,11 @@
-"""What the LwM2M and bootstrap servers see of a DTLS server, whichever backend runs it."""
+"""What the LwM2M and bootstrap servers see of a DTLS server."""
 
 from __future__ import annotations
 
 import abc
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
-
-Backend = Literal["builtin", "dtlssocket"]
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -22,9 +20,8 @@ class PskIdentityClaim:
 
 @dataclass(frozen=True, slots=True)
 class DtlsStats:
-    """A snapshot for diagnostics. ``counters`` holds backend-specific detail."""
+    """A snapshot for diagnostics. ``counters`` holds the detail behind the totals."""
 
-    backend: str
     sessions: int
     handshakes_in_progress: int
     peak_sessions: int
@@ -44,7 +41,7 @@ EVICTION_COUNTERS = (
 
 
 class SessionTable(Protocol):
-    """What either backend keeps about its sessions and handshakes."""
+    """What the server keeps about its sessions and handshakes."""
 
     @property
     def counters(self) -> Mapping[str, int]: ...
@@ -58,11 +55,10 @@ class SessionTable(Protocol):
     def peak_handshakes(self) -> int: ...
 
 
-def stats_of(backend: str, table: SessionTable) -> DtlsStats:
-    """A DtlsStats snapshot of a backend's session table."""
+def stats_of(table: SessionTable) -> DtlsStats:
+    """A DtlsStats snapshot of a session table."""
     counters = dict(table.counters)
     return DtlsStats(
-        backend=backend,
         sessions=table.sessions_count,
         handshakes_in_progress=table.handshakes_count,
         peak_sessions=table.peak_sessions,
@@ -86,8 +82,6 @@ class DtlsEndpoint(abc.ABC):
     Shut it down with the aiocoap context it came with (``await context.shutdown()``):
     that sends close_notify to every peer and closes the socket.
     """
-
-    backend: Backend
 
     @property
     @abc.abstractmethod

@@ -20,7 +20,7 @@ class DtlsConfigurationError(DtlsError, ValueError):
 
 
 class DtlsUnavailableError(DtlsError):
-    """No usable DTLS backend, or not the one that was asked for."""
+    """DTLS cannot run on this installation (see ``dtls_status``)."""
 
 
 class DtlsBindError(DtlsError, OSError):

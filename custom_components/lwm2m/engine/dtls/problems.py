@@ -19,14 +19,12 @@ class Problem(StrEnum):
     NEGOTIATION_FAILED = "no acceptable cipher suite or parameters"
     TABLE_FULL = "table full, oldest entry evicted"
     HANDSHAKE_TIMEOUT = "handshake timed out"
-    KEY_REFUSED = "PSK refused by the backend"
     STORE_FAILED = "PSK store lookup raised"
 
 
 _LEVELS = {
     Problem.AUTHENTICATION_FAILED: logging.WARNING,
     Problem.TABLE_FULL: logging.WARNING,
-    Problem.KEY_REFUSED: logging.WARNING,
     Problem.STORE_FAILED: logging.WARNING,
 }
 

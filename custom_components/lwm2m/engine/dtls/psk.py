@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Literal, Protocol, runtime_checkable
 
-from ..credentials import DeviceCredentials
+from ..credentials.records import DeviceCredentials
 from .errors import DtlsConfigurationError
 
 
@@ -19,13 +19,6 @@ class PskStore(Protocol):
 
     def lookup(self, identity: bytes) -> bytes | None:
         """The key for ``identity``, or None when the identity is unknown."""
-
-
-@runtime_checkable
-class KeyLengthReporting(Protocol):
-    """A store that can tell its longest key, so a backend can refuse it up front."""
-
-    def longest_key_length(self) -> int: ...
 
 
 class StaticPskStore:
@@ -42,9 +35,6 @@ class StaticPskStore:
     def lookup(self, identity: bytes) -> bytes | None:
         return self._keys.get(identity)
 
-    def longest_key_length(self) -> int:
-        return max((len(key) for key in self._keys.values()), default=0)
-
 
 class CredentialsPskStore:
     """The PSKs of one server role, indexed from device credentials.
@@ -52,21 +42,17 @@ class CredentialsPskStore:
     ``role`` picks the LwM2M server's or the bootstrap server's identity and key.
     Call :meth:`replace` whenever the stored credentials change (for example
     after a CSV import); handshakes already use the new keys on their next
-    lookup. ``max_key_length`` makes :meth:`replace` refuse keys a backend
-    cannot hold, before any device tries them.
     """
 
-    __slots__ = ("_keys", "_max_key_length", "_role")
+    __slots__ = ("_keys", "_role")
 
     def __init__(
         self,
         credentials: Iterable[DeviceCredentials] = (),
         *,
         role: Literal["lwm2m", "bootstrap"] = "lwm2m",
-        max_key_length: int | None = None,
     ) -> None:
         self._role = role
-        self._max_key_length = max_key_length
         self._keys: dict[bytes, bytes] = {}
         self.replace(credentials)
 
@@ -90,11 +76,6 @@ class CredentialsPskStore:
                 continue
             if not key:
                 raise DtlsConfigurationError(f"device {device.endpoint!r} has an empty PSK")
-            if self._max_key_length is not None and len(key) > self._max_key_length:
-                raise DtlsConfigurationError(
-                    f"device {device.endpoint!r}: its {self._role} PSK is {len(key)} bytes, "
-                    f"the DTLS backend takes at most {self._max_key_length}"
-                )
             encoded = identity.encode("utf-8")
             if encoded in keys and keys[encoded] != key:
                 raise DtlsConfigurationError(
@@ -106,6 +87,3 @@ class CredentialsPskStore:
 
     def lookup(self, identity: bytes) -> bytes | None:
         return self._keys.get(identity)
-
-    def longest_key_length(self) -> int:
-        return max((len(key) for key in self._keys.values()), default=0)

@@ -1,4 +1,4 @@
-"""Tunables of the DTLS server, shared by both backends where they apply."""
+"""Tunables of the DTLS server."""
 
 from __future__ import annotations
 

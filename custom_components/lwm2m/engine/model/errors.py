@@ -14,3 +14,10 @@ class DDFError(ValueError):
         super().__init__(f"{element}: {reason}")
         self.element = element
         self.reason = reason
+
+    @property
+    def explanation(self) -> str:
+        """Why, then where: what an installer reads in an error box."""
+        if self.element == "(document)":
+            return self.reason
+        return f"{self.reason} (in {self.element})"

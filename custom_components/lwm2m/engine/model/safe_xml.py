@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from lxml import etree
@@ -9,6 +10,7 @@ from lxml import etree
 from .errors import DDFError
 
 DOCUMENT = "(document)"
+_WHERE = re.compile(r"(, line \d+, column \d+)?( \(<string>, line \d+\))?$")
 _DOCTYPE_REFUSED = "DOCTYPE declarations are refused (they can declare entities)"
 
 
@@ -60,7 +62,14 @@ def _parse(data: bytes, parser: etree.XMLParser) -> Any:
         # Hardened parser; DOCTYPEs (and with them all entities) are refused first.
         return etree.fromstring(data, parser)  # noqa: S320
     except etree.XMLSyntaxError as err:
-        raise DDFError(DOCUMENT, f"not well-formed XML: {err}") from None
+        raise DDFError(DOCUMENT, _syntax_reason(err)) from None
+
+
+def _syntax_reason(err: etree.XMLSyntaxError) -> str:
+    """lxml's message without where it parsed from: "line 2 is not well-formed XML: ..."."""
+    message = _WHERE.sub("", str(err.msg or "")).strip() or "the document ends too early"
+    line = err.lineno or err.position[0]
+    return f"line {line} is not well-formed XML: {message}" if line else message
 
 
 def parse_untrusted_xml(data: bytes) -> etree._Element:

@@ -1,0 +1,1 @@
+"""Device credentials: the records, their CSV import and merge, and the store both servers read."""

@@ -1,0 +1,168 @@
+"""Who may register: the security policy, the credential store and the admission rules.
+
+* STRICT admits only endpoints in the credential store.
+* PENDING also admits unknown endpoints that use no security, but holds them
+  (``Registration.pending``) until the installer accepts or rejects them.
+* OPEN admits any endpoint that uses no security (trusted networks, demos).
+
+Whatever the policy, an endpoint whose credentials say PSK must register over DTLS with
+its own PSK identity, and a PSK identity can only register the endpoint it belongs to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .records import DeviceCredentials, SecurityMode
+
+
+class SecurityPolicy(StrEnum):
+    """How the server treats endpoints it has no credentials for."""
+
+    STRICT = "strict"
+    PENDING = "pending"
+    OPEN = "open"
+
+
+class CredentialStore:
+    """Device credentials in memory, by endpoint, with indexes of PSK identities.
+
+    It is the one source of truth for both servers: the LwM2M server looks up LwM2M
+    identities (:meth:`lookup`), the bootstrap server bootstrap identities
+    (:attr:`bootstrap_keys`), so an import that updates the store updates both at once.
+    """
+
+    def __init__(self, credentials: Iterable[DeviceCredentials] = ()) -> None:
+        self._by_endpoint: dict[str, DeviceCredentials] = {}
+        self._by_identity: dict[bytes, DeviceCredentials] = {}
+        self._by_bootstrap_identity: dict[bytes, DeviceCredentials] = {}
+        self.bootstrap_keys = BootstrapKeys(self)
+        self.set_all(credentials)
+
+    def set_all(self, credentials: Iterable[DeviceCredentials]) -> None:
+        """Replace every stored credential."""
+        self._by_endpoint = {}
+        self._by_identity = {}
+        self._by_bootstrap_identity = {}
+        for item in credentials:
+            self.update(item)
+
+    def update(self, credentials: DeviceCredentials) -> None:
+        """Add or replace the credentials of one endpoint."""
+        self.remove(credentials.endpoint)
+        self._by_endpoint[credentials.endpoint] = credentials
+        identity = _identity_bytes(credentials)
+        if identity is not None:
+            self._by_identity[identity] = credentials
+        for bootstrap_identity in _bootstrap_identities(credentials):
+            self._by_bootstrap_identity[bootstrap_identity] = credentials
+
+    def remove(self, endpoint: str) -> None:
+        """Forget an endpoint's credentials (no error when absent)."""
+        previous = self._by_endpoint.pop(endpoint, None)
+        if previous is None:
+            return
+        identity = _identity_bytes(previous)
+        if identity is not None and self._by_identity.get(identity) is previous:
+            del self._by_identity[identity]
+        for bootstrap_identity in _bootstrap_identities(previous):
+            if self._by_bootstrap_identity.get(bootstrap_identity) is previous:
+                del self._by_bootstrap_identity[bootstrap_identity]
+
+    def get(self, endpoint: str) -> DeviceCredentials | None:
+        return self._by_endpoint.get(endpoint)
+
+    def lookup(self, identity: bytes) -> bytes | None:
+        """The PSK key for a DTLS PSK identity, or None: what the DTLS layer asks."""
+        credentials = self._by_identity.get(identity)
+        return None if credentials is None else credentials.lwm2m_psk_key
+
+    def endpoint_for_identity(self, identity: bytes) -> str | None:
+        credentials = self._by_identity.get(identity)
+        return None if credentials is None else credentials.endpoint
+
+    def bootstrap_lookup(self, identity: bytes) -> bytes | None:
+        """The bootstrap PSK key for a bootstrap identity (or external bootstrap id)."""
+        credentials = self._by_bootstrap_identity.get(identity)
+        return None if credentials is None else credentials.bootstrap_psk_key
+
+    def endpoint_for_bootstrap_identity(self, identity: bytes) -> str | None:
+        credentials = self._by_bootstrap_identity.get(identity)
+        return None if credentials is None else credentials.endpoint
+
+    def __contains__(self, endpoint: object) -> bool:
+        return endpoint in self._by_endpoint
+
+    def __iter__(self) -> Iterator[DeviceCredentials]:
+        return iter(list(self._by_endpoint.values()))
+
+    def __len__(self) -> int:
+        return len(self._by_endpoint)
+
+
+class BootstrapKeys:
+    """The bootstrap server's view of a store: what its DTLS layer asks for keys."""
+
+    __slots__ = ("_store",)
+
+    def __init__(self, store: CredentialStore) -> None:
+        self._store = store
+
+    def __repr__(self) -> str:
+        return "<BootstrapKeys>"
+
+    def lookup(self, identity: bytes) -> bytes | None:
+        return self._store.bootstrap_lookup(identity)
+
+
+def _identity_bytes(credentials: DeviceCredentials) -> bytes | None:
+    if credentials.security_mode is not SecurityMode.PSK or credentials.lwm2m_psk_id is None:
+        return None
+    return credentials.lwm2m_psk_id.encode("utf-8")
+
+
+def _bootstrap_identities(credentials: DeviceCredentials) -> list[bytes]:
+    """The identities a device may bootstrap with: its bootstrap PSK id and the
+    external bootstrap id (one namespace, as the CSV import checks)."""
+    if credentials.security_mode is not SecurityMode.PSK or credentials.bootstrap_psk_key is None:
+        return []
+    names = (credentials.bootstrap_psk_id, credentials.external_bootstrap_psk_id)
+    return [name.encode("utf-8") for name in names if name]
+
+
+@dataclass(frozen=True, slots=True)
+class Admission:
+    """The verdict on one registration attempt."""
+
+    admitted: bool
+    pending: bool = False
+    reason: str = ""
+
+
+def admit(
+    policy: SecurityPolicy,
+    store: CredentialStore,
+    endpoint: str,
+    *,
+    identity: bytes | None,
+    blocked: bool = False,
+) -> Admission:
+    """Decide whether ``endpoint`` may register; ``identity`` is its DTLS PSK identity."""
+    if blocked:
+        return Admission(False, reason="endpoint rejected")
+    if identity is not None:
+        if store.endpoint_for_identity(identity) != endpoint:
+            return Admission(False, reason="identity does not match endpoint")
+        return Admission(True)
+    credentials = store.get(endpoint)
+    if credentials is not None:
+        if credentials.security_mode is SecurityMode.PSK:
+            return Admission(False, reason="endpoint requires DTLS")
+        return Admission(True)
+    if policy is SecurityPolicy.OPEN:
+        return Admission(True)
+    if policy is SecurityPolicy.PENDING:
+        return Admission(True, pending=True)
+    return Admission(False, reason="unknown endpoint")

@@ -1,0 +1,1 @@
+"""Registrations: the record, Register and Update parsing, the live store, the registrar."""

@@ -1,0 +1,1 @@
+"""Device-management requests: one CoAP exchange each, formats negotiated, payloads decoded."""

@@ -1,0 +1,1 @@
+"""The CoAP side of the servers: UDP sockets, the optional DTLS port, answers to uplinks."""

@@ -1,0 +1,204 @@
+"""The CoAP side of the server: binding its UDP socket, its logger, peer addresses.
+
+aiocoap binds server sockets with SO_REUSEPORT, so a second server on a taken port would
+start silently and the kernel would split the traffic between the two. This module binds
+the socket itself, without that option, so a taken port fails at once with
+``OSError(EADDRINUSE)``, and hands the bound socket to aiocoap's UDP transport.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import socket
+from dataclasses import dataclass
+from typing import Any
+
+import aiocoap
+from aiocoap.numbers.codes import Code
+from aiocoap.numbers.types import NON, RST
+from aiocoap.transports.udp6 import MessageInterfaceUDP6
+from aiocoap.util import hostportsplit
+
+from ..log_once import OncePerKindFilter
+from ..socket_buffers import enlarge_receive_buffer
+
+# The engine's CoAP logger: aiocoap's contexts log here (one name for every transport).
+COAP_LOGGER = f"{__package__.rpartition('.')[0]}.coap"
+_ONCE_FILTER = OncePerKindFilter()
+
+
+@dataclass(frozen=True, eq=False, slots=True)
+class Transport:
+    """One aiocoap context the server answers and sends on; ``secure`` for DTLS."""
+
+    context: aiocoap.Context
+    secure: bool = False
+
+
+def coap_logger() -> logging.Logger:
+    """The logger aiocoap contexts of the server use; repeated warnings are demoted."""
+    logger = logging.getLogger(COAP_LOGGER)
+    for name in (COAP_LOGGER, f"{COAP_LOGGER}.blockwise-requester"):
+        target = logging.getLogger(name)
+        if _ONCE_FILTER not in target.filters:
+            target.addFilter(_ONCE_FILTER)
+    return logger
+
+
+async def _bind_address(host: str, port: int) -> tuple[Any, ...]:
+    try:
+        literal = ipaddress.ip_address(host)
+    except ValueError:
+        literal = None
+    if isinstance(literal, ipaddress.IPv4Address):
+        host = "::" if literal.is_unspecified else f"::ffff:{literal}"
+    infos = await asyncio.get_running_loop().getaddrinfo(
+        host, port, family=socket.AF_INET6, type=socket.SOCK_DGRAM, flags=socket.AI_V4MAPPED
+    )
+    if not infos:
+        raise OSError(f"no IPv6 or IPv4-mapped address for {host!r}")
+    return infos[0][4]
+
+
+class _UDP6(MessageInterfaceUDP6):  # type: ignore[misc]
+    """aiocoap's UDP transport, made to drop every datagram it cannot parse.
+
+    aiocoap drops a datagram whose framing is wrong, but a string option (Uri-Path,
+    Uri-Query, ...) that is not UTF-8 raises UnicodeDecodeError out of its receive
+    callback into the event loop, logged there as an error: any peer could fill the log.
+    """
+
+    def datagram_msg_received(self, data: bytes, ancdata: Any, flags: int, address: Any) -> None:
+        try:
+            super().datagram_msg_received(data, ancdata, flags, address)
+        except ValueError:  # UnicodeDecodeError and other value errors of option decoding
+            self.log.warning("Ignoring unparsable message from %s", address)
+
+
+async def bind_udp(host: str, port: int, site: Any) -> aiocoap.Context:
+    """An aiocoap context serving ``site`` on (host, port); port 0 picks a free one."""
+    address = await _bind_address(host, port)
+    sock = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    try:
+        sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        enlarge_receive_buffer(sock)
+        sock.bind(address)
+    except OSError:
+        sock.close()
+        raise
+    logger = coap_logger()
+    loop = asyncio.get_running_loop()
+    context = aiocoap.Context(loop=loop, serversite=site, loggername=logger.name)
+
+    def create_interface(manager: Any) -> Any:
+        return _UDP6._create_transport_endpoint(sock, manager, logger, loop)
+
+    try:
+        await context._append_tokenmanaged_messagemanaged_transport(create_interface)
+    except BaseException:
+        sock.close()
+        raise
+    return context
+
+
+def bound_port(context: aiocoap.Context) -> int:
+    """The local UDP port of a context made by ``bind_udp``."""
+    for interface in context.request_interfaces:
+        message_interface = getattr(interface.token_interface, "message_interface", None)
+        if message_interface is not None:
+            return int(message_interface._local_port())
+    raise RuntimeError("context has no UDP transport")
+
+
+def peer_address(remote: Any) -> tuple[str, int]:
+    """(host, port) of an aiocoap remote, IPv4-mapped addresses shown as IPv4."""
+    sockaddr = getattr(remote, "sockaddr", None)
+    if sockaddr is not None:
+        host = str(sockaddr[0])
+        try:
+            mapped = ipaddress.IPv6Address(host.split("%", 1)[0]).ipv4_mapped
+        except ValueError:
+            mapped = None
+        return (str(mapped) if mapped is not None else host, int(sockaddr[1]))
+    host, port = hostportsplit(remote.hostinfo)
+    return (host, int(port or 0))
+
+
+def peer_identity(remote: Any) -> bytes | None:
+    """The DTLS PSK identity a remote authenticated with, if any."""
+    identity = getattr(remote, "psk_identity", None)
+    if identity is None:
+        return None
+    if isinstance(identity, str):
+        return identity.encode("utf-8")
+    return bytes(identity)
+
+
+async def send_with_token(
+    context: aiocoap.Context, message: aiocoap.Message, token: bytes, on_failure: Any
+) -> None:
+    """Send ``message`` with a token that is already in use (to cancel an observation).
+
+    aiocoap's request API always draws a fresh token, but its token manager matches a
+    response by (token, remote): a message sent below it, through the message layer,
+    with the observation's token gets its response delivered to the observation's own
+    request, as a final response. ``on_failure`` runs on RST or when retransmissions
+    run out.
+    """
+    interface = await context.find_remote_and_interface(message)
+    message.token = token
+    interface.token_interface.send_message(message, on_failure)
+
+
+def abandon_exchange(context: aiocoap.Context, message: aiocoap.Message) -> None:
+    """Stop retransmitting a confirmable request nobody waits for any more.
+
+    aiocoap keeps retransmitting a CON whose caller gave up, and sends nothing else to
+    that peer meanwhile (NSTART = 1): a request dropped by a device would hold back the
+    next one for the whole retransmission span (45 s). This ends the exchange in the
+    message layer and lets the peer's backlog go on. Without the message layer's
+    internals (another aiocoap version, another transport) it does nothing.
+    """
+    if message.mid is None or message.remote is None:
+        return
+    key = (message.remote, message.mid)
+    for interface in context.request_interfaces:
+        manager = getattr(interface, "token_interface", None)
+        exchanges = getattr(manager, "_active_exchanges", None)
+        if not isinstance(exchanges, dict) or key not in exchanges:
+            continue
+        _, retransmission = exchanges.pop(key)
+        retransmission.cancel()
+        resume = getattr(manager, "_continue_backlog", None)
+        if resume is not None:
+            resume(message.remote)
+
+
+def reset_unknown_notifications(context: aiocoap.Context) -> None:
+    """Answer a NON notification that no observation waits for with RST.
+
+    aiocoap resets only unknown CON responses; a device that notifies with NON (Wakaama
+    does) would then never learn that the server forgot the observation (a passive
+    cancel) and notify forever. RFC 7641 section 3.6 lets the client reject a NON
+    notification with RST. Without the message layer's internals (another aiocoap
+    version, another transport) nothing changes.
+    """
+    for interface in context.request_interfaces:
+        manager = getattr(interface, "token_interface", None)
+        process = getattr(manager, "_process_response", None)
+        send = getattr(manager, "_send_initially", None)
+        if process is None or send is None or getattr(process, "resets_notifications", False):
+            continue
+
+        def checked(response: aiocoap.Message, process: Any = process, send: Any = send) -> Any:
+            handled = process(response)
+            if not handled and response.mtype is NON and response.opt.observe is not None:
+                reset = aiocoap.Message(code=Code.EMPTY, _mtype=RST, _mid=response.mid)
+                reset.remote = response.remote.as_response_address()
+                send(reset)
+            return handled
+
+        checked.resets_notifications = True  # type: ignore[attr-defined]
+        manager._process_response = checked  # type: ignore[union-attr]

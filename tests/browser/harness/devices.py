@@ -1,0 +1,62 @@
+"""Simulated LwM2M devices (the project's simulator) in a process of their own."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from .home_assistant import die_with_parent
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+class SimulatedDevices:
+    """``python -m simulator`` against one LwM2M server, as script/develop runs it."""
+
+    def __init__(
+        self, coap_port: int, count: int, prefix: str, log_path: Path, animate: float = 5
+    ) -> None:
+        self.endpoints = [f"{prefix}{number}" for number in range(1, count + 1)]
+        self._command = [
+            sys.executable,
+            "-m",
+            "simulator",
+            "--server",
+            f"coap://127.0.0.1:{coap_port}",
+            "--count",
+            str(count),
+            "--prefix",
+            prefix,
+            "--animate",
+            str(animate),
+        ]
+        self.log_path = log_path
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        with self.log_path.open("ab") as log:
+            self._process = subprocess.Popen(
+                self._command,
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                preexec_fn=die_with_parent,
+            )
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def stop(self) -> None:
+        """Ctrl+C: the devices deregister before the process ends."""
+        if not self.running:
+            return
+        assert self._process is not None
+        self._process.send_signal(signal.SIGINT)
+        try:
+            self._process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
