@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import Event, HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.lwm2m.const import (
@@ -20,6 +19,7 @@ from custom_components.lwm2m.const import (
     EVENT_REGISTERED,
 )
 from custom_components.lwm2m.engine.credentials.csv_import import DeviceCredentials, SecurityMode
+from tests.ha.devices import device_of
 from tests.ha.live_network import add_live_entry, state_change
 
 from .wakaama import WakaamaClient
@@ -92,7 +92,7 @@ async def call(hass: HomeAssistant, client: WakaamaClient, service: str, **data:
 
 
 async def test_device_and_entities_appear(hass: HomeAssistant, wakaama: WakaamaClient) -> None:
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, wakaama.endpoint)})
+    device = device_of(hass, wakaama.endpoint)
     assert device is not None
     assert (device.manufacturer, device.model, device.serial_number, device.sw_version) == (
         "Open Mobile Alliance",
