@@ -20,9 +20,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -30,13 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import aiocoap  # noqa: E402
-from aiocoap import resource  # noqa: E402
 
-from custom_components.lwm2m.engine.dtls import (  # noqa: E402
-    StaticPskStore,
-    create_dtls_context,
-)
 from tests.engine.dtls.client import (  # noqa: E402
     PskClient,
     UdpPeer,
@@ -47,94 +39,17 @@ from tests.engine.dtls.coap import decode, request  # noqa: E402
 from tests.engine.dtls.flood import flood  # noqa: E402
 from tests.engine.dtls.harness import Net  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+from server_process import ServerProcess, serve_dtls  # noqa: E402
+
 IDENTITY = b"bench-device"
 KEY = b"0123456789abcdef"
-
-
-def rss_kib(pid: int) -> int:
-    with open(f"/proc/{pid}/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
 
 
 # ------------------------------------------------------------------ child: the server
 
 
-class Hello(resource.Resource):
-    async def render_get(self, request: aiocoap.Message) -> aiocoap.Message:
-        return aiocoap.Message(payload=b"hello")
-
-
-async def serve() -> None:
-    site = resource.Site()
-    site.add_resource(["x"], Hello())
-    context, endpoint = await create_dtls_context(
-        site, ("127.0.0.1", 0), StaticPskStore({IDENTITY: KEY})
-    )
-    loop = asyncio.get_running_loop()
-    done = loop.create_future()
-
-    def report() -> None:
-        stats = endpoint.stats()
-        print(
-            json.dumps(
-                {
-                    "sessions": stats.sessions,
-                    "handshakes_in_progress": stats.handshakes_in_progress,
-                    "peak_sessions": stats.peak_sessions,
-                    "peak_handshakes": stats.peak_handshakes,
-                    "evictions": stats.evictions,
-                }
-            ),
-            flush=True,
-        )
-
-    def commands() -> None:
-        for line in sys.stdin:
-            if line.strip() == "stats":
-                loop.call_soon_threadsafe(report)
-            else:
-                break
-        loop.call_soon_threadsafe(done.set_result, None)
-
-    threading.Thread(target=commands, daemon=True).start()
-    print(endpoint.port, flush=True)
-    await done
-    await context.shutdown()
-
-
 # ------------------------------------------------------------------ parent: the clients
-
-
-class ServerProcess:
-    def __init__(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, __file__, "--serve"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert self.process.stdout is not None
-        self.port = int(self.process.stdout.readline())
-
-    def stats(self) -> dict[str, Any]:
-        assert self.process.stdin is not None
-        assert self.process.stdout is not None
-        self.process.stdin.write("stats\n")
-        self.process.stdin.flush()
-        return dict(json.loads(self.process.stdout.readline()))
-
-    @property
-    def rss_kib(self) -> int:
-        return rss_kib(self.process.pid)
-
-    def stop(self) -> None:
-        assert self.process.stdin is not None
-        self.process.stdin.write("quit\n")
-        self.process.stdin.flush()
-        self.process.wait(timeout=30)
 
 
 def client_hello() -> bytes:
@@ -221,7 +136,7 @@ def server_only_builtin(count: int, records: int) -> dict[str, float]:
 
 
 async def measure(handshakes: int, exchanges: int) -> dict[str, Any]:
-    server = ServerProcess()
+    server = ServerProcess([sys.executable, __file__, "--serve"])
     try:
         result: dict[str, Any] = {}
         result["handshakes_per_s"] = await handshakes_per_second(server.port, handshakes)
@@ -271,7 +186,7 @@ async def main() -> None:
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--serve":
-        asyncio.run(serve())
+        asyncio.run(serve_dtls({IDENTITY: KEY}))
     else:
         os.environ.setdefault("PYTHONHASHSEED", "0")
         asyncio.run(main())

@@ -37,6 +37,7 @@ def _server(lifetime: int, binding: str) -> dict[int, Any]:
         6: True,
         7: binding,
         8: None,
+        9: None,  # Bootstrap-Request Trigger: executing it is recorded
     }
 
 

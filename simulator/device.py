@@ -35,6 +35,7 @@ from .state import DeviceState
 from .transport import DeviceTransport
 from .waiting import Changes
 
+STOP_GRACE = 2.0  # seconds a stopping device lets its background requests finish
 _LOGGER = logging.getLogger(__name__)
 _ROOT = Path()
 _UPDATE_SHARE_OF_LIFETIME = 0.8
@@ -103,6 +104,7 @@ class SimulatedDevice:
             changed=self._written,
             executed=self._executed,
             deleted=self._deleted,
+            created=self._created,
         )
         self.firmware = FirmwareUpdate(
             self._stored_value, self.set_value, fetch=self._fetch, changed=self.changes.happened
@@ -145,6 +147,9 @@ class SimulatedDevice:
     async def stop(self) -> None:
         """Close the socket; observations end without a word to the server."""
         self._cancel_timers()
+        running = [task for task in self._background if not task.done()]
+        if running:  # an Update under way ends first: aiocoap cannot close around a cancelled one
+            await asyncio.wait(running, timeout=STOP_GRACE)
         for task in list(self._background):
             task.cancel()
         if self._transport is not None:
@@ -556,6 +561,16 @@ class SimulatedDevice:
 
     def _deleted(self, path: Path) -> None:
         self.observations.changed([path])
+        self._announce_objects()
+
+    def _created(self, path: Path) -> None:
+        self._announce_objects()
+
+    def _announce_objects(self) -> None:
+        """Instances came or went: an Update tells the server the new object links
+        (LwM2M 1.1 Core, 6.2.2)."""
+        if self.registered:
+            self._in_background(self.update(send_objects=True))
 
     def _in_background(self, coroutine: Any) -> None:
         task = asyncio.get_running_loop().create_task(coroutine)

@@ -21,7 +21,7 @@ def _ignore_execute(path: Path, arguments: str) -> None:
     pass
 
 
-def _ignore_delete(path: Path) -> None:
+def _ignore_instance(path: Path) -> None:
     pass
 
 
@@ -30,7 +30,8 @@ class DeviceState:
     """A device's objects, attributes and format rules, and hooks for what requests change.
 
     ``changed`` gets the resource paths a write changed; ``executed`` each Execute with
-    its argument text; ``deleted`` each deleted instance.
+    its argument text; ``created`` and ``deleted`` each instance a server created or
+    deleted.
     """
 
     store: ObjectStore
@@ -38,7 +39,8 @@ class DeviceState:
     policy: FormatPolicy
     changed: Callable[[list[Path]], None] = _ignore_paths
     executed: Callable[[Path, str], None] = _ignore_execute
-    deleted: Callable[[Path], None] = _ignore_delete
+    deleted: Callable[[Path], None] = _ignore_instance
+    created: Callable[[Path], None] = _ignore_instance
 
     @property
     def quirks(self) -> Quirks:

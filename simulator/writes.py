@@ -119,6 +119,7 @@ def create(state: DeviceState, path: Path, content_format: int | None, payload: 
     check_writable(state, values, creating=True)
     state.store.create_instance(object_id, instance_id)
     state.store.apply(values, replace_multiple=True)
+    state.created(instance)
     response = Message(code=Code.CREATED)
     response.opt.location_path = (str(object_id), str(instance_id))
     return response

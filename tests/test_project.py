@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import ast
 import importlib.metadata
-import importlib.resources
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from packaging.requirements import Requirement
+import yaml
 from packaging.utils import canonicalize_name
+
+from tests.install.wheels import home_assistant_constraints, manifest_requirements
 
 ROOT = Path(__file__).resolve().parent.parent
 INTEGRATION = ROOT / "custom_components" / "lwm2m"
@@ -87,31 +88,11 @@ def test_manifest_follows_hassfest_rules() -> None:
     assert all(part.isdigit() for part in (major, minor, patch))
 
 
-def _manifest_requirements() -> list[Requirement]:
-    manifest = json.loads((INTEGRATION / "manifest.json").read_text(encoding="utf-8"))
-    return [Requirement(line) for line in manifest["requirements"]]
-
-
-def _home_assistant_constraints() -> dict[str, Requirement]:
-    text = (
-        importlib.resources.files("homeassistant")
-        .joinpath("package_constraints.txt")
-        .read_text(encoding="utf-8")
-    )
-    constraints = {}
-    for line in text.splitlines():
-        line = line.split("#")[0].strip()
-        if line and not line.startswith("-"):
-            requirement = Requirement(line)
-            constraints[canonicalize_name(requirement.name)] = requirement
-    return constraints
-
-
 def test_manifest_pins_what_home_assistant_does_not() -> None:
     """Pinned (==) unless Home Assistant pins the package itself: then a lower bound that
     its pin satisfies, so the integration never fights another release's pin."""
-    constraints = _home_assistant_constraints()
-    for requirement in _manifest_requirements():
+    constraints = home_assistant_constraints()
+    for requirement in manifest_requirements():
         specifiers = list(requirement.specifier)
         constraint = constraints.get(canonicalize_name(requirement.name))
         if constraint is None:
@@ -128,7 +109,7 @@ def test_manifest_requirements_match_test_requirements() -> None:
         for line in (ROOT / "requirements_test.txt").read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.startswith("#")
     }
-    for requirement in _manifest_requirements():
+    for requirement in manifest_requirements():
         assert str(requirement).lower() in declared
 
 
@@ -142,13 +123,13 @@ def _distributions_of(modules: set[str]) -> set[str]:
 def test_manifest_declares_what_the_engine_imports() -> None:
     """The engine runs without Home Assistant: every package it imports is a requirement."""
     imported = set().union(*(_imported_modules(source) for source in ENGINE.rglob("*.py")))
-    declared = {canonicalize_name(r.name) for r in _manifest_requirements()}
+    declared = {canonicalize_name(r.name) for r in manifest_requirements()}
     assert _distributions_of(imported) <= declared
 
 
 def test_the_integration_never_needs_dtlssocket() -> None:
     """DTLSSocket has no wheels: Home Assistant OS cannot install it."""
-    declared = {canonicalize_name(r.name) for r in _manifest_requirements()}
+    declared = {canonicalize_name(r.name) for r in manifest_requirements()}
     assert "dtlssocket" not in declared
     imported = set().union(*(_imported_modules(source) for source in INTEGRATION.rglob("*.py")))
     assert "dtlssocket" not in _distributions_of(imported - {"homeassistant"})
@@ -167,3 +148,34 @@ def test_entry_scripts_are_executable(script: str) -> None:
     path = ROOT / script
     assert path.is_file()
     assert path.stat().st_mode & 0o111
+
+
+def test_license_is_apache_2() -> None:
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert "Apache License" in text
+    assert "Version 2.0, January 2004" in text
+
+
+def test_changelog_starts_with_the_manifest_version() -> None:
+    manifest = json.loads((INTEGRATION / "manifest.json").read_text(encoding="utf-8"))
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    versions = [line[3:].split()[0] for line in changelog.splitlines() if line.startswith("## ")]
+    assert versions[0] == manifest["version"]
+    assert len(versions) == len(set(versions))
+
+
+def test_workflows_run_hassfest_hacs_and_the_tests() -> None:
+    workflows = {
+        path.name: yaml.safe_load(path.read_text(encoding="utf-8"))
+        for path in (ROOT / ".github" / "workflows").glob("*.yaml")
+    }
+    steps = [
+        step
+        for workflow in workflows.values()
+        for job in workflow["jobs"].values()
+        for step in job["steps"]
+    ]
+    uses = {str(step.get("uses", "")).split("@")[0]: step for step in steps}
+    assert "home-assistant/actions/hassfest" in uses
+    assert uses["hacs/action"]["with"]["category"] == "integration"
+    assert any(step.get("run") == "script/test" for step in steps)

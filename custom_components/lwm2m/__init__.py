@@ -45,9 +45,11 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    from .panel.websocket import async_register_commands
     from .services import async_setup_services
 
     async_setup_services(hass)
+    async_register_commands(hass)
     return True
 
 
@@ -59,6 +61,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> boo
     from .firmware_updates import FirmwareUpdates
     from .hub import LwM2MHub
     from .object_registry import build_registry
+    from .operation_history import OperationHistory
+    from .panel import async_register_panel
     from .repairs import async_update_dtls_issue
     from .storage import LwM2MStorage
 
@@ -75,15 +79,38 @@ async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> boo
         device_id=hub.device_id,
         known=lambda endpoint: endpoint in storage.credentials,
     )
-    entry.runtime_data = LwM2MData(hub, storage, registry, firmware, bootstraps)
+    history = OperationHistory(hass)
+    await history.async_load()
+    entry.async_on_unload(history.async_save)
+    entry.runtime_data = LwM2MData(hub, storage, registry, firmware, bootstraps, history)
     hub.restore_known_devices()
-    await _async_start_servers(entry, engine, hub, bootstraps)
+    try:
+        await _async_start_servers(entry, engine, hub, bootstraps)
+    except _PortsUnavailableError as err:  # retried by Home Assistant until the ports are free
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key=err.translation_key,
+            translation_placeholders={
+                "ports": ", ".join(str(entry.data[key]) for key in err.port_keys),
+                "error": str(err.__cause__),
+            },
+        ) from err
     await firmware.async_start(hub.server)
     entry.async_on_unload(firmware.async_stop)  # runs first: updates are saved, then stop
     async_update_dtls_issue(hass, engine.dtls_problems())
     entry.async_on_unload(lambda: async_update_dtls_issue(hass, []))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    entry.async_on_unload(await async_register_panel(hass))
     return True
+
+
+class _PortsUnavailableError(Exception):
+    """A server could not bind its ports; the cause is chained."""
+
+    def __init__(self, translation_key: str, port_keys: tuple[str, str]) -> None:
+        super().__init__(translation_key)
+        self.translation_key = translation_key
+        self.port_keys = port_keys
 
 
 async def _async_start_servers(
@@ -91,17 +118,21 @@ async def _async_start_servers(
 ) -> None:
     """The LwM2M server first, so bootstrapped devices find it; each stops on unload.
 
-    A port that cannot be bound (another program holds it) makes Home Assistant retry
-    the setup later; secure ports DTLS cannot serve here stay closed (see the repair).
+    A port that cannot be bound (another program holds it) raises
+    :class:`_PortsUnavailableError`; secure ports DTLS cannot serve here stay closed (see
+    the repair).
     """
     from .engine.dtls import DtlsError
+    from .repairs import async_watch_session_table
 
     try:
         await hub.async_start()
     except (OSError, DtlsError) as err:
-        ports = (CONF_COAP_PORT, CONF_COAPS_PORT)
-        raise _not_ready("server_start_failed", entry, err, ports) from err
+        raise _PortsUnavailableError(
+            "server_start_failed", (CONF_COAP_PORT, CONF_COAPS_PORT)
+        ) from err
     entry.async_on_unload(hub.async_stop)
+    entry.async_on_unload(async_watch_session_table(hub.hass, engine.server, "lwm2m"))
     if engine.bootstrap is None:
         return
     entry.async_on_unload(engine.bootstrap.add_listener(bootstraps.handle_event))
@@ -109,22 +140,9 @@ async def _async_start_servers(
         await engine.bootstrap.start()
     except (OSError, DtlsError) as err:
         ports = (CONF_BOOTSTRAP_PORT, CONF_BOOTSTRAPS_PORT)
-        raise _not_ready("bootstrap_start_failed", entry, err, ports) from err
+        raise _PortsUnavailableError("bootstrap_start_failed", ports) from err
     entry.async_on_unload(engine.bootstrap.stop)
-
-
-def _not_ready(
-    key: str, entry: LwM2MConfigEntry, cause: Exception, port_keys: tuple[str, str]
-) -> ConfigEntryNotReady:
-    """Setup is retried; the message names the server's ports and the cause."""
-    return ConfigEntryNotReady(
-        translation_domain=DOMAIN,
-        translation_key=key,
-        translation_placeholders={
-            "ports": ", ".join(str(entry.data[port_key]) for port_key in port_keys),
-            "error": str(cause),
-        },
-    )
+    entry.async_on_unload(async_watch_session_table(hub.hass, engine.bootstrap, "bootstrap"))
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> bool:
@@ -135,9 +153,11 @@ async def async_remove_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> No
     """The entry is deleted: so are its stored credentials, DDFs, devices and firmware."""
     from .firmware_library import FirmwareLibrary
     from .firmware_updates import FirmwareUpdates
+    from .operation_history import OperationHistory
     from .storage import LwM2MStorage
 
     await LwM2MStorage(hass).async_remove()
+    await OperationHistory(hass).async_remove()
     library = FirmwareLibrary(hass)
     await library.async_load()
     await library.async_remove_all()
@@ -156,4 +176,5 @@ async def async_remove_config_entry_device(
     if state is not None and state.registration is not None:
         return False
     await hub.async_forget(endpoint)
+    entry.runtime_data.history.forget(endpoint)
     return True

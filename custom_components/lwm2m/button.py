@@ -30,4 +30,5 @@ class LwM2MButton(LwM2MEntity, ButtonEntity):
         self._attr_device_class = target.spec.device_class  # type: ignore[assignment]
 
     async def async_press(self) -> None:
-        await device_requests.async_execute(self.hub, self.endpoint, self.path, None)
+        with self.acting_user():
+            await device_requests.async_execute(self.hub, self.endpoint, self.path, None)

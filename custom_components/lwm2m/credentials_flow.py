@@ -27,7 +27,8 @@ CONF_FILE = "file"
 
 
 class CredentialsSteps(LwM2MOptionsBase):
-    """import_credentials -> credentials_preview -> imported (or back to the upload)."""
+    """import_credentials -> credentials_preview -> imported, or credentials_problems -> back
+    to the upload."""
 
     _preview: CsvPreview | None = None
 
@@ -85,12 +86,12 @@ class CredentialsSteps(LwM2MOptionsBase):
     ) -> ConfigFlowResult:
         preview = self._preview
         assert preview is not None  # import_credentials leads here with a read file
+        if preview.merged is None:
+            return await self.async_step_credentials_problems()
         if user_input is None:
             return self.async_show_form(
                 step_id="credentials_preview", description_placeholders=preview.placeholders()
             )
-        if preview.merged is None:
-            return await self.async_step_import_credentials()  # a corrected file
         storage = self._data.storage
         storage.credentials = preview.merged
         await storage.async_save_credentials()
@@ -98,4 +99,17 @@ class CredentialsSteps(LwM2MOptionsBase):
         LOGGER.info("Imported device credentials from %s: %s", preview.name, preview.counts())
         return self.async_abort(
             reason="credentials_imported", description_placeholders=preview.placeholders()
+        )
+
+    async def async_step_credentials_problems(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Every problem of the file; submitting leads back to the upload."""
+        preview = self._preview
+        assert preview is not None
+        if user_input is not None:
+            return await self.async_step_import_credentials()
+        return self.async_show_form(
+            step_id="credentials_problems",
+            description_placeholders=preview.problem_placeholders(),
         )

@@ -7,8 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .engine.credentials.csv_import import CredentialsCSVError, DeviceCredentials, ImportSummary
-from .text_decoding import UTF8
+from .engine.credentials.csv_import import (
+    CredentialsCSVError,
+    DeviceCredentials,
+    ImportSummary,
+)
+from .text_decoding import WINDOWS_1252
 
 REPORT_FOLDER = "lwm2m"
 SHOWN_PROBLEMS = 50
@@ -34,24 +38,44 @@ class CsvPreview:
         )
 
     def placeholders(self) -> dict[str, str]:
+        """For the clean preview (credentials_preview) and the import's end."""
         summary = self.summary or ImportSummary()
-        problems = self.problems
-        lines = problems.problem_lines() if problems is not None else []
-        shown = lines[:SHOWN_PROBLEMS]
-        rows = len(problems.rows) if problems is not None and problems.rows else self.rows
-        bad = problems.rows_with_problems if problems is not None else 0
         return {
-            "rows_ok": str(rows - bad),
-            "rows_bad": str(bad),
+            "rows": _rows(self.rows),
             "added": str(len(summary.added)),
             "updated": str(len(summary.updated)),
             "unchanged": str(len(summary.unchanged)),
-            "error_count": str(len(lines)),
-            "errors": "\n".join(f"- {line}" for line in shown),
-            "more": str(len(lines) - len(shown)),
-            "problems_file": str(self.problems_file or ""),
-            "encoding": "utf8" if self.encoding == UTF8 else "windows_1252",
+            "encoding": self._encoding(),
         }
+
+    def problem_placeholders(self) -> dict[str, str]:
+        """For the preview of a file with problems (credentials_problems)."""
+        assert self.problems is not None
+        lines = self.problems.problem_lines()
+        items = [f"- {line}" for line in lines[:SHOWN_PROBLEMS]]
+        hidden = len(lines) - SHOWN_PROBLEMS
+        if hidden > 0:
+            items.append(f"- … and {hidden} more: every problem is listed in {self.problems_file}")
+        rows = len(self.problems.rows) or self.rows
+        bad = self.problems.rows_with_problems
+        return {
+            "rows": _rows(rows - bad),
+            "rows_bad": str(bad),
+            "errors": "\n".join(items),
+            "encoding": self._encoding(),
+        }
+
+    def _encoding(self) -> str:
+        if self.encoding == WINDOWS_1252:
+            return (
+                "Windows-1252, as Excel writes “CSV (Comma delimited)”: check that names with "
+                "accents look right"
+            )
+        return self.encoding
+
+
+def _rows(count: int) -> str:
+    return f"{count} row" if count == 1 else f"{count} rows"
 
 
 def problems_file_name(moment: datetime) -> str:

@@ -10,19 +10,21 @@ from .bootstrap_report import BootstrapReport
 from .engine.model import ObjectRegistry
 from .firmware_updates import FirmwareUpdates
 from .hub import LwM2MHub
+from .operation_history import OperationHistory
 from .storage import LwM2MStorage
 
 
 @dataclass(slots=True)
 class LwM2MData:
     """What a loaded entry holds: the hub, its stores, the object registry, the
-    firmware updates and the bootstrap outcomes."""
+    firmware updates, the bootstrap outcomes and the operation history."""
 
     hub: LwM2MHub
     storage: LwM2MStorage
     registry: ObjectRegistry
     firmware: FirmwareUpdates
     bootstraps: BootstrapReport
+    history: OperationHistory
 
 
 type LwM2MConfigEntry = ConfigEntry[LwM2MData]

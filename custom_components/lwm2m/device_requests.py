@@ -3,10 +3,12 @@ out, and the hub's states kept in step with what the device answered."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from .coerce import coerce
+from .credential_values import masked
 from .engine.model import ResourceDef
 from .engine.path import Path
 from .engine.registration.record import announced_version
@@ -67,13 +69,24 @@ def _resource_id(key: Any) -> int:
     return resource_id
 
 
+@contextmanager
+def _sent(hub: LwM2MHub, endpoint: str, operation: str, path: Path) -> Iterator[None]:
+    """One request to the device: recorded in its history, errors translated."""
+    with (
+        engine_errors(endpoint, path),
+        hub.entry.runtime_data.history.track(endpoint, operation, path),
+    ):
+        yield
+
+
 def responses(values: Mapping[Path, Any]) -> dict[str, Any]:
-    """Values keyed by their path text, in JSON-safe form, for action responses."""
-    return {str(path): to_response(value) for path, value in sorted(values.items())}
+    """Values keyed by their path text, in JSON-safe form, for action responses; the
+    secret resources of the credential objects (/0, /21) are masked."""
+    return {str(path): to_response(value) for path, value in sorted(masked(values).items())}
 
 
 async def async_read(hub: LwM2MHub, endpoint: str, path: Path) -> dict[Path, Any]:
-    with engine_errors(endpoint, path):
+    with _sent(hub, endpoint, "read", path):
         values = await hub.server.read(endpoint, path)
     hub.apply_values(endpoint, values)
     return values
@@ -83,7 +96,7 @@ async def async_write(hub: LwM2MHub, endpoint: str, path: Path, raw: Any) -> Non
     """Write after the device protocol's validation rules accepted every value."""
     values = typed_values(hub, endpoint, path, raw)
     await async_check_write(hub, endpoint, values)
-    with engine_errors(endpoint, path):
+    with _sent(hub, endpoint, "write", path):
         await hub.server.write(endpoint, path, values, partial=len(path) == 2)
     hub.apply_values(endpoint, values, from_device=False)
 
@@ -91,17 +104,17 @@ async def async_write(hub: LwM2MHub, endpoint: str, path: Path, raw: Any) -> Non
 async def async_execute(hub: LwM2MHub, endpoint: str, path: Path, args: str | None) -> None:
     if len(path) != 3:
         raise validation_error("execute_needs_resource", path=str(path))
-    with engine_errors(endpoint, path):
+    with _sent(hub, endpoint, "execute", path):
         await hub.server.execute(endpoint, path, args)
 
 
 async def async_observe(hub: LwM2MHub, endpoint: str, path: Path) -> None:
-    with engine_errors(endpoint, path):
+    with _sent(hub, endpoint, "observe", path):
         await hub.server.observe(endpoint, path)
 
 
 async def async_cancel_observation(hub: LwM2MHub, endpoint: str, path: Path) -> None:
-    with engine_errors(endpoint, path):
+    with _sent(hub, endpoint, "cancel_observation", path):
         await hub.server.cancel_observation(endpoint, path)
     hub.observed.get(endpoint, {}).pop(path, None)
 
@@ -114,12 +127,12 @@ async def async_write_attributes(
         raise validation_error("unknown_attribute", attribute=", ".join(unknown))
     if not attributes:
         raise validation_error("no_attributes")
-    with engine_errors(endpoint, path):
+    with _sent(hub, endpoint, "write_attributes", path):
         await hub.server.write_attributes(endpoint, path, **attributes)
 
 
 async def async_discover(hub: LwM2MHub, endpoint: str, path: Path) -> list[dict[str, Any]]:
-    with engine_errors(endpoint, path):
+    with _sent(hub, endpoint, "discover", path):
         links = await hub.server.discover(endpoint, path)
     return [{"link": link.uri, "attributes": dict(link.params)} for link in links]
 
@@ -136,7 +149,7 @@ async def async_create(
     instance = path if len(path) == 2 else path.child(_free_instance(hub, endpoint, path))
     values = typed_values(hub, endpoint, instance, raw or {})
     await async_check_write(hub, endpoint, values)
-    with engine_errors(endpoint, path):
+    with _sent(hub, endpoint, "create", path):
         created = await hub.server.create(endpoint, Path.of(path.ids[0]), values)
     created_values = {Path((*created.ids, *p.ids[2:])): v for p, v in values.items()}
     hub.apply_values(endpoint, created_values, from_device=False)
@@ -156,7 +169,7 @@ def _free_instance(hub: LwM2MHub, endpoint: str, object_path: Path) -> int:
 async def async_delete(hub: LwM2MHub, endpoint: str, path: Path) -> None:
     if len(path) < 2:
         raise validation_error("delete_needs_instance", path=str(path))
-    with engine_errors(endpoint, path):
+    with _sent(hub, endpoint, "delete", path):
         await hub.server.delete(endpoint, path)
     state = hub.devices.get(endpoint)
     if state is not None:

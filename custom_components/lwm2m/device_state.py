@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .credential_values import without_credentials
 from .engine.path import Path
 from .engine.registration.record import Registration
 from .json_values import from_stored, to_stored
@@ -83,6 +84,8 @@ class DeviceState:
             for path, params in known.registration.get("objects", {}).items()
         }
         values = {Path.parse(path): from_stored(value) for path, value in known.values.items()}
+        # A file written before credentials were kept out may still hold some.
+        values = without_credentials(values)
         return cls(known.endpoint, objects, values, summary=dict(known.registration))
 
 

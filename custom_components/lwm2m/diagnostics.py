@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from homeassistant.components.diagnostics import async_redact_data
@@ -11,6 +12,7 @@ from homeassistant.helpers import device_registry as dr
 from .const import DOMAIN
 from .data import LwM2MConfigEntry
 from .device_state import DeviceState
+from .engine.dtls import DtlsStats
 from .engine_link import Engine
 from .json_values import to_response
 
@@ -40,13 +42,14 @@ def _device(state: DeviceState, credentials: dict[str, Any] | None) -> dict[str,
 
 
 def _servers(engine: Engine) -> dict[str, Any]:
-    """The ports each server serves, and why a secure one is closed."""
+    """The ports each server serves, why a secure one is closed, and its DTLS sessions."""
     servers: dict[str, Any] = {
         "bind_host": engine.host,
         "lwm2m": {
             "port": engine.server.port,
             "secure_port": engine.server.secure_port,
             "dtls_unavailable_reason": engine.server.dtls_unavailable_reason,
+            "dtls": _dtls(engine.server.dtls_stats),
         },
     }
     if engine.bootstrap is not None:
@@ -54,8 +57,14 @@ def _servers(engine: Engine) -> dict[str, Any]:
             "port": engine.bootstrap.port,
             "secure_port": engine.bootstrap.secure_port,
             "dtls_unavailable_reason": engine.bootstrap.dtls_unavailable_reason,
+            "dtls": _dtls(engine.bootstrap.dtls_stats),
         }
     return servers
+
+
+def _dtls(stats: DtlsStats | None) -> dict[str, Any] | None:
+    """Session table figures: counts only, no addresses or identities."""
+    return None if stats is None else {**asdict(stats), "counters": dict(stats.counters)}
 
 
 async def async_get_config_entry_diagnostics(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 from homeassistant.const import Platform
@@ -18,6 +19,7 @@ from .data import LwM2MConfigEntry
 from .engine.path import Path
 from .hub import LwM2MHub
 from .mapping import Role
+from .operation_history import acting_as
 from .signals import (
     signal_availability,
     signal_new_entities,
@@ -121,7 +123,13 @@ class LwM2MEntity(Entity):
         await self.async_remove()
 
     async def async_write_value(self, value: Any) -> None:
-        await device_requests.async_write(self.hub, self.endpoint, self.path, value)
+        with self.acting_user():
+            await device_requests.async_write(self.hub, self.endpoint, self.path, value)
+
+    def acting_user(self) -> AbstractContextManager[None]:
+        """Requests made inside are recorded as the user of the entity's service call."""
+        context = self._context
+        return acting_as(context.user_id if context is not None else None)
 
 
 def async_setup_platform_entities(

@@ -13,6 +13,7 @@ from .engine.errors import (
     InvalidResponseError,
     LwM2MError,
     QueueFullError,
+    RequestCancelledError,
     RequestFailedError,
     RequestTimeoutError,
 )
@@ -49,6 +50,8 @@ def engine_errors(endpoint: str, path: Path) -> Iterator[None]:
         raise device_error("request_failed", code=err.code, **where) from err
     except RequestTimeoutError as err:
         raise device_error("request_timeout", **where) from err
+    except RequestCancelledError as err:
+        raise device_error("request_cancelled", **where) from err
     except QueueFullError as err:
         raise device_error("queue_full", limit=str(err.limit), endpoint=endpoint) from err
     except InvalidResponseError as err:

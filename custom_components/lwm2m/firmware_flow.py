@@ -40,12 +40,20 @@ class FirmwareSteps(LwM2MOptionsBase):
     ) -> ConfigFlowResult:
         images = self._data.firmware.library.sorted_images()
         options = ["firmware_add", "firmware_remove"] if images else ["firmware_add"]
+        if not images:
+            return self.async_show_menu(step_id="firmware_images_none", menu_options=options)
         listing = "\n".join(f"- {image.label}" for image in images)
         return self.async_show_menu(
             step_id="firmware_images",
             menu_options=options,
-            description_placeholders={"images": listing, "count": str(len(images))},
+            description_placeholders={"images": listing},
         )
+
+    async def async_step_firmware_images_none(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The menu while no image is registered (its text says so)."""
+        return await self.async_step_firmware_images(user_input)
 
     async def async_step_firmware_add(
         self, user_input: dict[str, Any] | None = None

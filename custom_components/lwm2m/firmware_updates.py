@@ -20,6 +20,7 @@ from homeassistant.helpers.storage import Store
 from .const import DOMAIN, LOGGER
 from .engine.errors import DeviceNotRegisteredError
 from .engine.events import FirmwareProgress, FirmwareUpdateFinished, LwM2MEvent
+from .engine.firmware.status import ACTIVE_PHASES
 from .engine.firmware.updater import (
     DeliveryMethod,
     ExternalImage,
@@ -121,7 +122,16 @@ class FirmwareUpdates:
         if isinstance(event, FirmwareProgress):
             endpoint, status = event.endpoint, event.status
             stage = (status.phase, status.method)
-            if self._saved_as.get(endpoint) != stage:
+            before = self._saved_as.get(endpoint)
+            if status.phase in ACTIVE_PHASES and (before is None or before[0] not in ACTIVE_PHASES):
+                LOGGER.info(
+                    "Firmware update of %s to %s %s started (%s)",
+                    endpoint,
+                    status.image_name or "an image from a URL",
+                    status.image_version or "",
+                    status.method or "auto",
+                )
+            if before != stage:
                 self._saved_as[endpoint] = stage
                 self._schedule_save()
             async_dispatcher_send(self.hass, signal_firmware(self.entry.entry_id, endpoint), status)

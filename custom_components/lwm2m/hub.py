@@ -27,6 +27,7 @@ from .const import (
     EVENT_REGISTERED,
     LOGGER,
 )
+from .credential_values import without_credentials
 from .device_info import IDENTITY_PATHS, registry_fields
 from .device_lookup import endpoint_device
 from .device_state import DeviceState, registration_summary
@@ -42,6 +43,7 @@ from .engine.events import (
     NotificationReceived,
     QueueChanged,
     Registered,
+    Revoked,
     SendReceived,
     Updated,
 )
@@ -193,6 +195,8 @@ class LwM2MHub:
                 self._on_registered(registration)
             case Updated(registration=registration, changed=changed):
                 self._on_updated(registration, changed)
+            case Revoked():
+                self._on_gone(event.endpoint, "credentials revoked")
             case Deregistered():
                 self._on_gone(event.endpoint, "deregistered")
             case Expired():
@@ -225,6 +229,17 @@ class LwM2MHub:
         self._stop_presuming(endpoint)
         if state.away_logged:
             LOGGER.info("%s is back", endpoint)
+        elif state.registration is None:
+            LOGGER.info(
+                "%s registered: LwM2M %s, %d objects, lifetime %d s, over %s",
+                endpoint,
+                registration.lwm2m_version,
+                len(registration.object_ids),
+                registration.lifetime,
+                "DTLS" if registration.secure else "plain CoAP",
+            )
+        else:
+            LOGGER.debug("%s registered again", endpoint)
         state.away_logged = False
         state.registration = registration
         state.available = True
@@ -290,6 +305,7 @@ class LwM2MHub:
         state = self.devices.get(endpoint)
         if state is None:
             return
+        values = without_credentials(values)
         changed = state.merge(values)
         if changed:
             if changed & IDENTITY_PATHS:
@@ -415,7 +431,8 @@ class LwM2MHub:
         self.server.reject_pending(endpoint)
 
     async def async_forget(self, endpoint: str) -> None:
-        """Drop a device that is gone for good (removed from the device page)."""
+        """Drop a device that is gone for good (removed from the device page), and its
+        credentials: whatever they still have open on either server is closed."""
         self._stop_presuming(endpoint)
         self.devices.pop(endpoint, None)
         self.targets.pop(endpoint, None)
@@ -423,6 +440,9 @@ class LwM2MHub:
         self.storage.devices.pop(endpoint, None)
         self._unsaved.discard(endpoint)
         await self.storage.async_save_devices()
+        if self.storage.credentials.pop(endpoint, None) is not None:
+            await self.storage.async_save_credentials()
+            self.set_credentials(self.storage.credentials)
 
     # Devices and entities
 
@@ -467,12 +487,17 @@ class LwM2MHub:
                 continue
             async_dispatcher_send(self.hass, signal_remove(self.entry.entry_id, unique_id))
             replacement = new.get(unique_id)
+            entity_id = entity_registry.async_get_entity_id(target.spec.platform, DOMAIN, unique_id)
+            if entity_id is None:
+                continue
             if replacement is None or replacement.spec.platform != target.spec.platform:
-                entity_id = entity_registry.async_get_entity_id(
-                    target.spec.platform, DOMAIN, unique_id
-                )
-                if entity_id is not None:
-                    entity_registry.async_remove(entity_id)
+                entity_registry.async_remove(entity_id)
+            elif target.spec.platform is Platform.SENSOR:
+                # A renewed sensor that finds the unit it was added with in the registry, and
+                # shows another now, gets that old unit pinned by Home Assistant (its
+                # migration for integrations that dropped their own unit conversion): after
+                # a change of the unit system it would no longer follow it.
+                entity_registry.async_update_entity(entity_id, unit_of_measurement=None)
         added: dict[Platform, list[EntityTarget]] = defaultdict(list)
         for unique_id, target in new.items():
             if old.get(unique_id) != target:

@@ -46,6 +46,7 @@ from homeassistant.components.sensor import (
     SensorDeviceClass,
     SensorStateClass,
 )
+from homeassistant.components.sensor.const import DEVICE_CLASS_UNITS
 from homeassistant.const import (
     LIGHT_LUX,
     PERCENTAGE,
@@ -75,7 +76,7 @@ from .protocols import (
     ResourceSettings,
 )
 from .units import PARTS_PER_MILLION, UNITS, Unit, ha_unit
-from .value_names import DEVICE_ERRORS, NETWORK_BEARERS, ValueNames
+from .value_names import BATTERY_STATUS, DEVICE_ERRORS, NETWORK_BEARERS, ValueNames
 
 R = Operations.R
 RW = Operations.R | Operations.W
@@ -100,6 +101,9 @@ SENSOR_VALUE = 5700
 MIN_MEASURED = frozenset({5601})
 MAX_MEASURED = frozenset({5602})
 RANGE_LIMITS = frozenset({5603, 5604})
+# Resources in the unit of their object's Sensor Value: their sensors share its unit and
+# device class, so Home Assistant converts them alike.
+IN_VALUE_UNITS = MIN_MEASURED | MAX_MEASURED | RANGE_LIMITS
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -293,7 +297,13 @@ RULES: tuple[Rule, ...] = (
     _device(17, "device_type", category=_DIAGNOSTIC, enabled=False),
     _device(18, "hardware_version", category=_DIAGNOSTIC, enabled=False),
     _device(19, "software_version", category=_DIAGNOSTIC, enabled=False),
-    _device(20, "battery_status", category=_DIAGNOSTIC),
+    _device(
+        20,
+        "battery_status",
+        device_class=_D.ENUM,
+        value_names=BATTERY_STATUS,
+        category=_DIAGNOSTIC,
+    ),
     _device(
         21,
         "memory_total",
@@ -597,7 +607,31 @@ def find_rule(object_id: int, resource: ResourceDef) -> Rule | None:
 def describe(
     obj: ObjectDef, resource: ResourceDef, protocol: ObjectProtocol | None = None
 ) -> EntitySpec | None:
-    """The value entity ``resource`` of ``obj`` gets, or None when it gets none."""
+    """The value entity ``resource`` of ``obj`` gets, or None when it gets none.
+
+    A measured extreme or range limit takes the unit and device class of the object's
+    Sensor Value sensor (a measurement's unit included) when that one has a unit.
+    """
+    spec = _describe_alone(obj, resource, protocol)
+    value = obj.resources.get(SENSOR_VALUE)
+    if (
+        spec is None
+        or spec.measurement is not None
+        or spec.platform is not SENSOR
+        or resource.id not in IN_VALUE_UNITS
+        or resource.type not in NUMERIC
+        or value is None
+    ):
+        return spec
+    value_spec = _describe_alone(obj, value, protocol)
+    if value_spec is None or value_spec.platform is not SENSOR or value_spec.unit is None:
+        return spec
+    return replace(spec, unit=value_spec.unit, device_class=value_spec.device_class)
+
+
+def _describe_alone(
+    obj: ObjectDef, resource: ResourceDef, protocol: ObjectProtocol | None
+) -> EntitySpec | None:
     settings = _settings(obj, resource, protocol)
     if settings is not None and settings.measurement is not None:
         return _measurement_spec(obj, resource, settings.measurement)
@@ -694,9 +728,19 @@ def _measurement_spec(
 
 
 def _unit_named(text: str) -> Unit:
-    """A unit as the user typed it: a DDF code ("Cel") or a Home Assistant unit ("°C")."""
+    """A unit as the user typed it: a DDF code ("Cel") or a Home Assistant unit ("°C",
+    "°F"), with the device class Home Assistant converts it in when only one takes it."""
     same = next((unit for unit in UNITS.values() if unit.native == text), None)
-    return same or ha_unit(text) or Unit(text)
+    if same is not None:
+        return same
+    if text in UNITS:
+        return UNITS[text]
+    classes = [
+        device_class
+        for device_class, units in DEVICE_CLASS_UNITS.items()
+        if text in units and _measurable(device_class)
+    ]
+    return Unit(text, classes[0] if len(classes) == 1 else None)
 
 
 def _measurable(device_class: str) -> bool:

@@ -72,23 +72,27 @@ class LwM2MOptionsFlow(CredentialsSteps, RulesSteps, TransferSteps, FirmwareStep
                 if not self._imported_objects:
                     return self.async_abort(reason="no_objects_imported")
                 return self.async_abort(
-                    reason="objects_imported", description_placeholders=self._imported()
+                    reason="objects_imported",
+                    description_placeholders=self._imported_placeholders(),
                 )
             errors, reason = await self._async_import_ddf(file_id)
         return self.async_show_form(
-            step_id="import_objects",
+            step_id="import_more_objects" if self._imported_objects else "import_objects",
             data_schema=vol.Schema(
                 {vol.Optional(CONF_FILE): FileSelector(FileSelectorConfig(accept=".xml,text/xml"))}
             ),
             errors=errors,
-            description_placeholders={**self._imported(), "reason": reason},
+            description_placeholders={**self._imported_placeholders(), "reason": reason},
         )
 
-    def _imported(self) -> dict[str, str]:
-        return {
-            "imported": ", ".join(self._imported_objects),
-            "count": str(len(self._imported_objects)),
-        }
+    async def async_step_import_more_objects(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The same upload once something was imported (its text lists what)."""
+        return await self.async_step_import_objects(user_input)
+
+    def _imported_placeholders(self) -> dict[str, str]:
+        return {"imported": ", ".join(self._imported_objects)}
 
     async def _async_import_ddf(self, file_id: str) -> tuple[dict[str, str], str]:
         try:

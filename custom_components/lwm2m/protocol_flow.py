@@ -79,16 +79,20 @@ class ProtocolSteps(LwM2MOptionsBase):
             options.append("rules_pick")
         options.append("protocol_done")
         summary = _summary(obj, self._data.storage.protocols.get(obj.id))
+        placeholders = {"object": f"{obj.id} {obj.name}"}
+        if summary:
+            placeholders["summary"] = summary
         return self.async_show_menu(
-            step_id="protocol_object",
+            step_id="protocol_object_configured" if summary else "protocol_object",
             menu_options=options,
-            description_placeholders={
-                "object": f"{obj.id} {obj.name}",
-                "summary": summary,
-                "configured": "yes" if summary else "no",
-                "saved": "yes" if self._saved else "no",
-            },
+            description_placeholders=placeholders,
         )
+
+    async def async_step_protocol_object_configured(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The object's menu once it has a protocol (its text lists what is configured)."""
+        return await self.async_step_protocol_object(user_input)
 
     async def async_step_protocol_done(
         self, user_input: dict[str, Any] | None = None

@@ -11,6 +11,7 @@ from homeassistant.config_entries import ConfigFlowResult
 from homeassistant.helpers.selector import FileSelector, FileSelectorConfig
 from homeassistant.util import dt as dt_util
 
+from .const import LOGGER
 from .engine.model import ObjectRegistry
 from .options_base import LwM2MOptionsBase
 from .protocol_export import EXPORT_FOLDER, protocols_document, write_export
@@ -36,9 +37,13 @@ class TransferSteps(LwM2MOptionsBase):
         document = protocols_document(protocols, data.registry)
         folder = Path(self.hass.config.path(EXPORT_FOLDER))
         path = await self.hass.async_add_executor_job(write_export, folder, document, dt_util.now())
+        count = len(protocols.objects)
         return self.async_abort(
             reason="protocols_exported",
-            description_placeholders={"path": str(path), "count": str(len(protocols.objects))},
+            description_placeholders={
+                "path": str(path),
+                "objects": f"{count} object" if count == 1 else f"{count} objects",
+            },
         )
 
     async def async_step_import_protocols(
@@ -81,19 +86,31 @@ class TransferSteps(LwM2MOptionsBase):
         changes = preview(storage.protocols, imported)
         registry = self._data.registry
         groups = {
-            "added": changes.added,
-            "replaced": changes.replaced,
-            "unchanged": changes.unchanged,
-            "kept": changes.kept,
+            "Added": changes.added,
+            "Replaced": changes.replaced,
+            "Unchanged": changes.unchanged,
+            "Kept as they are (not in the file)": changes.kept,
         }
-        placeholders = {name: _objects(registry, ids) for name, ids in groups.items()}
-        placeholders |= {f"{name}_count": str(len(ids)) for name, ids in groups.items()}
+        listing = [f"- {label}: {_objects(registry, ids)}" for label, ids in groups.items() if ids]
+        placeholders = {"changes": "\n".join(listing) or "- nothing: the file holds no protocol"}
         if user_input is not None:
             storage.protocols = merged(storage.protocols, imported)
             await storage.async_save_protocols()
             await self._data.hub.async_settings_changed()
+            LOGGER.info(
+                "Imported device protocols: %d objects added, %d replaced, %d unchanged",
+                len(changes.added),
+                len(changes.replaced),
+                len(changes.unchanged),
+            )
+            done = [
+                f"{_objects(registry, ids)} {verb}"
+                for verb, ids in (("added", changes.added), ("replaced", changes.replaced))
+                if ids
+            ]
             return self.async_abort(
-                reason="protocols_imported", description_placeholders=placeholders
+                reason="protocols_imported",
+                description_placeholders={"changes": "; ".join(done) or "nothing changed"},
             )
         return self.async_show_form(
             step_id="protocols_preview", description_placeholders=placeholders

@@ -17,8 +17,8 @@ from .validation import RuleSet
 
 
 class RulesSteps(ProtocolSteps):
-    """rules_pick -> rules_edit (repeated until an answer changes nothing) -> the object's
-    menu."""
+    """rules_pick -> rules_add or rules_edit (repeated until an answer changes nothing) ->
+    the object's menu."""
 
     _rules: RuleSet | None = None
 
@@ -64,14 +64,21 @@ class RulesSteps(ProtocolSteps):
                     )
                 rules = changed
         self._rules = rules
+        placeholders = {
+            "resource": f"{resource.id} {resource.name}",
+            "object": f"{obj.id} {obj.name}",
+        }
+        if rules:
+            placeholders["rules"] = rules_text(rules)
         return self.async_show_form(
-            step_id="rules_edit",
+            step_id="rules_edit" if rules else "rules_add",
             data_schema=rules_schema(rules),
             errors=errors,
-            description_placeholders={
-                "resource": f"{resource.id} {resource.name}",
-                "object": f"{obj.id} {obj.name}",
-                "count": str(sum(len(group) for group in rules.groups)),
-                "rules": rules_text(rules),
-            },
+            description_placeholders=placeholders,
         )
+
+    async def async_step_rules_add(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The editor while the resource has no rule yet (its text says so)."""
+        return await self.async_step_rules_edit(user_input)

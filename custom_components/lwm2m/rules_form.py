@@ -72,8 +72,7 @@ def _select(options: list[str], translation_key: str) -> SelectSelector:
 
 
 def rules_text(rules: RuleSet) -> str:
-    """One line per group, its rules joined by ∧ (every rule of a line must hold); empty
-    without rules."""
+    """One line per group, its rules joined by ∧ (every rule of a line must hold)."""
     lines = [
         f"{number}. " + " ∧ ".join(str(rule) for rule in group)
         for number, group in enumerate(rules.groups, start=1)

@@ -18,6 +18,7 @@ from .errors import validation_error
 from .firmware_command import async_fwupdate
 from .firmware_updates import FirmwareUpdates
 from .hub import LwM2MHub
+from .operation_history import acting_as
 from .protocol_export import protocols_document
 
 ATTR_PATH = "path"
@@ -218,7 +219,8 @@ def async_setup_services(hass: HomeAssistant) -> None:
             handler: Callable[[LwM2MHub, str, ServiceCall], Awaitable[ServiceResponse]] = handler,
         ) -> ServiceResponse:
             hub = _hub(hass)
-            return await handler(hub, _endpoint(hass, call), call)
+            with acting_as(call.context.user_id):
+                return await handler(hub, _endpoint(hass, call), call)
 
         hass.services.async_register(
             DOMAIN,

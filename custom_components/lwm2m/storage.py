@@ -16,8 +16,9 @@ from .engine.credentials.csv_import import DeviceCredentials
 from .protocols import DeviceProtocols
 
 STORAGE_VERSION = 1
-DEVICES_SAVE_DELAY = 10  # seconds; values change often, the file need not follow each one
-QUEUE_SAVE_DELAY = 1  # seconds; a queued request is on disk this soon after it was queued
+# The longest what is on disk lags behind, however often things change (plus one write).
+DEVICES_MAX_AGE = 20  # seconds; values change often, the file need not follow each one
+QUEUE_MAX_AGE = 1  # seconds; a queued request is on disk this soon after it was queued
 
 
 @dataclass(slots=True)
@@ -63,6 +64,44 @@ class KnownDevice:
         return cls(endpoint, dict(data.get("registration", {})), dict(data.get("values", {})))
 
 
+class BoundedAgeSave:
+    """Writes a Store at most ``max_age`` seconds after the first change not yet written.
+
+    ``Store.async_delay_save`` moves its write back on every call: with changes more
+    frequent than its delay, nothing is written until Home Assistant stops, and a
+    power cut loses everything since the start. Here the first unsaved change asks
+    for a write ``max_age`` later and the changes after it ride along with that
+    write; the next change after it was taken asks for the next one. The Store
+    keeps its own final write at shutdown.
+    """
+
+    __slots__ = ("_armed", "_data", "_max_age", "_store")
+
+    def __init__(
+        self, store: Store[dict[str, Any]], data: Callable[[], dict[str, Any]], max_age: float
+    ) -> None:
+        self._store = store
+        self._data = data
+        self._max_age = max_age
+        self._armed = False
+
+    def schedule(self) -> None:
+        """Something changed: have it on disk within ``max_age``."""
+        if not self._armed:
+            self._armed = True
+            self._store.async_delay_save(self._collect, self._max_age)
+
+    async def async_save_now(self) -> None:
+        self._armed = False
+        await self._store.async_save(self._data())
+
+    def _collect(self) -> dict[str, Any]:
+        # Called when the Store writes (in an executor thread on Home Assistant 2025.4):
+        # a change from here on is not in this write and asks for the next one.
+        self._armed = False
+        return self._data()
+
+
 class LwM2MStorage:
     """Credentials, imported DDFs, device protocols, known devices and queued requests."""
 
@@ -79,6 +118,11 @@ class LwM2MStorage:
         self.queue: dict[str, Any] = {}  # endpoint -> queued requests, as the engine exports
         # called just before the devices are written, to bring ``devices`` up to date
         self.before_devices_save: Callable[[], None] | None = None
+        self._queue_source: Callable[[], Mapping[str, Any]] = lambda: self.queue
+        self._devices_save = BoundedAgeSave(
+            self._devices_store, self._devices_data, DEVICES_MAX_AGE
+        )
+        self._queue_save = BoundedAgeSave(self._queue_store, self._queue_data, QUEUE_MAX_AGE)
 
     async def async_load(self) -> None:
         credentials = await self._credentials_store.async_load() or {}
@@ -106,23 +150,21 @@ class LwM2MStorage:
         await self._protocols_store.async_save(self.protocols.to_dict())
 
     def schedule_save_devices(self) -> None:
-        self._devices_store.async_delay_save(self._devices_data, DEVICES_SAVE_DELAY)
+        """Known devices changed: on disk within DEVICES_MAX_AGE, however often they do."""
+        self._devices_save.schedule()
 
     async def async_save_devices(self) -> None:
-        await self._devices_store.async_save(self._devices_data())
+        await self._devices_save.async_save_now()
 
     def schedule_save_queue(self, requests: Callable[[], Mapping[str, Any]]) -> None:
-        """Save the queue soon; ``requests`` gives its content when the file is written."""
-
-        def data() -> dict[str, Any]:
-            self.queue = dict(requests())
-            return {"requests": self.queue}
-
-        self._queue_store.async_delay_save(data, QUEUE_SAVE_DELAY)
+        """The queue changed: on disk within QUEUE_MAX_AGE; ``requests`` gives its
+        content when the file is written."""
+        self._queue_source = requests
+        self._queue_save.schedule()
 
     async def async_save_queue(self, requests: Mapping[str, Any]) -> None:
-        self.queue = dict(requests)
-        await self._queue_store.async_save({"requests": self.queue})
+        self._queue_source = lambda: requests
+        await self._queue_save.async_save_now()
 
     async def async_remove(self) -> None:
         """Delete every file: the config entry is gone."""
@@ -134,6 +176,10 @@ class LwM2MStorage:
             self._queue_store,
         ):
             await store.async_remove()
+
+    def _queue_data(self) -> dict[str, Any]:
+        self.queue = dict(self._queue_source())
+        return {"requests": self.queue}
 
     def _devices_data(self) -> dict[str, Any]:
         if self.before_devices_save is not None:

@@ -75,6 +75,7 @@ _D = SensorDeviceClass
 UNITS: dict[str, Unit] = {
     "Cel": _unit(UnitOfTemperature.CELSIUS, _D.TEMPERATURE),
     "K": _unit(UnitOfTemperature.KELVIN, _D.TEMPERATURE),
+    "[degF]": _unit(UnitOfTemperature.FAHRENHEIT, _D.TEMPERATURE),
     "%": _unit(PERCENTAGE),
     "%RH": _unit(PERCENTAGE, _D.HUMIDITY),
     "/100": _unit(PERCENTAGE),

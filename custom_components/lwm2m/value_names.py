@@ -30,6 +30,17 @@ NETWORK_BEARERS: ValueNames = (
     (43, "plc"),
 )
 
+# Battery Status (/3/x/20).
+BATTERY_STATUS: ValueNames = (
+    (0, "normal"),
+    (1, "charging"),
+    (2, "charge_complete"),
+    (3, "damaged"),
+    (4, "low_battery"),
+    (5, "not_installed"),
+    (6, "unknown"),
+)
+
 # Error Code (/3/x/11); 0 means no error. 16..32 are the device's own codes.
 DEVICE_ERRORS: ValueNames = (
     (0, "no_error"),

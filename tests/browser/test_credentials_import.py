@@ -35,6 +35,7 @@ def test_a_bad_row_is_named_and_the_good_ones_counted(
     home_assistant: Deployment, flow: FlowDialog, screens: Screens, tmp_path: Path
 ) -> None:
     _upload(home_assistant, flow, screens, files.csv_with_a_bad_row(tmp_path))
+    assert flow.step_id == "credentials_problems"
     preview = screens.capture("preview-with-a-bad-row")
     assert preview.shows("3 rows OK, 1 with problems")
     assert preview.shows("valve-3")

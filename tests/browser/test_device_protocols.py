@@ -28,7 +28,7 @@ def _temperature_object(home_assistant: Deployment, flow: FlowDialog, screens: S
     screens.capture("object-picker")
     flow.fill({"object": "3303 Temperature"})
     flow.submit()
-    assert flow.step_id == "protocol_object"
+    assert flow.step_id in ("protocol_object", "protocol_object_configured")
 
 
 def test_a_measurement_an_alarm_and_a_rule(
@@ -45,9 +45,15 @@ def test_a_measurement_an_alarm_and_a_rule(
     flow.fill({**MEASUREMENT, **ALARM})
     screens.capture("functions-filled", docs="resource_functions.png")
     flow.submit()
-    assert flow.step_id == "protocol_object", "saving should return to the object's menu"
+    assert flow.step_id == "protocol_object_configured", "saving returns to the object's menu"
     after = screens.capture("object-menu-configured")
     assert after.shows("5700 Sensor Value")
+    for entity_id in ("sensor.demo_1_temperature", "sensor.demo_1_temperature_max_measured_value"):
+        state = home_assistant.api.wait_for(
+            f"{entity_id} as a measurement",
+            lambda entity_id=entity_id: home_assistant.api.state(entity_id),
+        )
+        assert state["attributes"]["unit_of_measurement"] == "°F", entity_id
 
     flow.choose("rules_pick")
     screens.capture("writable-picker")
@@ -60,13 +66,13 @@ def test_a_measurement_an_alarm_and_a_rule(
     rules = screens.capture("one-rule")
     assert rules.shows('text ≠ "test"')
     flow.submit()
-    assert flow.step_id == "protocol_object"
+    assert flow.step_id == "protocol_object_configured"
     screens.capture("object-menu-with-rule")
 
     flow.choose("protocol_resources")
     screens.capture("entities-and-observation")
     flow.submit()
-    assert flow.step_id == "protocol_object"
+    assert flow.step_id == "protocol_object_configured"
     flow.choose("protocol_done")
     assert flow.step["reason"] == "protocol_saved"
     screens.capture("saved")
@@ -80,7 +86,7 @@ def test_the_object_picker_searches(
     flow.fill({"object": "Humidity"})
     screens.capture("picked-by-name")
     flow.submit()
-    assert flow.step_id == "protocol_object"
+    assert flow.step_id in ("protocol_object", "protocol_object_configured")
     screens.capture("humidity-object")
 
 

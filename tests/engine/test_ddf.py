@@ -359,3 +359,11 @@ def test_unknown_multiplicity_or_mandatory_value(
 def test_invalid_versions(field: str, element: str) -> None:
     kwargs: dict[str, Any] = {field: "v1-beta"}
     assert_refused(ddf(obj(**kwargs)), element, "not a version number")
+
+
+def test_descriptions_are_kept_and_do_not_make_definitions_differ() -> None:
+    (parsed,) = parse_ddf(ddf(obj(items=[item(description="  The  pump's\n speed. ")])))
+    assert parsed.description == "Test object."
+    assert parsed.resources[1].description == "The pump's speed."
+    (plain,) = parse_ddf(ddf(obj(items=[item(description="")])))
+    assert plain == parsed

@@ -89,11 +89,12 @@ async def test_right_key_registers(server: LwM2MServer, name: str) -> None:
 
 @pytest.mark.parametrize("name", CLIENTS)
 async def test_wrong_key_gets_no_session(server: LwM2MServer, name: str) -> None:
-    output = await register(client(name), server.secure_port, "device-a", "Id-a-51f0", KEY_B)
-    assert "decrypt" in output.lower(), output
+    await register(client(name), server.secure_port, "device-a", "Id-a-51f0", KEY_B)
+    # Its Finished does not verify and gets no answer, as a spoofed one would not
+    # (RFC 6347 4.1.2.7); the handshake is counted failed when it times out.
     stats = endpoint_of(server).stats()
+    assert stats.counters["decrypt_failed"] >= 1
     assert stats.handshakes_completed == 0
-    assert stats.handshakes_failed == 1
     assert stats.sessions == 0
     assert server.registrations == {}
 

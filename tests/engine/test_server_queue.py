@@ -12,7 +12,11 @@ import pytest
 from aiocoap.numbers.codes import Code
 
 from custom_components.lwm2m.engine.clock import ManualClock
-from custom_components.lwm2m.engine.errors import DeviceNotRegisteredError, QueueFullError
+from custom_components.lwm2m.engine.errors import (
+    DeviceNotRegisteredError,
+    QueueFullError,
+    RequestCancelledError,
+)
 from custom_components.lwm2m.engine.events import Asleep, Awake, QueueChanged
 from custom_components.lwm2m.engine.path import Path
 from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
@@ -163,4 +167,43 @@ async def test_queue_changes_are_announced(
     await device.request(server.port, Code.POST, location)
     assert await waiting == {MANUFACTURER: "Acme"}
     assert len(events.of(QueueChanged)) == 2
+    assert server.export_queue() == {}
+
+
+async def test_waiting_requests_are_listed_and_can_be_cancelled(
+    server: LwM2MServer, events: EventLog, clock: ManualClock, sleeper: tuple[RawPeer, str]
+) -> None:
+    clock.advance(93)
+    assert not server.is_awake("sleepy")
+    first = asyncio.ensure_future(server.read("sleepy", MANUFACTURER))
+    second = asyncio.ensure_future(server.execute("sleepy", Path.of(3, 0, 4)))
+    await asyncio.sleep(0)
+    listed = server.queued_requests("sleepy")
+    assert [(item.operation, item.path, item.awaited) for item in listed] == [
+        ("read", MANUFACTURER, True),
+        ("execute", Path.of(3, 0, 4), True),
+    ]
+    assert listed[0].id != listed[1].id
+
+    changed = events.next(QueueChanged)
+    assert server.cancel_queued("sleepy", listed[0].id)
+    with pytest.raises(RequestCancelledError):
+        await first
+    await changed
+    assert [item.path for item in server.queued_requests("sleepy")] == [Path.of(3, 0, 4)]
+    assert not server.cancel_queued("sleepy", listed[0].id)  # gone already
+    assert not server.cancel_queued("nobody", listed[1].id)
+    second.cancel()
+    await asyncio.gather(second, return_exceptions=True)
+    assert server.queued_requests("sleepy") == []
+
+
+async def test_a_restored_request_can_be_cancelled(
+    server: LwM2MServer, clock: ManualClock, sleeper: tuple[RawPeer, str]
+) -> None:
+    clock.advance(93)
+    server.import_queue({"sleepy": [{"operation": "read", "path": "/3/0/0"}]})
+    (restored,) = server.queued_requests("sleepy")
+    assert not restored.awaited
+    assert server.cancel_queued("sleepy", restored.id)
     assert server.export_queue() == {}

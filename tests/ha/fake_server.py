@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from custom_components.lwm2m.engine.codec import Link
+from custom_components.lwm2m.engine.dtls import DtlsStats
 from custom_components.lwm2m.engine.errors import DeviceNotRegisteredError, LwM2MError
 from custom_components.lwm2m.engine.events import (
     Deregistered,
@@ -45,6 +46,12 @@ class FakeServer:
     started: bool = False
     listeners: list[Callable[[LwM2MEvent], None]] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
+    dtls_stats: DtlsStats | None = None
+    capacity_listeners: list[Callable[[bool], None]] = field(default_factory=list)
+
+    def add_capacity_listener(self, listener: Callable[[bool], None]) -> Callable[[], None]:
+        self.capacity_listeners.append(listener)
+        return lambda: self.capacity_listeners.remove(listener)
 
     async def start(self) -> None:
         self.started = True
@@ -203,6 +210,8 @@ class FakeBootstrap:
     dtls_unavailable_reason: str | None = None
     started: bool = False
     listeners: list[Callable[[LwM2MEvent], None]] = field(default_factory=list)
+    dtls_stats: DtlsStats | None = None
+    capacity_listeners: list[Callable[[bool], None]] = field(default_factory=list)
 
     async def start(self) -> None:
         self.started = True
@@ -213,6 +222,10 @@ class FakeBootstrap:
     def add_listener(self, listener: Callable[[LwM2MEvent], None]) -> Callable[[], None]:
         self.listeners.append(listener)
         return lambda: self.listeners.remove(listener)
+
+    def add_capacity_listener(self, listener: Callable[[bool], None]) -> Callable[[], None]:
+        self.capacity_listeners.append(listener)
+        return lambda: self.capacity_listeners.remove(listener)
 
     def emit(self, event: LwM2MEvent) -> None:
         for listener in list(self.listeners):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -69,6 +69,16 @@ async def state_change(
             return await future
     finally:
         remove()
+
+
+@pytest.fixture
+async def live_entry(hass: HomeAssistant, loopback: None) -> AsyncIterator[MockConfigEntry]:
+    """A live entry (see :func:`add_live_entry`), unloaded after the test."""
+    entry = await add_live_entry(hass)
+    yield entry
+    if entry.state.recoverable:
+        await hass.config_entries.async_unload(entry.entry_id)
+        await hass.async_block_till_done()
 
 
 async def add_live_entry(hass: HomeAssistant) -> MockConfigEntry:

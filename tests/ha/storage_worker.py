@@ -28,7 +28,7 @@ from custom_components.lwm2m.engine.events import LwM2MEvent, QueueChanged
 from custom_components.lwm2m.engine.model import ObjectRegistry
 from custom_components.lwm2m.engine.path import Path
 from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
-from custom_components.lwm2m.storage import QUEUE_SAVE_DELAY, LwM2MStorage
+from custom_components.lwm2m.storage import QUEUE_MAX_AGE, LwM2MStorage
 
 DEVICES = 3000  # a large import: its file takes a while to write
 
@@ -85,7 +85,7 @@ async def queued(storage: LwM2MStorage, hass: HomeAssistant) -> None:
         request = server.write("sleepy", Path.of(3303, 0, 5750), f"write {count}")
         waiting.append(asyncio.ensure_future(request))
         while True:  # until this request is on disk
-            await asyncio.sleep(QUEUE_SAVE_DELAY / 4)
+            await asyncio.sleep(QUEUE_MAX_AGE / 4)
             try:
                 saved = json.loads(store_file.read_text())["data"]["requests"]
             except (OSError, ValueError, KeyError):

@@ -177,7 +177,7 @@ async def _import_csv(
         result = await hass.config_entries.options.async_configure(
             result["flow_id"], {"file": file_id}
         )
-    assert result["description_placeholders"]["error_count"] == "0"
+    assert result["step_id"] == "credentials_preview"
     result = await hass.config_entries.options.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "credentials_imported"

@@ -34,28 +34,19 @@ from tests.engine.dtls.coap import decode, get
 
 from .devices import device_of
 from .live_network import (
-    add_live_entry,
     expected_lingering_timers,
     free_udp_ports,
+    live_entry,
     loopback,
     state_change,
 )
 
-__all__ = ["expected_lingering_timers", "loopback"]
+__all__ = ["expected_lingering_timers", "live_entry", "loopback"]
 
 TEMPERATURE = "sensor.sim_1_temperature"
 LIGHT = "switch.sim_1_light_control"
 REBOOT = "button.sim_1_reboot"
 PUMP_DDF = ddf(obj("30001", name="Pump", version="1.0", items=[item("1", name="Speed")]))
-
-
-@pytest.fixture
-async def live_entry(hass: HomeAssistant, loopback: None) -> AsyncIterator[MockConfigEntry]:
-    entry = await add_live_entry(hass)
-    yield entry
-    if entry.state.recoverable:
-        await hass.config_entries.async_unload(entry.entry_id)
-        await hass.async_block_till_done()
 
 
 @pytest.fixture

@@ -55,7 +55,8 @@ async def test_an_image_is_added_with_its_version_and_models(
 ) -> None:
     result = await _images_menu(hass, loaded_entry)
     assert result["menu_options"] == ["firmware_add"]
-    assert result["description_placeholders"] == {"images": "", "count": "0"}
+    assert result["step_id"] == "firmware_images_none"
+    assert result["description_placeholders"] is None
 
     result = await _add(
         hass, loaded_entry, uploaded_file, IMAGE, version=" 1.4.0 ", models="Thermo 3000, X, X"

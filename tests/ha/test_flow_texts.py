@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import string
 from pathlib import Path
 from typing import Any
 
@@ -30,14 +31,22 @@ def test_menu_titles_take_no_placeholders() -> None:
     ] == []
 
 
-def test_no_text_ends_in_a_heading_over_an_empty_placeholder() -> None:
-    """A list placeholder that may be empty sits in a plural or select branch, never after
-    a heading of its own ("Configured resources:\\n{summary}")."""
-    offenders = []
-    for flow, step_id, step in _steps():
-        text = step.get("description", "")
-        for match in re.finditer(r":\n\{(\w+)\}", text):
-            before = text[: match.start()]
-            if before.count("{") == before.count("}"):  # outside any plural or select
-                offenders.append(f"{flow}.{step_id}: {match.group(1)}")
-    assert offenders == []
+def _texts(node: Any, path: str = "") -> list[tuple[str, str]]:
+    if isinstance(node, dict):
+        return [pair for key, value in node.items() for pair in _texts(value, f"{path}.{key}")]
+    return [(path.lstrip("."), node)] if isinstance(node, str) else []
+
+
+def test_every_text_parses_the_way_home_assistant_parses_it() -> None:
+    """Home Assistant checks translations with Python's format syntax and logs an error for
+    each text it cannot parse: no ICU plural or select ({count, plural, ...}) then, only
+    plain {placeholders}. Conditional parts are steps of their own."""
+    unparsable = []
+    for key, text in _texts(STRINGS):
+        try:
+            fields = [field for _, field, _, _ in string.Formatter().parse(text) if field]
+        except ValueError:
+            unparsable.append(key)
+            continue
+        unparsable += [f"{key}: {{{field}}}" for field in fields if "," in field]
+    assert unparsable == []

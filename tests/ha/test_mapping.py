@@ -10,9 +10,15 @@ from homeassistant.components.sensor import DEVICE_CLASS_UNITS, SensorDeviceClas
 from homeassistant.const import EntityCategory, Platform
 
 from custom_components.lwm2m import units as lwm2m_units
-from custom_components.lwm2m.engine.model import ObjectRegistry, ResourceDef, ResourceType
+from custom_components.lwm2m.engine.model import (
+    ObjectRegistry,
+    ResourceDef,
+    ResourceType,
+    parse_ddf,
+)
 from custom_components.lwm2m.engine.model.types import ObjectDef, Operations
 from custom_components.lwm2m.mapping import (
+    IN_VALUE_UNITS,
     RULES,
     Role,
     describe,
@@ -27,6 +33,7 @@ from custom_components.lwm2m.protocols import (
     ResourceSettings,
 )
 from custom_components.lwm2m.units import UNITS, ha_unit
+from tests.engine import ddf_builder
 
 
 @pytest.fixture(scope="module")
@@ -248,7 +255,8 @@ def test_whole_bundled_model_maps(registry: ObjectRegistry) -> None:
 
 
 def test_rules_are_looked_up_once_per_resource_definition() -> None:
-    """Registrations ask for the same definitions again and again: the answer is cached."""
+    """Registrations ask for the same definitions again and again: the answer is cached
+    (a measured extreme or range limit also asks for its Sensor Value's)."""
     obj = ObjectRegistry.default().get(3303)
     assert obj is not None
     first = describe_object(obj)
@@ -256,7 +264,9 @@ def test_rules_are_looked_up_once_per_resource_definition() -> None:
     assert describe_object(obj) == first
     after = find_rule.cache_info()
     assert after.misses == before.misses
-    assert after.hits - before.hits == len(obj.resources)
+    assert after.hits - before.hits == len(obj.resources) + len(
+        IN_VALUE_UNITS & obj.resources.keys()
+    )
 
 
 def test_functionalities_need_a_readable_resource_and_no_secrets(
@@ -307,3 +317,56 @@ def test_concentration_units_fall_back_to_the_older_constants(
     older_const = SimpleNamespace(CONCENTRATION_MILLIGRAMS_PER_CUBIC_METER="mg/m³")
     monkeypatch.setattr(lwm2m_units, "ha_const", older_const)
     assert lwm2m_units._concentration("UnitOfDensity", "MILLIGRAMS_PER_CUBIC_METER") == "mg/m³"
+
+
+def test_extremes_and_limits_share_the_sensor_values_unit() -> None:
+    """A vendor object whose DDF gives only the Sensor Value a unit: its measured extremes
+    and range limits are temperatures too, so Home Assistant converts them alike."""
+    (vendor,) = parse_ddf(
+        ddf_builder.ddf(
+            ddf_builder.obj(
+                "33010",
+                name="Probe",
+                items=[
+                    ddf_builder.item(str(rid), name=name, type_="Float", units=units)
+                    for rid, name, units in (
+                        (5601, "Min Measured Value", ""),
+                        (5602, "Max Measured Value", ""),
+                        (5603, "Min Range Value", ""),
+                        (5700, "Sensor Value", "Cel"),
+                        (5701, "Sensor Units", ""),
+                    )
+                ],
+            )
+        )
+    )
+    specs = {spec.resource_id: spec for spec in describe_object(vendor)}
+    for rid in (5601, 5602, 5603, 5700):
+        assert (specs[rid].unit, specs[rid].device_class) == ("°C", "temperature"), rid
+    assert specs[5701].unit is None
+
+
+def test_a_measurement_unit_carries_over_to_the_extremes() -> None:
+    temperature = ObjectRegistry.default().get(3303)
+    assert temperature is not None
+    fahrenheit = MeasurementSettings("c8y_T", "c8y_T.T", "°F")
+    protocol = ObjectProtocol(
+        {5700: ResourceSettings(measurement=fahrenheit), 5601: ResourceSettings(show=True)}
+    )
+    specs = {
+        spec.resource_id: spec
+        for spec in describe_object(temperature, protocol)
+        if spec.role is Role.VALUE
+    }
+    for rid in (5601, 5700):
+        assert (specs[rid].unit, specs[rid].device_class) == ("°F", "temperature"), rid
+
+
+def test_battery_status_is_an_enum_of_words() -> None:
+    device = ObjectRegistry.default().get(3)
+    assert device is not None
+    spec = describe(device, device.resources[20])
+    assert spec is not None
+    assert spec.device_class == "enum"
+    assert spec.value_names is not None
+    assert dict(spec.value_names)[0] == "normal"

@@ -74,7 +74,7 @@ async def test_csv_import_previews_then_commits(
         )
     assert result["step_id"] == "credentials_preview"
     assert result["description_placeholders"]["added"] == "2"
-    assert result["description_placeholders"]["error_count"] == "0"
+    assert result["description_placeholders"]["rows"] == "2 rows"
     assert loaded_entry.runtime_data.storage.credentials == {}
 
     result = await hass.config_entries.options.async_configure(result["flow_id"], {})
@@ -109,11 +109,11 @@ async def test_csv_errors_are_listed_and_nothing_is_imported(
         result = await hass.config_entries.options.async_configure(
             result["flow_id"], {"file": file_id}
         )
-    assert result["step_id"] == "credentials_preview"
+    assert result["step_id"] == "credentials_problems"
     assert not result["errors"]  # nothing was tried yet: the preview only says what is wrong
     placeholders = result["description_placeholders"]
-    assert (placeholders["rows_ok"], placeholders["rows_bad"]) == ("0", "2")
-    assert placeholders["error_count"] == "2"
+    assert (placeholders["rows"], placeholders["rows_bad"]) == ("0 rows", "2")
+    assert placeholders["errors"].count("\n- ") == 1
     assert "line 2 (dev-1), securityMode" in placeholders["errors"]
     assert "line 3, endpoint id" in placeholders["errors"]
 
@@ -132,7 +132,7 @@ async def test_csv_preview_counts_the_good_rows_beside_a_bad_one(
             result["flow_id"], {"file": file_id}
         )
     placeholders = result["description_placeholders"]
-    assert (placeholders["rows_ok"], placeholders["rows_bad"]) == ("3", "1")
+    assert (placeholders["rows"], placeholders["rows_bad"]) == ("3 rows", "1")
     assert placeholders["errors"].startswith("- line 4 (dev-3), securityMode: ")
 
 
@@ -149,11 +149,10 @@ async def test_every_csv_error_is_written_to_a_file_when_the_list_is_cut(
         result = await hass.config_entries.options.async_configure(
             result["flow_id"], {"file": file_id}
         )
-    placeholders = result["description_placeholders"]
-    assert placeholders["error_count"] == "60"
-    assert placeholders["errors"].count("\n- ") == 49  # 50 shown
-    assert placeholders["more"] == "10"
-    written = FsPath(placeholders["problems_file"])
+    items = result["description_placeholders"]["errors"].split("\n")
+    assert len(items) == 51  # 50 shown, then where all of them are
+    written = FsPath(items[-1].rpartition(" ")[2])
+    assert items[-1].startswith("- … and 10 more: every problem is listed in ")
     assert written.parent == tmp_path / "lwm2m"
     lines = written.read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("60 problems in bad.csv")
@@ -165,7 +164,7 @@ async def test_every_csv_error_is_written_to_a_file_when_the_list_is_cut(
         result = await hass.config_entries.options.async_configure(
             result["flow_id"], {"file": file_id}
         )
-    assert result["description_placeholders"]["problems_file"] == ""
+    assert "every problem is listed" not in result["description_placeholders"]["errors"]
     assert len(list((tmp_path / "lwm2m").iterdir())) == 1
 
 
@@ -179,7 +178,7 @@ async def test_a_windows_1252_csv_is_read_and_said_so(
             result["flow_id"], {"file": file_id}
         )
     assert result["step_id"] == "credentials_preview"
-    assert result["description_placeholders"]["encoding"] == "windows_1252"
+    assert result["description_placeholders"]["encoding"].startswith("Windows-1252, as Excel")
     result = await hass.config_entries.options.async_configure(result["flow_id"], {})
     assert result["reason"] == "credentials_imported"
     assert loaded_entry.runtime_data.storage.credentials["keller-1"].name == "Küche Süd"
@@ -231,7 +230,7 @@ async def test_ddf_import_adds_objects_and_entities(
         result = await hass.config_entries.options.async_configure(
             result["flow_id"], {"file": file_id}
         )
-    assert result["step_id"] == "import_objects"
+    assert result["step_id"] == "import_more_objects"
     assert result["description_placeholders"]["imported"] == "30000 Boiler 1.0 (added)"
     await hass.async_block_till_done()
     assert hass.states.get("sensor.boiler_1_boiler_water_temperature") is not None
@@ -262,7 +261,7 @@ async def test_bad_ddf_is_refused(
     reason = result["description_placeholders"]["reason"]
     assert reason.startswith("line 1 is not well-formed XML: ")
     assert "<string>" not in reason
-    assert result["description_placeholders"]["count"] == "0"
+    assert result["step_id"] == "import_objects"
     with uploaded_file("huge.xml", b"x" * (MAX_UPLOAD_BYTES + 1)) as file_id:
         result = await hass.config_entries.options.async_configure(
             result["flow_id"], {"file": file_id}
@@ -286,8 +285,7 @@ async def test_device_protocol_chooses_shown_and_observed_resources(
     )
     assert result["type"] is FlowResultType.MENU
     assert result["step_id"] == "protocol_object"
-    assert result["description_placeholders"]["summary"] == ""
-    assert result["description_placeholders"]["configured"] == "no"
+    assert result["description_placeholders"] == {"object": "3303 Temperature"}
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"next_step_id": "protocol_resources"}
     )
@@ -309,7 +307,7 @@ async def test_device_protocol_chooses_shown_and_observed_resources(
         {"shown": ["5700", "5601"], "observed": ["5700", "5601"], "pmin": 10, "pmax": 60},
     )
     assert result["type"] is FlowResultType.MENU
-    assert result["step_id"] == "protocol_object"
+    assert result["step_id"] == "protocol_object_configured"
     await hass.async_block_till_done()
 
     protocol = loaded_entry.runtime_data.storage.protocols.get(3303)
@@ -336,8 +334,7 @@ async def test_device_protocol_chooses_shown_and_observed_resources(
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"shown": [], "observed": [], "reset": True}
     )
-    assert result["step_id"] == "protocol_object"
-    assert result["description_placeholders"]["configured"] == "no"
+    assert result["step_id"] == "protocol_object"  # nothing configured any more
     await hass.async_block_till_done()
     assert loaded_entry.runtime_data.storage.protocols.get(3303) is None
     assert ("cancel_observation", "dev-1", Path.parse("/3303/0/5601")) in fake_server.calls

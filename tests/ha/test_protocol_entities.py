@@ -40,6 +40,7 @@ HOT_ALARM = "binary_sensor.dev_1_temperature_sensor_value_alarm"
 HOT_ALARMS = "event.dev_1_temperature_sensor_value_alarms"
 SWITCH_EVENTS = "event.dev_1_light_control_on_off_events"
 MEASURED = MeasurementSettings("c8y_Reading", "c8y_Reading.value")
+MEASURED_CELSIUS = MeasurementSettings("c8y_T", "c8y_T.T", "°C")
 HOT = AlarmSettings(Severity.CRITICAL, "overheat", AlarmStatus.ACTIVE, "Too hot", above=30.0)
 BLOB_DDF = ddf(
     obj(
@@ -84,15 +85,20 @@ def _changes(hass: HomeAssistant, entity_id: str) -> list[Any]:
 async def test_measurement_sensor_with_the_protocols_unit(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: FakeServer
 ) -> None:
+    """A device that reports in °F: its Sensor Value and Min Measured Value (21.5 and 18.0
+    °F) are temperatures in °F, which a metric Home Assistant shows in °C, both alike."""
     settings = ResourceSettings(measurement=MeasurementSettings("c8y_T", "c8y_T.T", "°F"))
-    await _use(hass, loaded_entry, 3303, r5700=settings)
+    await _use(hass, loaded_entry, 3303, r5700=settings, r5601=ResourceSettings(show=True))
     state = hass.states.get(TEMPERATURE)
-    assert state.state == "21.5"
-    assert state.attributes["unit_of_measurement"] == "°F"
+    assert float(state.state) == pytest.approx(-5.83, abs=0.05)
+    assert state.attributes["unit_of_measurement"] == "°C"
+    assert state.attributes["device_class"] == "temperature"
     assert state.attributes["state_class"] == "measurement"
     assert state.attributes["measurement_type"] == "c8y_T"
     assert state.attributes["series"] == "c8y_T.T"
-    assert "device_class" not in state.attributes
+    minimum = hass.states.get("sensor.dev_1_temperature_min_measured_value")
+    assert float(minimum.state) == pytest.approx(-7.78, abs=0.05)
+    assert minimum.attributes["unit_of_measurement"] == "°C"
     # A measurement without a unit keeps the row's unit and device class; the parse alarm
     # of a measurement without an alarm of its own is a diagnostic.
     await _use(hass, loaded_entry, 3304, r5700=ResourceSettings(measurement=MEASURED))
@@ -109,7 +115,13 @@ async def test_measurement_sensor_with_the_protocols_unit(
 
 @pytest.mark.parametrize(
     ("unit", "device_class"),
-    [("Cel", "temperature"), ("°C", "temperature"), ("kWh", None), ("parsec", None)],
+    [
+        ("Cel", "temperature"),
+        ("°C", "temperature"),
+        ("°F", "temperature"),
+        ("kWh", None),
+        ("parsec", None),
+    ],
 )
 async def test_a_measurement_unit_picks_a_fitting_device_class(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, unit: str, device_class: str | None
@@ -120,6 +132,32 @@ async def test_a_measurement_unit_picks_a_fitting_device_class(
     state = hass.states.get("sensor.dev_1_humidity")
     assert state.attributes.get("device_class") == device_class
     assert state.attributes["state_class"] == "measurement"
+
+
+async def test_a_us_installation_shows_every_temperature_in_fahrenheit(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: FakeServer
+) -> None:
+    """The Sensor Value and its extremes convert alike, with or without a measurement whose
+    unit is the device's °C."""
+    await hass.config.async_update(unit_system="us_customary")
+    values = ((22.0, 18.5, "71.6", "65.3"), (20.0, 17.0, "68.0", "62.6"))
+    settings = (ResourceSettings(show=True), ResourceSettings(measurement=MEASURED_CELSIUS))
+    for value, (celsius, lowest, fahrenheit, lowest_fahrenheit) in zip(
+        settings, values, strict=True
+    ):
+        await _use(hass, loaded_entry, 3303, r5601=ResourceSettings(show=True), r5700=value)
+        fake_server.notify("dev-1", "/3303/0", {"/3303/0/5700": celsius, "/3303/0/5601": lowest})
+        await hass.async_block_till_done()
+        temperature = hass.states.get(TEMPERATURE)
+        minimum = hass.states.get("sensor.dev_1_temperature_min_measured_value")
+        assert (temperature.state, temperature.attributes["unit_of_measurement"]) == (
+            fahrenheit,
+            "°F",
+        )
+        assert (minimum.state, minimum.attributes["unit_of_measurement"]) == (
+            lowest_fahrenheit,
+            "°F",
+        )
 
 
 # Seed 000, as a text resource mapped to a measurement receives them. "-029" and "029" have

@@ -96,7 +96,7 @@ async def test_object_menu_lists_what_the_object_offers(
         "rules_pick",
         "protocol_done",
     ]
-    assert result["description_placeholders"]["configured"] == "no"
+    assert result["step_id"] == "protocol_object"  # nothing configured yet
     result = await _object(hass, loaded_entry, 3407)
     assert result["menu_options"] == ["protocol_resources", "resource_pick", "protocol_done"]
 
@@ -135,8 +135,8 @@ async def test_done_closes_the_object_and_says_whether_anything_was_saved(
     result = await _object(hass, loaded_entry, 3303)
     result = await _submit(hass, result, {"next_step_id": "protocol_resources"})
     result = await _submit(hass, result, {"shown": ["5700"], "observed": ["5700"]})
-    assert result["step_id"] == "protocol_object"
-    assert result["description_placeholders"]["saved"] == "yes"
+    assert result["step_id"] == "protocol_object_configured"
+    assert result["description_placeholders"]["summary"] == "- 5700 Sensor Value: shown, observed"
     result = await _submit(hass, result, {"next_step_id": "protocol_done"})
     assert result["reason"] == "protocol_saved"
     assert result["description_placeholders"] == {"object": "3303 Temperature"}
@@ -169,8 +169,7 @@ async def test_resource_functionalities_are_saved_and_become_entities(
     )
     result = await _submit(hass, result, answer)
     assert result["type"] is FlowResultType.MENU  # back to the object, for the next change
-    assert result["step_id"] == "protocol_object"
-    assert result["description_placeholders"]["saved"] == "yes"
+    assert result["step_id"] == "protocol_object_configured"
     await hass.async_block_till_done()
 
     protocol = loaded_entry.runtime_data.storage.protocols.get(3303)
@@ -217,7 +216,7 @@ async def test_resource_functionalities_are_saved_and_become_entities(
     schema = result["data_schema"].schema
     assert next(key for key in schema if key == "custom_action").default() is True
     result = await _submit(hass, result, _functions())
-    assert result["step_id"] == "protocol_object"
+    assert result["step_id"] == "protocol_object_configured"
     await hass.async_block_till_done()
     assert hass.states.get("event.dev_1_temperature_sensor_value_events") is None
     assert loaded_entry.runtime_data.storage.protocols.get(3303).settings(5700).functions == []
@@ -263,7 +262,7 @@ async def test_entities_and_observation_take_conditions(
             "st": 0.25,
         },
     )
-    assert result["step_id"] == "protocol_object"
+    assert result["step_id"] == "protocol_object_configured"
     await hass.async_block_till_done()
     protocol = loaded_entry.runtime_data.storage.protocols.get(3303)
     assert protocol.settings(5700).observation_attributes == {
@@ -294,10 +293,11 @@ async def test_validation_rules_editor_builds_the_seed_example(
     assert {option["value"] for option in options} >= {"5750", "5850", "5851"}
     assert "5805" not in {option["value"] for option in options}  # read-only
     result = await _submit(hass, result, {"resource": "5750"})
-    assert result["step_id"] == "rules_edit"
-    assert result["description_placeholders"]["rules"] == ""
-    assert result["description_placeholders"]["count"] == "0"
-    assert result["description_placeholders"]["resource"] == "5750 Application Type"
+    assert result["step_id"] == "rules_add"
+    assert result["description_placeholders"] == {
+        "resource": "5750 Application Type",
+        "object": "3311 Light Control",
+    }
 
     def rule(kind: str, operator: str, value: str, group: int) -> dict[str, Any]:
         return {"group": group, "rule_type": kind, "operator": operator, "value": value}
@@ -313,7 +313,6 @@ async def test_validation_rules_editor_builds_the_seed_example(
     assert result["description_placeholders"]["rules"] == (
         '1. text ≠ "test"\n2. regular expression ~ ".*asd" ∧ object link = /3/0/15\n3. number > 3'
     )
-    assert result["description_placeholders"]["count"] == "4"
     labels = [
         option["label"] for option in result["data_schema"].schema["remove"].config["options"]
     ]
@@ -321,7 +320,7 @@ async def test_validation_rules_editor_builds_the_seed_example(
     result = await _submit(hass, result, {"group": 1, "remove": ["2:0"]})
     assert result["step_id"] == "rules_edit"
     result = await _submit(hass, result, {"group": 1})
-    assert result["step_id"] == "protocol_object"
+    assert result["step_id"] == "protocol_object_configured"
     saved = loaded_entry.runtime_data.storage.protocols.get(3311).settings(5750)
     assert saved.rules == RuleSet(
         (
@@ -353,7 +352,7 @@ async def test_export_writes_a_file_under_the_config_directory(
     loaded_entry.runtime_data.storage.protocols.objects[3303] = ObjectProtocol({5700: settings})
     result = await _start(hass, loaded_entry, "export_protocols")
     assert result["reason"] == "protocols_exported"
-    assert result["description_placeholders"]["count"] == "1"
+    assert result["description_placeholders"]["objects"] == "1 object"
     written = FsPath(result["description_placeholders"]["path"])
     assert written.parent == tmp_path / "lwm2m"
     document = json.loads(written.read_text(encoding="utf-8"))
@@ -395,18 +394,13 @@ async def test_import_previews_then_commits(
         result = await _submit(hass, result, {"file": file_id})
     assert result["step_id"] == "protocols_preview"
     assert result["description_placeholders"] == {
-        "added": "3303 Temperature, 30099",
-        "replaced": "",
-        "unchanged": "3311 Light Control",
-        "kept": "3304 Humidity",
-        "added_count": "2",
-        "replaced_count": "0",
-        "unchanged_count": "1",
-        "kept_count": "1",
+        "changes": "- Added: 3303 Temperature, 30099\n- Unchanged: 3311 Light Control\n"
+        "- Kept as they are (not in the file): 3304 Humidity"
     }
     assert storage.protocols.get(3303) is None
     result = await _submit(hass, result, {})
     assert result["reason"] == "protocols_imported"
+    assert result["description_placeholders"] == {"changes": "3303 Temperature, 30099 added"}
     await hass.async_block_till_done()
     assert storage.protocols.get(3303).settings(5700).event == EventSettings("t", "x")
     assert storage.protocols.get(3304) is not None

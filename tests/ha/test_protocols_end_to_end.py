@@ -169,10 +169,12 @@ async def test_measurement_alarm_events_payload_and_auto_observe(
     await _use_protocols(entry)
     await _register(hass, simulated, entry)
 
-    # Measurement: the protocol's unit, statistics, its type and series.
+    # Measurement: the protocol's unit (21.5 °F, which this metric Home Assistant shows in
+    # °C), statistics, its type and series.
     temperature = hass.states.get(TEMPERATURE)
-    assert temperature.state == "21.5"
-    assert temperature.attributes["unit_of_measurement"] == "°F"
+    assert temperature.state == "-5.8"
+    assert temperature.attributes["unit_of_measurement"] == "°C"
+    assert temperature.attributes["device_class"] == "temperature"
     assert temperature.attributes["state_class"] == "measurement"
     assert temperature.attributes["measurement_type"] == "c8y_Temperature"
     assert temperature.attributes["series"] == "c8y_Temperature.T"
@@ -198,7 +200,7 @@ async def test_measurement_alarm_events_payload_and_auto_observe(
         "text": "Too hot",
     }
     assert alarm.attributes["value"] == 35.5
-    assert hass.states.get(TEMPERATURE).state == "35.5"
+    assert hass.states.get(TEMPERATURE).state == "1.9"  # 35.5 °F
     cleared = await state_change(
         hass,
         HOT_ALARMS,

@@ -155,6 +155,9 @@ class CleanVenv:
             "LANG": "C.UTF-8",
             "UV_CACHE_DIR": str(CACHE / "uv"),
             "UV_NO_CONFIG": "1",
+            # Not the development venv's pins (script/setup sets them for every process
+            # started from .venv, uv run from there included): Home Assistant OS has none.
+            "UV_OVERRIDE": "",
         }
         if (bundle := ca_bundle()) is not None:
             environment["SSL_CERT_FILE"] = bundle

@@ -21,6 +21,7 @@ from homeassistant.const import __version__ as home_assistant_version
 from packaging.requirements import Requirement
 
 from custom_components.lwm2m.engine.credentials.csv_import import parse_credentials_csv
+from tests.ha.live_network import free_udp_ports
 from tests.tinydtls import requires_tinydtls
 
 from .home_assistant_os import (
@@ -43,15 +44,10 @@ START_TIMEOUT = 600  # the first start on a machine downloads the requirements
 LOG_LINE = re.compile(r"^\S+ \S+ (?P<level>[A-Z]+) \([^)]*\) \[(?P<logger>[^\]]+)\]")
 
 
-def free_ports(kind: int, count: int) -> list[int]:
-    sockets = [socket.socket(socket.AF_INET, kind) for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
+def free_tcp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def udp_port_taken(port: int) -> bool:
@@ -130,8 +126,8 @@ def test_installs_sets_up_and_serves_a_dtls_device(
     before = venv.installed_versions([*requirements, "DTLSSocket"])
     assert before["DTLSSocket"] is None
 
-    coap, coaps, bootstrap, bootstraps = free_ports(socket.SOCK_DGRAM, 4)
-    [http] = free_ports(socket.SOCK_STREAM, 1)
+    coap, coaps, bootstrap, bootstraps = free_udp_ports(4)
+    http = free_tcp_port()
     config = Configuration(
         tmp_path / "config",
         http,

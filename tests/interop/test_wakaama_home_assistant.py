@@ -4,7 +4,6 @@ on loopback, the client over plain UDP and over DTLS-PSK (tinydtls)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -20,26 +19,18 @@ from custom_components.lwm2m.const import (
 )
 from custom_components.lwm2m.engine.credentials.csv_import import DeviceCredentials, SecurityMode
 from tests.ha.devices import device_of
-from tests.ha.live_network import add_live_entry, state_change
+from tests.ha.live_network import live_entry, state_change
 
 from .wakaama import WakaamaClient
 from .wakaama_session import HOST, PSK, TRANSPORTS, StartWakaama
 
 pytestmark = pytest.mark.interop
+__all__ = ["live_entry"]
 
 
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """The integration loads from custom_components/."""
-
-
-@pytest.fixture
-async def live_entry(hass: HomeAssistant, loopback: None) -> AsyncIterator[MockConfigEntry]:
-    entry = await add_live_entry(hass)
-    yield entry
-    if entry.state.recoverable:
-        await hass.config_entries.async_unload(entry.entry_id)
-        await hass.async_block_till_done()
 
 
 @pytest.fixture(params=TRANSPORTS)

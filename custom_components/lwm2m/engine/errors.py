@@ -49,6 +49,15 @@ class QueueFullError(LwM2MError):
         self.limit = limit
 
 
+class RequestCancelledError(LwM2MError):
+    """A queued request was cancelled before the sleeping device woke up for it."""
+
+    def __init__(self, endpoint: str, path: Path) -> None:
+        super().__init__(f"{endpoint}: {path} was cancelled while queued")
+        self.endpoint = endpoint
+        self.path = path
+
+
 class InvalidResponseError(LwM2MError):
     """The device answered with a payload that could not be decoded."""
 

@@ -45,6 +45,11 @@ class Deregistered(LwM2MEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class Revoked(Deregistered):
+    """The server ended the registration: its credentials were changed or removed."""
+
+
+@dataclass(frozen=True, slots=True)
 class Expired(LwM2MEvent):
     """The registration lifetime (plus grace) ran out without an update."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,8 +20,10 @@ from .home_assistant import (
     free_port,
     free_udp_ports,
     seed_entry,
+    seed_store,
     write_configuration,
 )
+from .wakaama import WakaamaDevice, wakaama_binary
 
 CHROMIUM_FLAGS = (
     "--no-sandbox",
@@ -59,6 +61,7 @@ class Deployment:
     ports: dict[str, int]
     devices: SimulatedDevices | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    others: list[SimulatedDevices | WakaamaDevice] = field(default_factory=list)
 
     @property
     def url(self) -> str:
@@ -100,6 +103,50 @@ class Deployment:
         if self.devices is not None:
             self.devices.stop()
             self.devices = None
+        for other in self.others:
+            other.stop()
+        self.others.clear()
+
+    def add_devices(
+        self, count: int, prefix: str, *, queue: bool = False, animate: float = 5
+    ) -> SimulatedDevices:
+        """More simulated devices beside the demo ones, registered once this returns."""
+        devices = SimulatedDevices(
+            self.ports["coap_port"],
+            count,
+            prefix,
+            self.config_dir / f"{prefix}devices.log",
+            animate,
+            queue=queue,
+        )
+        devices.start()
+        self.others.append(devices)
+        for endpoint in devices.endpoints:
+            self.wait_registered(endpoint)
+        return devices
+
+    def add_wakaama(self, endpoint: str) -> WakaamaDevice:
+        """Eclipse Wakaama's client, registered once this returns (skips without it)."""
+        device = WakaamaDevice(
+            wakaama_binary(), endpoint, self.ports["coap_port"], self.config_dir / "wakaama.log"
+        )
+        device.start()
+        self.others.append(device)
+        self.wait_registered(endpoint)
+        return device
+
+    def wait_registered(self, endpoint: str) -> None:
+        """Until the endpoint's entities report (the hub made its device)."""
+        slug = endpoint.replace("-", "_")
+
+        def reported() -> bool:
+            return any(
+                state["entity_id"].split(".", 1)[1].startswith(f"{slug}_")
+                and state["state"] != "unavailable"
+                for state in self.api.states()
+            )
+
+        self.api.wait_for(f"{endpoint} to register", reported)
 
 
 def _reported(state: dict[str, Any] | None) -> bool:
@@ -123,15 +170,19 @@ def deployment(
     with_entry: bool = True,
     policy: str = "open",
     devices: int = 3,
+    stored: Mapping[str, Any] | None = None,
 ) -> Iterator[Deployment]:
     """Home Assistant in ``config_dir``, onboarded; the LwM2M entry on free loopback ports
-    (``with_entry``) and ``devices`` demo devices registered with it."""
+    (``with_entry``) and ``devices`` demo devices registered with it. ``stored`` seeds
+    Home Assistant's storage: the data of each Store key (``lwm2m.credentials``, ...)."""
     names = ("coap_port", "coaps_port", "bootstrap_port", "bootstraps_port")
     ports = dict(zip(names, free_udp_ports(len(names)), strict=True))
     http_port = free_port()
     write_configuration(config_dir, http_port, CORE)
     if with_entry:
         seed_entry(config_dir, entry_data(ports, policy))
+    for key, data in (stored or {}).items():
+        seed_store(config_dir, key, data)
     process = HomeAssistantProcess(config_dir, http_port)
     api: HomeAssistantApi | None = None
     running: Deployment | None = None

@@ -16,7 +16,14 @@ class SimulatedDevices:
     """``python -m simulator`` against one LwM2M server, as script/develop runs it."""
 
     def __init__(
-        self, coap_port: int, count: int, prefix: str, log_path: Path, animate: float = 5
+        self,
+        coap_port: int,
+        count: int,
+        prefix: str,
+        log_path: Path,
+        animate: float = 5,
+        *,
+        queue: bool = False,
     ) -> None:
         self.endpoints = [f"{prefix}{number}" for number in range(1, count + 1)]
         self._command = [
@@ -31,6 +38,7 @@ class SimulatedDevices:
             prefix,
             "--animate",
             str(animate),
+            *(["--queue"] if queue else []),
         ]
         self.log_path = log_path
         self._process: subprocess.Popen[bytes] | None = None
@@ -48,6 +56,13 @@ class SimulatedDevices:
     @property
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
+
+    def kill(self) -> None:
+        """Gone without a word (no deregistration): the server's requests go unanswered."""
+        if self.running:
+            assert self._process is not None
+            self._process.kill()
+            self._process.wait()
 
     def stop(self) -> None:
         """Ctrl+C: the devices deregister before the process ends."""

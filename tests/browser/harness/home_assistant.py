@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import importlib.util
+import json
 import os
 import shutil
 import signal
@@ -74,7 +75,8 @@ def write_configuration(
 ) -> None:
     """script/develop's configuration in ``config_dir``, served on ``http_port``."""
     config = yaml.safe_load((DEVELOP_CONFIG / "configuration.yaml").read_text(encoding="utf-8"))
-    config.pop("default_config", None)
+    # Integrations set up without options are script/develop's share of default_config.
+    config = {name: value for name, value in config.items() if value is not None}
     for component in SCREEN_COMPONENTS:
         config.setdefault(component, None)
     config["http"] = {"server_host": "127.0.0.1", "server_port": http_port}
@@ -95,6 +97,14 @@ def seed_entry(config_dir: Path, data: Mapping[str, Any]) -> None:
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
     script.seed(config_dir, {**script.ENTRY_DATA, **data})
+
+
+def seed_store(config_dir: Path, key: str, data: Any) -> None:
+    """What a Store with ``key`` would have saved, before Home Assistant starts."""
+    storage = config_dir / ".storage"
+    storage.mkdir(parents=True, exist_ok=True)
+    document = {"version": 1, "minor_version": 1, "key": key, "data": data}
+    (storage / key).write_text(json.dumps(document), encoding="utf-8")
 
 
 class HomeAssistantProcess:

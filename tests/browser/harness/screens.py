@@ -15,6 +15,7 @@ from .home_assistant import lines_after
 
 PAGE_TEXT = (Path(__file__).with_name("page_text.js")).read_text(encoding="utf-8")
 FRONTEND_LOGGER = re.compile(r"\[frontend\.js[^\]]*\] (?P<message>.*)")
+INTEGRATION_ERROR = re.compile(r" ERROR \([^)]*\) \[(?P<logger>[^\]]*)\] (?P<message>.*lwm2m.*)")
 FLOW_DIALOG = "dialog-data-entry-flow"
 
 
@@ -101,6 +102,11 @@ class Screens:
             f"frontend error in Home Assistant's log: {match['message']}"
             for line in lines
             if (match := FRONTEND_LOGGER.search(line))
+        ]
+        found += [
+            f"error in Home Assistant's log ({match['logger']}): {match['message']}"
+            for line in lines
+            if (match := INTEGRATION_ERROR.search(line)) and not FRONTEND_LOGGER.search(line)
         ]
         found += self._console
         self._console = []

@@ -13,6 +13,11 @@ import os
 import struct
 from dataclasses import dataclass, field
 
+from custom_components.lwm2m.engine.dtls.connection_id import (
+    EXT_CONNECTION_ID,
+    connection_id_extension,
+    parse_connection_id,
+)
 from custom_components.lwm2m.engine.dtls.handshake import (
     HandshakeType,
     encode_handshake,
@@ -54,8 +59,11 @@ def build_client_hello(
     encrypt_then_mac: bool = False,
     record_version: bytes = DTLS_1_0,
     client_version: bytes = DTLS_1_2,
+    connection_id: bytes | None = None,
 ) -> bytes:
-    """A first-flight ClientHello datagram (no cookie, message_seq 0, record seq 0)."""
+    """A first-flight ClientHello datagram (no cookie, message_seq 0, record seq 0).
+
+    ``connection_id`` offers the connection_id extension (RFC 9146) with that CID."""
     offered = (*suites, TLS_EMPTY_RENEGOTIATION_INFO_SCSV) if renegotiation_scsv else suites
     body = client_version + os.urandom(32) + b"\x00" + b"\x00"
     body += struct.pack(">H", 2 * len(offered)) + b"".join(struct.pack(">H", s) for s in offered)
@@ -65,6 +73,9 @@ def build_client_hello(
         extensions += struct.pack(">HH", EXT_ENCRYPT_THEN_MAC, 0)
     if extended_master_secret:
         extensions += struct.pack(">HH", EXT_EXTENDED_MASTER_SECRET, 0)
+    if connection_id is not None:
+        data = connection_id_extension(connection_id)
+        extensions += struct.pack(">HH", EXT_CONNECTION_ID, len(data)) + data
     if extensions:
         body += struct.pack(">H", len(extensions)) + extensions
     message = encode_handshake(HandshakeType.CLIENT_HELLO, 0, body)
@@ -95,10 +106,10 @@ def handshake_messages(datagram: bytes) -> list[tuple[int, bytes]]:
     return found
 
 
-def plaintext_alerts(datagram: bytes) -> list[bytes]:
+def plaintext_alerts(datagram: bytes, cid_length: int = 0) -> list[bytes]:
     return [
         record.fragment
-        for record in parse_records(datagram)
+        for record in parse_records(datagram, cid_length)
         if record.epoch == 0 and record.content_type == ContentType.ALERT
     ]
 
@@ -138,7 +149,11 @@ class HandshakeFailedError(Exception):
 
 
 class PskClient:
-    """Drive with :meth:`start`, then feed every answer to :meth:`receive`."""
+    """Drive with :meth:`start`, then feed every answer to :meth:`receive`.
+
+    With ``connection_id`` it offers RFC 9146 Connection IDs (that one for the records
+    it receives); ``server_cid`` is what the server asked for, put on every record
+    it protects."""
 
     def __init__(
         self,
@@ -147,10 +162,13 @@ class PskClient:
         hello: bytes | None = None,
         *,
         fragment_size: int | None = None,
+        connection_id: bytes | None = None,
     ) -> None:
         self.identity = identity
         self.psk = psk
-        self.first_hello = hello or build_client_hello()
+        self.connection_id = connection_id
+        self.server_cid: bytes | None = None
+        self.first_hello = hello or build_client_hello(connection_id=connection_id)
         self.fragment_size = fragment_size
         self.state = "hello"
         self.transcript = hashlib.sha256()
@@ -175,7 +193,7 @@ class PskClient:
 
     def receive(self, datagram: bytes) -> list[bytes]:
         """Datagrams to send in reply (possibly none)."""
-        self.alerts += plaintext_alerts(datagram)
+        self.alerts += plaintext_alerts(datagram, len(self.connection_id or b""))
         if self.state == "hello":
             cookie = hello_verify_cookie(datagram)
             if cookie is None:
@@ -186,13 +204,11 @@ class PskClient:
             return [second]
         if self.state == "server_hello":
             return self._server_flight(datagram)
-        for record in parse_records(datagram):
+        for record in parse_records(datagram, len(self.connection_id or b"")):
             if record.epoch != 1 or self._read is None:
                 continue
-            plaintext = self._read.decrypt(
-                record.epoch_and_sequence, record.content_type, record.version, record.fragment
-            )
-            if self.state == "finished" and record.content_type == ContentType.HANDSHAKE:
+            content_type, plaintext = self._read.unprotect(record)
+            if self.state == "finished" and content_type == ContentType.HANDSHAKE:
                 expected = finished_verify_data(
                     self._master, from_client=False, handshake_hash=self.transcript.digest()
                 )
@@ -201,13 +217,15 @@ class PskClient:
                 self.established = True
                 self.state = "established"
             else:
-                self.received.append((record.content_type, plaintext))
+                self.received.append((content_type, plaintext))
         return []
 
     def _server_flight(self, datagram: bytes) -> list[bytes]:
         for msg_type, body in handshake_messages(datagram):
             if msg_type == HandshakeType.SERVER_HELLO:
                 self.server_hello = parse_server_hello(body)
+                offered = self.server_hello.extensions.get(EXT_CONNECTION_ID)
+                self.server_cid = None if offered is None else parse_connection_id(offered)
                 self.transcript.update(encode_handshake(msg_type, 1, body))
             elif msg_type == HandshakeType.SERVER_HELLO_DONE:
                 self.transcript.update(encode_handshake(msg_type, 2, body))
@@ -269,8 +287,11 @@ class PskClient:
         if sequence is None:
             sequence = self._epoch1_seq
             self._epoch1_seq += 1
-        fragment = self._write.encrypt((1 << 48) | sequence, content_type, DTLS_1_2, payload)
-        return encode_record(content_type, DTLS_1_2, 1, sequence, fragment)
+        cid = self.server_cid or b""
+        fragment = self._write.encrypt((1 << 48) | sequence, content_type, DTLS_1_2, payload, cid)
+        if cid:
+            content_type = ContentType.TLS12_CID
+        return encode_record(content_type, DTLS_1_2, 1, sequence, fragment, cid)
 
     def application_data(self, payload: bytes) -> bytes:
         return self.seal(ContentType.APPLICATION_DATA, payload)

@@ -21,12 +21,14 @@ def flood(
     completed_hellos_every: int = 10,
     vectors: tuple[bytes, ...] = (),
     seed: int = 7,
+    hosts: tuple[str, ...] = ("127.0.0.1",),
 ) -> int:
     """Send ``datagrams`` junk datagrams spread over ``source_ports`` sockets; how many went.
 
     Every ``completed_hellos_every``-th source port answers its HelloVerifyRequest
     with the cookie and then goes silent, which makes the server keep handshake
-    state: that is what fills the handshake table.
+    state: that is what fills the handshake table. The sockets are bound to
+    ``hosts`` in turn (any 127.x.y.z address is this host's on Linux).
     """
     chance = random.Random(seed)
     hellos = (build_client_hello(), *vectors)
@@ -50,10 +52,10 @@ def flood(
     for first in range(0, source_ports, BATCH):
         sockets = []
         try:
-            for _ in range(min(BATCH, source_ports - first)):
+            for index in range(min(BATCH, source_ports - first)):
                 sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
                 sockets.append(sock)
-                sock.bind(("127.0.0.1", 0))
+                sock.bind((hosts[(first + index) % len(hosts)], 0))
             for index, sock in enumerate(sockets):
                 budget = per_port
                 if (first + index) % completed_hellos_every == 0:

@@ -32,6 +32,8 @@ class Recorder:
     established: list[Session] = field(default_factory=list)
     data: list[tuple[Session, bytes]] = field(default_factory=list)
     closed: list[tuple[Session, CloseReason]] = field(default_factory=list)
+    moved: list[tuple[Session, tuple[object, ...]]] = field(default_factory=list)
+    table_full: list[bool] = field(default_factory=list)
 
     def session_established(self, session: Session) -> None:
         self.established.append(session)
@@ -42,6 +44,12 @@ class Recorder:
     def session_closed(self, session: Session, reason: CloseReason) -> None:
         self.closed.append((session, reason))
 
+    def session_moved(self, session: Session, previous: tuple[object, ...]) -> None:
+        self.moved.append((session, previous))
+
+    def session_table_full(self, full: bool) -> None:
+        self.table_full.append(full)
+
 
 class Net:
     """A server plus a log of what it sent, per peer."""
@@ -51,9 +59,10 @@ class Net:
     ):
         self.clock = FakeClock()
         self.events = Recorder()
+        self.keys = KEYS if keys is None else keys
         self.sent: list[tuple[tuple[object, ...], bytes]] = []
         self.server = DtlsServer(
-            StaticPskStore(KEYS if keys is None else keys),
+            StaticPskStore(self.keys),
             lambda peer, data: self.sent.append((peer, data)),
             self.events,
             settings=settings,
@@ -85,6 +94,20 @@ class Net:
     def connect(
         self, peer: tuple[object, ...], identity: bytes = b"dev-a", **kwargs: object
     ) -> PskClient:
-        client = self.handshake(peer, PskClient(identity, KEYS[identity], **kwargs))  # type: ignore[arg-type]
+        client = self.handshake(peer, PskClient(identity, self.keys[identity], **kwargs))  # type: ignore[arg-type]
         assert client.established
         return client
+
+    def up_to_key_exchange(self, peer: tuple[object, ...], client: PskClient) -> list[bytes]:
+        """Cookie exchange and the server's flight; the client's next flight, not sent
+        (none when the server did not take the handshake on)."""
+        [verify_request] = self.deliver(peer, client.start())
+        [second_hello] = client.receive(verify_request)
+        server_flight = self.deliver(peer, second_hello)
+        return client.receive(server_flight[0]) if server_flight else []
+
+    def finish(self, peer: tuple[object, ...], client: PskClient, flight: list[bytes]) -> None:
+        """Send the client's key exchange flight and hand it what comes back."""
+        for datagram in flight:
+            for answer in self.deliver(peer, datagram):
+                client.receive(answer)

@@ -64,12 +64,12 @@ async def test_libcoap_wrong_key_or_unknown_identity_gets_nothing(
     url = f"coaps://127.0.0.1:{server.port}/x"
     output = await run(binary, "-B", "3", "-u", identity.decode(), "-k", key.decode(), url)
     assert "hello" not in output
-    assert "Decrypt error" in output or "decrypt error" in output, output
+    # Its Finished does not verify and gets no answer, since a spoofer could have sent
+    # it (RFC 6347 4.1.2.7); the handshake ends as a failed one when it times out.
     stats = server.endpoint.stats()
+    assert stats.counters["decrypt_failed"] >= 1
     assert stats.sessions == 0
-    assert stats.handshakes_in_progress == 0
     assert stats.handshakes_completed == 0
-    assert stats.handshakes_failed >= 1
     assert "records_received" not in stats.counters
 
 

@@ -34,7 +34,7 @@ from aiocoap.util import hostportjoin, hostportsplit
 
 from ..clock import Clock, LoopClock
 from ..credentials.records import DeviceCredentials, SecurityMode
-from ..credentials.store import CredentialStore
+from ..credentials.store import CredentialStore, Revocation
 from ..dtls import DtlsSettings
 from ..events import BootstrapFailed, BootstrapFinished, BootstrapStarted, LwM2MEvent
 from ..listeners import EventListeners, Listener
@@ -131,6 +131,7 @@ class BootstrapServer(ServedPorts):
         )
         self._events = EventListeners(_LOGGER)
         self._running: dict[str, asyncio.Task[None]] = {}
+        self._stop_revocations: Callable[[], None] | None = None
 
     # --- lifecycle --------------------------------------------------------------------
 
@@ -140,10 +141,11 @@ class BootstrapServer(ServedPorts):
             raise RuntimeError("the bootstrap server is already running")
         plain = await bind_udp(self.host, self._requested_port, None)
         self._attach(plain, secure=False)
+        self._stop_revocations = self.credentials.add_revocation_listener(self._revoked)
         if self._secure is None:
             return
         try:
-            secure = await self._secure.open(self.credentials.bootstrap_keys)
+            secure = await self._secure.open(self.credentials.bootstrap_keys, self)
         except BaseException:
             await self.stop()
             raise
@@ -159,11 +161,21 @@ class BootstrapServer(ServedPorts):
 
     async def stop(self) -> None:
         """Abandon running bootstraps and close the ports."""
+        if self._stop_revocations is not None:
+            self._stop_revocations()
+            self._stop_revocations = None
         running, self._running = self._running, {}
         for task in running.values():
             task.cancel()
         await asyncio.gather(*running.values(), return_exceptions=True)
         await self._close_ports()
+
+    def _revoked(self, revocation: Revocation) -> None:
+        """Bootstrap credentials were changed or removed: their DTLS sessions end."""
+        endpoint = self.dtls_endpoint
+        if endpoint is not None:
+            for identity in revocation.bootstrap_identities:
+                endpoint.close_sessions(identity)
 
     @property
     def active(self) -> frozenset[str]:

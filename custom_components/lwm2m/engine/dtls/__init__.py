@@ -9,7 +9,13 @@ reached through :func:`create_dtls_context`, which presents a
 from __future__ import annotations
 
 from .context import create_dtls_context
-from .endpoint import DtlsEndpoint, DtlsStats, PskIdentityClaim, psk_identity_of
+from .endpoint import (
+    DtlsEndpoint,
+    DtlsStats,
+    EndpointObserver,
+    PskIdentityClaim,
+    psk_identity_of,
+)
 from .errors import (
     DtlsBindError,
     DtlsConfigurationError,
@@ -33,6 +39,7 @@ __all__ = [
     "DtlsStats",
     "DtlsStatus",
     "DtlsUnavailableError",
+    "EndpointObserver",
     "PskIdentityClaim",
     "PskStore",
     "SessionNotEstablishedError",

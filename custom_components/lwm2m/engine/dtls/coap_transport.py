@@ -25,7 +25,7 @@ from .endpoint import DtlsEndpoint, DtlsStats, PskIdentityClaim, stats_of
 from .errors import SessionNotEstablishedError
 from .psk import PskStore
 from .server import CloseReason
-from .session import Session
+from .session import PeerAddress, Session
 from .settings import DtlsSettings
 from .udp_driver import UdpDtlsDriver
 
@@ -144,6 +144,17 @@ class BuiltinCoapTransport(interfaces.MessageInterface, DtlsEndpoint):  # type: 
         if remote is not None and self._mman is not None:
             self._mman.dispatch_error(DtlsSessionClosedError(reason.value), remote)
 
+    def session_moved(self, session: Session, previous: PeerAddress) -> None:
+        # The remote reads its address from the session: CoAP exchanges go on as they
+        # were, their answers and the next requests go to the new address.
+        remote = self._remotes.get(session)
+        if remote is not None and self.observer is not None:
+            self.observer.peer_moved(remote)
+
+    def session_table_full(self, full: bool) -> None:
+        if self.observer is not None:
+            self.observer.session_table_full(full)
+
     # aiocoap MessageInterface
 
     def send(self, message: Any) -> None:
@@ -201,7 +212,10 @@ class BuiltinCoapTransport(interfaces.MessageInterface, DtlsEndpoint):  # type: 
         return self.driver.local_address
 
     def stats(self) -> DtlsStats:
-        return stats_of(self.driver.server)
+        server = self.driver.server
+        return stats_of(
+            server, max_sessions=server.settings.max_sessions, table_full=server.table_full
+        )
 
     def remote_for_identity(self, identity: bytes) -> DtlsRemote | None:
         for remote in reversed(list(self._remotes.values())):
@@ -212,5 +226,5 @@ class BuiltinCoapTransport(interfaces.MessageInterface, DtlsEndpoint):  # type: 
     def close_sessions(self, identity: bytes) -> int:
         doomed = [s for s in self.driver.server.sessions() if s.psk_identity == identity]
         for session in doomed:
-            self.driver.server.close(session, CloseReason.LOCAL)
+            self.driver.server.close(session, CloseReason.REVOKED)
         return len(doomed)

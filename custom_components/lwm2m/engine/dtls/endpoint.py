@@ -20,7 +20,12 @@ class PskIdentityClaim:
 
 @dataclass(frozen=True, slots=True)
 class DtlsStats:
-    """A snapshot for diagnostics. ``counters`` holds the detail behind the totals."""
+    """A snapshot for diagnostics. ``counters`` holds the detail behind the totals.
+
+    ``table_full`` while new sessions are refused for want of room (out of
+    ``max_sessions``); ``refused`` counts sessions refused by the table or by the
+    per-address limit.
+    """
 
     sessions: int
     handshakes_in_progress: int
@@ -30,6 +35,9 @@ class DtlsStats:
     handshakes_failed: int
     evictions: int
     counters: Mapping[str, int] = field(default_factory=dict)
+    max_sessions: int = 0
+    table_full: bool = False
+    refused: int = 0
 
 
 EVICTION_COUNTERS = (
@@ -38,6 +46,7 @@ EVICTION_COUNTERS = (
     "handshakes_ended:timeout",
     "handshakes_ended:table_full",
 )
+REFUSAL_COUNTERS = ("sessions_refused:table_full", "sessions_refused:address_limit")
 
 
 class SessionTable(Protocol):
@@ -55,7 +64,7 @@ class SessionTable(Protocol):
     def peak_handshakes(self) -> int: ...
 
 
-def stats_of(table: SessionTable) -> DtlsStats:
+def stats_of(table: SessionTable, *, max_sessions: int = 0, table_full: bool = False) -> DtlsStats:
     """A DtlsStats snapshot of a session table."""
     counters = dict(table.counters)
     return DtlsStats(
@@ -67,6 +76,9 @@ def stats_of(table: SessionTable) -> DtlsStats:
         handshakes_failed=counters.get("handshakes_failed", 0),
         evictions=sum(counters.get(name, 0) for name in EVICTION_COUNTERS),
         counters=counters,
+        max_sessions=max_sessions,
+        table_full=table_full,
+        refused=sum(counters.get(name, 0) for name in REFUSAL_COUNTERS),
     )
 
 
@@ -76,12 +88,26 @@ def psk_identity_of(remote: object) -> bytes | None:
     return identity if isinstance(identity, bytes) else None
 
 
+class EndpointObserver(Protocol):
+    """What the server an endpoint serves hears from it (calls never raise into it)."""
+
+    def peer_moved(self, remote: Any) -> None:
+        """``remote``'s session now answers at another address (a Connection ID
+        record came from there, RFC 9146 6): ``remote.hostinfo`` says where."""
+
+    def session_table_full(self, full: bool) -> None:
+        """New sessions are refused for want of room (True), or there is room again."""
+
+
 class DtlsEndpoint(abc.ABC):
     """A bound DTLS server socket with its sessions.
 
     Shut it down with the aiocoap context it came with (``await context.shutdown()``):
-    that sends close_notify to every peer and closes the socket.
+    that sends close_notify to every peer and closes the socket. ``observer`` hears
+    about moved peers and a full session table.
     """
+
+    observer: EndpointObserver | None = None
 
     @property
     @abc.abstractmethod

@@ -18,6 +18,8 @@ class Problem(StrEnum):
     MALFORMED = "malformed record or handshake message"
     NEGOTIATION_FAILED = "no acceptable cipher suite or parameters"
     TABLE_FULL = "table full, oldest entry evicted"
+    SESSION_TABLE_FULL = "session table full, a new session was refused"
+    ADDRESS_LIMIT = "too many sessions or handshakes from one address, a new one was refused"
     HANDSHAKE_TIMEOUT = "handshake timed out"
     STORE_FAILED = "PSK store lookup raised"
 
@@ -25,6 +27,8 @@ class Problem(StrEnum):
 _LEVELS = {
     Problem.AUTHENTICATION_FAILED: logging.WARNING,
     Problem.TABLE_FULL: logging.WARNING,
+    Problem.SESSION_TABLE_FULL: logging.WARNING,
+    Problem.ADDRESS_LIMIT: logging.WARNING,
     Problem.STORE_FAILED: logging.WARNING,
 }
 

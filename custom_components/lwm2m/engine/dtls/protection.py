@@ -1,4 +1,5 @@
-"""Record protection for one direction of one epoch (RFC 5246 6.2.3, RFC 6655, RFC 7366)."""
+"""Record protection for one direction of one epoch (RFC 5246 6.2.3, RFC 6655, RFC 7366),
+with the Connection ID record format of RFC 9146 (4, 5)."""
 
 from __future__ import annotations
 
@@ -12,16 +13,55 @@ from cryptography.hazmat.primitives.ciphers.aead import AESCCM, AESGCM
 
 from .errors import RecordAuthenticationError
 from .keys import KeyBlock
+from .records import ContentType, Record
 from .suites import CipherSuite, Protection
 
 EXPLICIT_NONCE_LENGTH = 8
 AES_BLOCK = 16
 HMAC_SHA256_LENGTH = 32
+# RFC 9146 5: stands where a record without a CID has its sequence number
+_SEQ_NUM_PLACEHOLDER = b"\xff" * 8
 
 
-def _additional_data(sequence: int, content_type: int, version: bytes, length: int) -> bytes:
-    """seq_num (epoch and sequence number) + type + version + length."""
-    return struct.pack(">QB", sequence, content_type) + version + struct.pack(">H", length)
+def _additional_data(
+    sequence: int, content_type: int, version: bytes, length: int, cid: bytes = b""
+) -> bytes:
+    """What the MAC or AEAD covers besides the payload.
+
+    Without a CID: seq_num (epoch and sequence number) + type + version + length
+    (RFC 5246 6.2.3.1, 6.2.3.3). With one (RFC 9146 5.1-5.3): seq_num_placeholder +
+    tls12_cid + cid_length + tls12_cid + version + epoch and sequence number + cid +
+    length. ``length`` is the AEAD plaintext's, or for encrypt-then-MAC the length
+    of IV and ciphertext (RFC 7366 3).
+    """
+    if not cid:
+        return struct.pack(">QB", sequence, content_type) + version + struct.pack(">H", length)
+    cid_type = ContentType.TLS12_CID
+    return (
+        _SEQ_NUM_PLACEHOLDER
+        + bytes([cid_type, len(cid), cid_type])
+        + version
+        + struct.pack(">Q", sequence)
+        + cid
+        + struct.pack(">H", length)
+    )
+
+
+def inner_plaintext(content_type: int, content: bytes) -> bytes:
+    """DTLSInnerPlaintext (RFC 9146 4): the content, then its real type, no padding."""
+    return content + bytes([content_type])
+
+
+def split_inner_plaintext(inner: bytes) -> tuple[int, bytes]:
+    """(real content type, content) of a DTLSInnerPlaintext; its zero padding dropped.
+
+    A plaintext of zeros only has no type: RFC 9146 4 has it treated like a record
+    that failed to authenticate.
+    """
+    content = inner.rstrip(b"\0")
+    if not content:
+        raise RecordAuthenticationError
+    return content[-1], content[:-1]
 
 
 class RecordProtection:
@@ -52,43 +92,77 @@ class RecordProtection:
     def suite(self) -> CipherSuite:
         return self._suite
 
-    def encrypt(self, sequence: int, content_type: int, version: bytes, plaintext: bytes) -> bytes:
+    def encrypt(
+        self,
+        sequence: int,
+        content_type: int,
+        version: bytes,
+        plaintext: bytes,
+        cid: bytes = b"",
+    ) -> bytes:
+        """The protected fragment of a record. With ``cid`` the record is a tls12_cid
+        one: ``content_type`` travels inside, in the DTLSInnerPlaintext (RFC 9146 4)."""
+        if cid:
+            plaintext = inner_plaintext(content_type, plaintext)
+            content_type = ContentType.TLS12_CID
         if self._aead is not None:
             # The sequence number is unique per key, so it makes a safe explicit nonce.
             explicit = sequence.to_bytes(EXPLICIT_NONCE_LENGTH, "big")
-            aad = _additional_data(sequence, content_type, version, len(plaintext))
+            aad = _additional_data(sequence, content_type, version, len(plaintext), cid)
             return explicit + self._aead.encrypt(self._fixed_iv + explicit, plaintext, aad)
         iv = os.urandom(AES_BLOCK)
         padding = AES_BLOCK - (len(plaintext) + 1) % AES_BLOCK
         padded = plaintext + bytes([padding]) * (padding + 1)
         encryptor = Cipher(algorithms.AES(self._cbc_key), modes.CBC(iv)).encryptor()
         body = iv + encryptor.update(padded) + encryptor.finalize()
-        aad = _additional_data(sequence, content_type, version, len(body))
+        aad = _additional_data(sequence, content_type, version, len(body), cid)
         return body + hmac.digest(self._mac_key, aad + body, "sha256")
 
-    def decrypt(self, sequence: int, content_type: int, version: bytes, fragment: bytes) -> bytes:
+    def decrypt(
+        self,
+        sequence: int,
+        content_type: int,
+        version: bytes,
+        fragment: bytes,
+        cid: bytes = b"",
+    ) -> bytes:
+        """The plaintext of a protected fragment (for a tls12_cid record, the
+        DTLSInnerPlaintext); raises RecordAuthenticationError."""
         if self._aead is not None:
             overhead = EXPLICIT_NONCE_LENGTH + self._suite.tag_length
             if len(fragment) < overhead:
                 raise RecordAuthenticationError
             explicit = fragment[:EXPLICIT_NONCE_LENGTH]
-            aad = _additional_data(sequence, content_type, version, len(fragment) - overhead)
+            aad = _additional_data(sequence, content_type, version, len(fragment) - overhead, cid)
             try:
                 return self._aead.decrypt(
                     self._fixed_iv + explicit, fragment[EXPLICIT_NONCE_LENGTH:], aad
                 )
             except InvalidTag:
                 raise RecordAuthenticationError from None
-        return self._decrypt_cbc(sequence, content_type, version, fragment)
+        return self._decrypt_cbc(sequence, content_type, version, fragment, cid)
+
+    def unprotect(self, record: Record) -> tuple[int, bytes]:
+        """(content type, plaintext) of a protected record, tls12_cid ones included."""
+        plaintext = self.decrypt(
+            record.epoch_and_sequence,
+            record.content_type,
+            record.version,
+            record.fragment,
+            record.cid,
+        )
+        if record.content_type == ContentType.TLS12_CID:
+            return split_inner_plaintext(plaintext)
+        return record.content_type, plaintext
 
     def _decrypt_cbc(
-        self, sequence: int, content_type: int, version: bytes, fragment: bytes
+        self, sequence: int, content_type: int, version: bytes, fragment: bytes, cid: bytes
     ) -> bytes:
         body_length = len(fragment) - HMAC_SHA256_LENGTH
         if body_length < 2 * AES_BLOCK or body_length % AES_BLOCK:
             raise RecordAuthenticationError
         body, mac = fragment[:body_length], fragment[body_length:]
-        aad = _additional_data(sequence, content_type, version, body_length)
+        aad = _additional_data(sequence, content_type, version, body_length, cid)
         if not hmac.compare_digest(hmac.digest(self._mac_key, aad + body, "sha256"), mac):
             raise RecordAuthenticationError
         decryptor = Cipher(algorithms.AES(self._cbc_key), modes.CBC(body[:AES_BLOCK])).decryptor()

@@ -15,6 +15,11 @@ class ReplayWindow:
         self._highest = -1
         self._seen = 0  # bit n set: sequence number (highest - n) was accepted
 
+    @property
+    def highest(self) -> int:
+        """The highest sequence number accepted so far (-1 before the first)."""
+        return self._highest
+
     def is_fresh(self, sequence_number: int) -> bool:
         """False for a duplicate or for a record too old to tell."""
         if sequence_number > self._highest:

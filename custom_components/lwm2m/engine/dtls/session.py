@@ -7,8 +7,9 @@ from enum import Enum
 from typing import Any
 
 from .handshake import Reassembler
+from .key_exchange import KeyCandidate
 from .protection import RecordProtection
-from .records import DTLS_1_2, MAX_SEQUENCE_NUMBER, Record, encode_record
+from .records import DTLS_1_2, MAX_SEQUENCE_NUMBER, ContentType, Record, encode_record
 from .replay_window import ReplayWindow
 from .suites import CipherSuite
 
@@ -26,14 +27,24 @@ class SequenceExhaustedError(Exception):
     """The 48-bit record sequence space of an epoch is used up."""
 
 
+def host_of(peer: PeerAddress) -> str:
+    """The host part of a peer address: what per-address limits count by."""
+    return str(peer[0])
+
+
 class RecordWriter:
-    """Numbers and protects the records the server sends to one peer."""
+    """Numbers and protects the records the server sends to one peer.
 
-    __slots__ = ("_epoch0_next", "_epoch1_next", "protection")
+    ``peer_cid`` is the Connection ID the peer asked for: epoch 1 records then go
+    out as tls12_cid records carrying it (RFC 9146 4).
+    """
 
-    def __init__(self, epoch0_next: int) -> None:
+    __slots__ = ("_epoch0_next", "_epoch1_next", "peer_cid", "protection")
+
+    def __init__(self, epoch0_next: int, peer_cid: bytes = b"") -> None:
         self._epoch0_next = epoch0_next
         self._epoch1_next = 0
+        self.peer_cid = peer_cid
         self.protection: RecordProtection | None = None
 
     def __repr__(self) -> str:
@@ -50,8 +61,13 @@ class RecordWriter:
         if sequence > MAX_SEQUENCE_NUMBER:
             raise SequenceExhaustedError
         self._epoch1_next += 1
-        fragment = self.protection.encrypt((1 << 48) | sequence, content_type, DTLS_1_2, payload)
-        return encode_record(content_type, DTLS_1_2, 1, sequence, fragment)
+        cid = self.peer_cid
+        fragment = self.protection.encrypt(
+            (1 << 48) | sequence, content_type, DTLS_1_2, payload, cid
+        )
+        if cid:
+            content_type = ContentType.TLS12_CID
+        return encode_record(content_type, DTLS_1_2, 1, sequence, fragment, cid)
 
     def seal_flight(self, flight: list[FlightItem]) -> bytes:
         """One datagram; a retransmission gets new sequence numbers (RFC 6347 4.2.4)."""
@@ -64,28 +80,33 @@ class RecordWriter:
 
 
 class HandshakeState(Enum):
-    WAIT_CLIENT_KEY_EXCHANGE = "wait_client_key_exchange"
-    WAIT_FINISHED = "wait_finished"
+    WAIT_CLIENT_FLIGHT = "wait_client_flight"
     ENDED = "ended"
 
 
 class Handshake:
-    """A handshake past the cookie exchange. Its secrets are wiped when it ends."""
+    """A handshake past the cookie exchange, waiting for the client's last flight.
+
+    That flight (ClientKeyExchange, ChangeCipherSpec, Finished) is what a spoofer
+    can imitate: its plaintext part authenticates nothing. So every well-formed
+    ClientKeyExchange becomes a :class:`KeyCandidate`, and only a Finished that
+    decrypts and verifies under one of them picks the keys; everything else is
+    dropped without an answer (RFC 6347 4.1.2.7). Secrets are wiped when it ends.
+    """
 
     __slots__ = (
+        "auth_failures",
+        "candidates",
+        "cid",
         "client_hello_seq",
         "client_random",
-        "client_write",
+        "early_bytes",
         "early_records",
         "extended_master_secret",
         "flight",
-        "identity_known",
         "last_reply_at",
-        "master_secret",
-        "next_receive_seq",
-        "next_send_seq",
         "peer",
-        "psk_identity",
+        "peer_cid",
         "reassembly",
         "replay_window",
         "retransmit_timeout",
@@ -108,50 +129,66 @@ class Handshake:
         client_hello_seq: int,
         record_sequence: int,
         retransmit_timeout: float,
+        cid: bytes | None = None,
+        peer_cid: bytes = b"",
     ) -> None:
         self.peer = peer
         self.started_at = now
         self.last_reply_at = now
-        self.state = HandshakeState.WAIT_CLIENT_KEY_EXCHANGE
+        self.state = HandshakeState.WAIT_CLIENT_FLIGHT
         self.suite = suite
         self.extended_master_secret = extended_master_secret
         self.client_random = client_random
         self.server_random = server_random
         self.client_hello_seq = client_hello_seq
-        self.next_receive_seq = client_hello_seq + 1
-        self.next_send_seq = client_hello_seq
+        # None: no Connection ID negotiated; b"": negotiated, none on records to us
+        self.cid = cid
+        self.peer_cid = peer_cid
         # A stateless server continues from the sequence number of the ClientHello.
-        self.writer = RecordWriter(record_sequence)
+        self.writer = RecordWriter(record_sequence, peer_cid)
         self.transcript: hashlib._Hash | None = hashlib.sha256()
-        self.reassembly: dict[int, Reassembler] = {}
+        self.reassembly: dict[int, Reassembler] = {}  # ClientKeyExchange by total length
+        self.candidates: list[KeyCandidate] = []
         self.flight: list[FlightItem] = []
         self.retransmit_timeout = retransmit_timeout
         self.early_records: list[Record] = []
-        self.psk_identity = b""
-        self.identity_known = False
-        self.master_secret = b""
-        self.client_write: RecordProtection | None = None
+        self.early_bytes = 0
+        self.auth_failures = 0
         self.replay_window = ReplayWindow()
 
     def __repr__(self) -> str:
         return f"<Handshake {describe_peer(self.peer)} {self.state.value}>"
 
-    def hand_over_writer(self) -> RecordWriter:
-        """Give the record writer (with the server's write keys) to the new session."""
+    @property
+    def key_exchange_seq(self) -> int:
+        return self.client_hello_seq + 1
+
+    @property
+    def finished_seq(self) -> int:
+        return self.client_hello_seq + 2
+
+    @property
+    def host(self) -> str:
+        return host_of(self.peer)
+
+    def hand_over_writer(self, protection: RecordProtection) -> RecordWriter:
+        """Give the record writer, with the chosen server write keys, to the new session."""
         writer = self.writer
+        writer.protection = protection
         self.writer = RecordWriter(0)
         return writer
 
     def wipe(self) -> None:
         """Drop every secret and buffer; the object stays only as a tombstone."""
         self.state = HandshakeState.ENDED
-        self.master_secret = b""
         self.transcript = None
-        self.client_write = None
+        for candidate in self.candidates:
+            candidate.wipe()
+        self.candidates = []
         self.writer.forget_keys()
-        self.psk_identity = b""
         self.flight = []
         self.early_records = []
+        self.early_bytes = 0
         self.reassembly = {}
 
 
@@ -166,6 +203,7 @@ class Session:
         "__weakref__",
         "_read",
         "_writer",
+        "cid",
         "cipher_suite",
         "client_finished_seq",
         "close_reason",
@@ -183,14 +221,16 @@ class Session:
     def __init__(
         self,
         handshake: Handshake,
+        psk_identity: bytes,
         read: RecordProtection,
         writer: RecordWriter,
         final_flight: list[FlightItem],
-        client_finished_seq: int,
         now: float,
     ) -> None:
         self.peer = handshake.peer
-        self.psk_identity = handshake.psk_identity
+        self.psk_identity = psk_identity
+        # The CID records to this server carry: b"" when none (found by address).
+        self.cid = handshake.cid or b""
         self.cipher_suite = handshake.suite
         self.extended_master_secret = handshake.extended_master_secret
         self.established_at = now
@@ -200,7 +240,7 @@ class Session:
         self._writer = writer
         self.replay_window = ReplayWindow()
         self.final_flight = final_flight
-        self.client_finished_seq = client_finished_seq
+        self.client_finished_seq = handshake.finished_seq
         self.closed = False
         self.close_reason: str | None = None
 
@@ -208,13 +248,20 @@ class Session:
         state = "closed" if self.closed else "established"
         return f"<Session {describe_peer(self.peer)} {self.cipher_suite.name} {state}>"
 
-    def unprotect(self, record: Record) -> bytes:
-        """Decrypt an epoch-1 record; raises RecordAuthenticationError."""
+    @property
+    def host(self) -> str:
+        return host_of(self.peer)
+
+    @property
+    def peer_cid(self) -> bytes:
+        """The CID records to the peer carry (b"" when it asked for none)."""
+        return self._writer.peer_cid
+
+    def unprotect(self, record: Record) -> tuple[int, bytes]:
+        """(content type, plaintext) of an epoch-1 record; raises RecordAuthenticationError."""
         if self._read is None:
             raise RuntimeError("session is closed")
-        return self._read.decrypt(
-            record.epoch_and_sequence, record.content_type, record.version, record.fragment
-        )
+        return self._read.unprotect(record)
 
     def seal(self, content_type: int, payload: bytes) -> bytes:
         return self._writer.seal(content_type, 1, payload)

@@ -128,6 +128,7 @@ def _parse_object(element: etree._Element, position: int) -> ObjectDef:
         multiple=_choice(children, "MultipleInstances", where, _MULTIPLE, default=True),
         mandatory=_choice(children, "Mandatory", where, _MANDATORY, default=False),
         resources=_parse_resources(children.get("Resources"), f"{where}/Resources"),
+        description=_collapsed(_text(children, "Description1")),
     )
 
 
@@ -164,6 +165,7 @@ def _parse_item(item: etree._Element, position: int, where: str) -> ResourceDef:
         range_enumeration=range_text,
         value_range=value_range,
         enumeration=enumeration,
+        description=_collapsed(_text(children, "Description")),
     )
 
 

@@ -88,6 +88,9 @@ class ResourceDef:
     range_enumeration: str = ""
     value_range: ValueRange | None = None
     enumeration: tuple[str, ...] = ()
+    # The DDF's prose: kept for imported DDFs only (the bundled model has none); it
+    # does not make two definitions different.
+    description: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +105,7 @@ class ObjectDef:
     multiple: bool = True
     mandatory: bool = False
     resources: Mapping[int, ResourceDef] = field(default_factory=dict)
+    description: str = field(default="", compare=False)
 
     def resource(self, resource_id: int) -> ResourceDef | None:
         return self.resources.get(resource_id)

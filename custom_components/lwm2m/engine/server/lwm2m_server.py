@@ -21,9 +21,15 @@ from aiocoap.numbers.constants import TransportTuning
 
 from ..clock import Clock, LoopClock
 from ..codec import Link
-from ..credentials.store import CredentialStore, SecurityPolicy
+from ..credentials.store import CredentialStore, Revocation, SecurityPolicy, admit
 from ..dtls import DtlsSettings
-from ..errors import DeviceNotRegisteredError, DevicePendingError, LwM2MError, RequestTimeoutError
+from ..errors import (
+    DeviceNotRegisteredError,
+    DevicePendingError,
+    LwM2MError,
+    RequestCancelledError,
+    RequestTimeoutError,
+)
 from ..events import (
     Asleep,
     Awake,
@@ -33,6 +39,7 @@ from ..events import (
     NotificationReceived,
     QueueChanged,
     Registered,
+    Revoked,
     Updated,
 )
 from ..listeners import EventListeners, Listener
@@ -49,10 +56,10 @@ from ..requests.negotiation import FormatMemory, Negotiator
 from ..requests.operations import HANDLERS
 from ..requests.request import AttributeValue, DeviceRequest, Operation
 from ..transport.served_ports import ServedPorts
-from ..transport.udp import Transport, bind_udp, reset_unknown_notifications
+from ..transport.udp import Transport, bind_udp, peer_address, reset_unknown_notifications
 from .observations import Observation, Observations, ObservationTarget
 from .presence import DEFAULT_AWAKE_WINDOW, Presence
-from .queue import DEFAULT_QUEUE_LIMIT, QueuedRequest, RequestQueue
+from .queue import DEFAULT_QUEUE_LIMIT, QueuedRequest, QueuedRequestInfo, RequestQueue
 from .resources import build_site
 
 _LOGGER = logging.getLogger(__name__)
@@ -155,6 +162,7 @@ class LwM2MServer(ServedPorts):
         self._observations = Observations(
             self._exchanger, self._emit, self._clock, self._log_once, self._cancel_from_handle
         )
+        self._stop_revocations: Callable[[], None] | None = None
 
     # --- lifecycle --------------------------------------------------------------------
 
@@ -164,10 +172,11 @@ class LwM2MServer(ServedPorts):
             raise RuntimeError("the server is already running")
         context = await bind_udp(self.host, self._requested_port, None)
         self.attach_transport(context, secure=False)
+        self._stop_revocations = self.credentials.add_revocation_listener(self._revoked)
         if self._secure is None:
             return
         try:
-            secure_context = await self._secure.open(self.credentials)
+            secure_context = await self._secure.open(self.credentials, self)
         except BaseException:
             await self.stop()
             raise
@@ -189,6 +198,9 @@ class LwM2MServer(ServedPorts):
         return transport
 
     async def stop(self) -> None:
+        if self._stop_revocations is not None:
+            self._stop_revocations()
+            self._stop_revocations = None
         self._observations.close()
         self._presence.forget_all()
         for task in [*self._tasks, *self._flushing.values()]:
@@ -254,6 +266,52 @@ class LwM2MServer(ServedPorts):
 
     def unblock(self, endpoint: str) -> None:
         self._registrar.blocked.discard(endpoint)
+
+    def _revoked(self, revocation: Revocation) -> None:
+        """Credentials were changed or removed: what they opened ends now.
+
+        DTLS sessions authenticated with a revoked identity are closed, and so ends
+        each registration made over one, or made over plain CoAP by an endpoint
+        that would no longer be admitted that way.
+        """
+        endpoint = self.dtls_endpoint
+        if endpoint is not None:
+            for identity in revocation.identities:
+                endpoint.close_sessions(identity)
+        for name in revocation.endpoints:
+            registration = self._store.get(name)
+            if registration is None:
+                continue
+            if registration.secure:
+                identity = (registration.security_identity or "").encode("utf-8")
+                ended = identity in revocation.identities
+            else:
+                ended = not admit(
+                    self.policy,
+                    self.credentials,
+                    name,
+                    identity=None,
+                    blocked=name in self._registrar.blocked,
+                ).admitted
+            if ended:
+                self._store.remove(name)
+                self._sessions.remove(name)
+                self._gone(name)
+                self._emit(Revoked(name, registration=registration))
+
+    def peer_moved(self, remote: Any) -> None:
+        """A device's DTLS session follows it to a new address (RFC 9146 6): so do its
+        registration's address and every request to it."""
+        endpoint = self._sessions.endpoint_of(remote)
+        registration = None if endpoint is None else self._store.get(endpoint)
+        if endpoint is None or registration is None:
+            return
+        address = peer_address(remote)
+        self._sessions.moved(endpoint, registration.address)
+        if address != registration.address:
+            moved = replace(registration, address=address)
+            self._store.touch(moved, renew=False)
+            self._emit(Updated(endpoint, registration=moved, changed=frozenset({"address"})))
 
     # --- events -----------------------------------------------------------------------
 
@@ -477,6 +535,35 @@ class LwM2MServer(ServedPorts):
             for entry in requests:
                 queue.push(QueuedRequest(DeviceRequest.from_dict(entry)))
             self._flush(endpoint)
+
+    # --- the queue as installers see it ------------------------------------------------
+
+    def is_awake(self, endpoint: str) -> bool:
+        """Whether a queue-mode device counts as awake now (requests go out at once)."""
+        return self._presence.is_awake(endpoint)
+
+    def queued_requests(self, endpoint: str) -> list[QueuedRequestInfo]:
+        """The requests waiting for ``endpoint`` to wake up, oldest first."""
+        queue = self._queues.get(endpoint)
+        if queue is None:
+            return []
+        return [QueuedRequestInfo.of(item) for item in queue if not item.abandoned]
+
+    def cancel_queued(self, endpoint: str, request_id: int) -> bool:
+        """Drop a waiting request; whoever awaits it gets RequestCancelledError.
+
+        False when no such request waits (it was delivered or cancelled meanwhile).
+        """
+        queue = self._queues.get(endpoint)
+        item = None if queue is None else queue.find(request_id)
+        if queue is None or item is None or item.abandoned:
+            return False
+        queue.discard(item)
+        if item.future is None:
+            self._emit(QueueChanged(endpoint))
+        else:
+            item.future.set_exception(RequestCancelledError(endpoint, item.request.path))
+        return True
 
     # --- device management ------------------------------------------------------------
 

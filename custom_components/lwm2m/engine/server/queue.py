@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
+import time
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import QueueFullError
+from ..path import Path
 from ..requests.request import DeviceRequest
 
 DEFAULT_QUEUE_LIMIT = 100
+_IDS = itertools.count(1)
 
 
 @dataclass(eq=False, slots=True)
@@ -21,10 +25,30 @@ class QueuedRequest:
 
     request: DeviceRequest
     future: asyncio.Future[Any] | None = None
+    id: int = field(default_factory=lambda: next(_IDS))  # unique within the process
+    queued_at: float = field(default_factory=time.time)  # wall-clock time
 
     @property
     def abandoned(self) -> bool:
         return self.future is not None and self.future.done()
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedRequestInfo:
+    """What a queued request is, for whoever shows or cancels it."""
+
+    id: int
+    operation: str
+    path: Path
+    queued_at: float
+    awaited: bool  # False: restored after a restart, its result is only logged
+
+    @classmethod
+    def of(cls, item: QueuedRequest) -> QueuedRequestInfo:
+        request = item.request
+        return cls(
+            item.id, request.operation.value, request.path, item.queued_at, item.future is not None
+        )
 
 
 class RequestQueue:
@@ -54,6 +78,9 @@ class RequestQueue:
     def discard(self, item: QueuedRequest) -> None:
         with contextlib.suppress(ValueError):
             self._items.remove(item)
+
+    def find(self, request_id: int) -> QueuedRequest | None:
+        return next((item for item in self._items if item.id == request_id), None)
 
     def take_all(self) -> list[QueuedRequest]:
         items = list(self._items)

@@ -15,6 +15,7 @@ from ..dtls import (
     DtlsEndpoint,
     DtlsSettings,
     DtlsUnavailableError,
+    EndpointObserver,
     PskStore,
     create_dtls_context,
 )
@@ -39,8 +40,12 @@ class SecurePort:
         self.endpoint: DtlsEndpoint | None = None
         self.unavailable_reason: str | None = None
 
-    async def open(self, psk_store: PskStore) -> aiocoap.Context | None:
-        """A DTLS context without a site (the server sets it), or None without DTLS."""
+    async def open(
+        self, psk_store: PskStore, observer: EndpointObserver | None = None
+    ) -> aiocoap.Context | None:
+        """A DTLS context without a site (the server sets it), or None without DTLS.
+
+        ``observer`` hears from the endpoint (moved peers, a full session table)."""
         try:
             context, endpoint = await create_dtls_context(
                 None,
@@ -54,6 +59,7 @@ class SecurePort:
             _LOGGER.warning("%s; serving plain CoAP only", self.unavailable_reason)
             return None
         self.unavailable_reason = None
+        endpoint.observer = observer
         self.endpoint = endpoint
         return context
 
