@@ -179,3 +179,4 @@ def test_workflows_run_hassfest_hacs_and_the_tests() -> None:
     assert "home-assistant/actions/hassfest" in uses
     assert uses["hacs/action"]["with"]["category"] == "integration"
     assert any(step.get("run") == "script/test" for step in steps)
+    assert any(str(step.get("run", "")).endswith("script/test_newest") for step in steps)
