@@ -357,8 +357,9 @@ async def test_exported_protocols_give_identical_entities_on_a_fresh_entry(
             result = await hass.config_entries.options.async_configure(
                 result["flow_id"], {"file": file_id}
             )
-        assert result["description_placeholders"]["added"] == (
-            "3303 Temperature, 3311 Light Control, 30010 Meter"
+        assert result["step_id"] == "protocols_preview"
+        assert result["description_placeholders"]["changes"] == (
+            "- Added: 3303 Temperature, 3311 Light Control, 30010 Meter"
         )
         result = await hass.config_entries.options.async_configure(result["flow_id"], {})
         assert result["reason"] == "protocols_imported"
