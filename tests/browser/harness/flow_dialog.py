@@ -208,11 +208,19 @@ class FlowDialog:
 
     def submit(self) -> None:
         self._mark()
-        button = self.dialog.locator(
+        self._step_button().click()
+        self._wait_for_next_step()
+
+    def _step_button(self) -> Locator:
+        """The button that submits a form or closes an abort: in the dialog's footer since
+        the 2026 frontend (a step's own buttons, such as a file field's, are not it), in the
+        step before."""
+        footer = self.dialog.locator("ha-dialog-footer ha-button")
+        if footer.count():
+            return footer.last
+        return self.dialog.locator(
             "step-flow-form mwc-button, step-flow-form ha-button, step-flow-abort mwc-button"
         ).last
-        button.click()
-        self._wait_for_next_step()
 
     def close(self) -> None:
         self.dialog.locator("ha-icon-button[dialogaction=cancel], ha-icon-button").last.click()
