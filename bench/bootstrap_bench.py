@@ -23,11 +23,14 @@ from typing import Any
 
 sys.path.insert(0, str(FsPath(__file__).resolve().parent.parent))
 
-from custom_components.lwm2m.engine.bootstrap.server import BootstrapServer
-from custom_components.lwm2m.engine.credentials.csv_import import parse_credentials_csv
-from custom_components.lwm2m.engine.credentials.store import CredentialStore
-from custom_components.lwm2m.engine.events import BootstrapFinished, LwM2MEvent
-from custom_components.lwm2m.engine.model import ObjectRegistry
+from custom_components.lwm2m.engine import (
+    BootstrapFinished,
+    BootstrapServer,
+    CredentialStore,
+    LwM2MEvent,
+    ObjectRegistry,
+    parse_credentials_csv,
+)
 from simulator import SimulatedDevice
 
 HOST = "127.0.0.1"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from custom_components.lwm2m.engine.credentials.csv_import import parse_credentials_csv
+from custom_components.lwm2m.engine import parse_credentials_csv
 
 HEADER = (
     "ID,IDTYPE,NAME,TYPE,SHELL,com_cumulocity_model_Agent,endpoint id,lwm2m server url,"

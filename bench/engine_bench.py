@@ -36,11 +36,15 @@ import aiocoap
 from aiocoap import resource
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.credentials.store import SecurityPolicy
-from custom_components.lwm2m.engine.events import LwM2MEvent, NotificationReceived, Registered
-from custom_components.lwm2m.engine.model import ObjectRegistry
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
+from custom_components.lwm2m.engine import (
+    LwM2MEvent,
+    LwM2MServer,
+    NotificationReceived,
+    ObjectRegistry,
+    Path,
+    Registered,
+    SecurityPolicy,
+)
 
 TEMPERATURE = Path.of(3303, 0, 5700)
 HOST = "127.0.0.1"

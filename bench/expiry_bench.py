@@ -31,11 +31,14 @@ SLOW = 0.020
 
 
 async def measure(count: int) -> dict[str, Any]:
-    from custom_components.lwm2m.engine.credentials.store import SecurityPolicy
-    from custom_components.lwm2m.engine.events import Expired, LwM2MEvent
-    from custom_components.lwm2m.engine.model import ObjectRegistry
-    from custom_components.lwm2m.engine.registration.record import Registration
-    from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
+    from custom_components.lwm2m.engine import (
+        Expired,
+        LwM2MEvent,
+        LwM2MServer,
+        ObjectRegistry,
+        Registration,
+        SecurityPolicy,
+    )
 
     loop = asyncio.get_running_loop()
     slow: list[float] = []

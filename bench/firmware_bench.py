@@ -27,16 +27,18 @@ from typing import Any
 
 sys.path.insert(0, str(FsPath(__file__).resolve().parent.parent))
 
-from custom_components.lwm2m.engine.credentials.store import SecurityPolicy
-from custom_components.lwm2m.engine.events import FirmwareProgress, LwM2MEvent, Registered
-from custom_components.lwm2m.engine.firmware.updater import (
+from custom_components.lwm2m.engine import (
     DeliveryMethod,
     FirmwareImage,
+    FirmwareProgress,
     FirmwareUpdater,
+    LwM2MEvent,
+    LwM2MServer,
+    ObjectRegistry,
     Phase,
+    Registered,
+    SecurityPolicy,
 )
-from custom_components.lwm2m.engine.model import ObjectRegistry
-from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
 
 HOST = "127.0.0.1"
 ENDPOINT = "bench-fw"

@@ -21,7 +21,7 @@ import resource
 import time
 from typing import Any
 
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import Path
 
 TEMPERATURE = Path.of(3303, 0, 5700)
 HOST = "127.0.0.1"

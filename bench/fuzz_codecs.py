@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.engine.codec_fuzzing import fuzz_targets, run
+from tests.engine.codec.fuzzing import fuzz_targets, run
 
 
 def main() -> int:

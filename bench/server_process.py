@@ -22,7 +22,7 @@ async def serve_dtls(keys: dict[bytes, bytes]) -> None:
     import aiocoap
     from aiocoap import resource
 
-    from custom_components.lwm2m.engine.dtls import StaticPskStore, create_dtls_context
+    from custom_components.lwm2m.engine.dtls import create_dtls_context
 
     class Hello(resource.Resource):
         async def render_get(self, request: aiocoap.Message) -> aiocoap.Message:
@@ -30,7 +30,7 @@ async def serve_dtls(keys: dict[bytes, bytes]) -> None:
 
     site = resource.Site()
     site.add_resource(["x"], Hello())
-    context, endpoint = await create_dtls_context(site, ("127.0.0.1", 0), StaticPskStore(keys))
+    context, endpoint = await create_dtls_context(site, ("127.0.0.1", 0), keys.get)
     loop = asyncio.get_running_loop()
     done = loop.create_future()
 

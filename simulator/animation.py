@@ -6,7 +6,7 @@ import math
 import random
 from collections.abc import Sequence
 
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import Path
 
 from .device import SimulatedDevice
 

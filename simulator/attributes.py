@@ -12,7 +12,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import Path
 
 INTEGER_ATTRIBUTES = frozenset({"pmin", "pmax", "epmin", "epmax"})
 NUMBER_ATTRIBUTES = frozenset({"gt", "lt", "st"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import Path
 
 from .defaults import SERVER_OBJECT, TEMPERATURE_OBJECT
 from .objects import ObjectStore

@@ -17,14 +17,9 @@ from typing import Any
 from aiocoap import Message
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.codec import (
-    CodecError,
-    ContentFormat,
-    Link,
-    decode,
-    format_link_format,
-)
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import CodecError, ContentFormat, Link, Operations, Path
+from custom_components.lwm2m.engine.codec import decode, format_link_format
+from custom_components.lwm2m.engine.model.versions import version_key
 
 from .accounts import (
     BOOTSTRAP_SERVER,
@@ -38,7 +33,7 @@ from .accounts import (
 )
 from .defaults import DEVICE_OBJECT
 from .responses import RefusedError, bad_request, content, not_found
-from .state import DeviceState
+from .state import ClientState
 
 BOOTSTRAP_PATH = ("bs",)
 
@@ -46,7 +41,7 @@ BOOTSTRAP_PATH = ("bs",)
 class BootstrapSession:
     """One bootstrap: ``finished`` resolves when the server sends Bootstrap-Finish."""
 
-    def __init__(self, state: DeviceState) -> None:
+    def __init__(self, state: ClientState) -> None:
         self.state = state
         self.finished: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
@@ -80,12 +75,26 @@ class BootstrapSession:
         if not store.exists(path):
             raise not_found(f"{path} does not exist")
         links = [Link("/", {"lwm2m": self.state.lwm2m_version})] if path.is_root else []
-        if path.is_object:
-            links.append(Link(str(path)))
+        listed: set[int] = set()
         for instance in store.instance_paths():
-            if instance.startswith(path):
-                links.append(Link(str(instance), self._instance_params(instance)))
+            if not instance.startswith(path):
+                continue
+            object_id = instance.ids[0]
+            if object_id not in listed and len(path) < 2:
+                listed.add(object_id)
+                links.extend(self._object_link(object_id, always=path.is_object))
+            links.append(Link(str(instance), self._instance_params(instance)))
+        if path.is_object and not listed:
+            links.extend(self._object_link(path.ids[0], always=True))
         return content(format_link_format(links).encode("utf-8"), ContentFormat.LINK_FORMAT)
+
+    def _object_link(self, object_id: int, *, always: bool) -> list[Link]:
+        """``</1>;ver=1.1``: an object whose version is not 1.0 says so (LwM2M 1.1 6.2.1)."""
+        obj = self.state.store.objects.get(object_id)
+        version = "1.0" if obj is None else obj.version
+        if version_key(version) == (1, 0):
+            return [Link(f"/{object_id}")] if always else []
+        return [Link(f"/{object_id}", {"ver": version})]
 
     def _instance_params(self, path: Path) -> dict[str, str | None]:
         instance = self.state.store.instance(path) or {}
@@ -159,6 +168,10 @@ class BootstrapSession:
     # --- Bootstrap-Finish ---------------------------------------------------------------
 
     def _finish(self) -> Message:
+        if self.state.quirks.bootstrap_requires_mandatory:
+            missing = self._missing_mandatory()
+            if missing:
+                return Message(code=Code.NOT_ACCEPTABLE, payload=missing.encode("utf-8"))
         usable = [
             account
             for account in server_accounts(self.state.store)
@@ -169,6 +182,27 @@ class BootstrapSession:
         if not self.finished.done():
             self.finished.set_result(None)
         return Message(code=Code.CHANGED)
+
+    def _missing_mandatory(self) -> str | None:
+        """The first Mandatory resource (executable ones aside) an account lacks."""
+        store = self.state.store
+        for object_id in (SECURITY_OBJECT, SERVER_OBJECT):
+            obj = store.objects.get(object_id)
+            if obj is None:
+                continue
+            definition = store.model.get(object_id, obj.version) or store.definition(object_id)
+            if definition is None:
+                continue
+            for instance_id, instance in sorted(obj.instances.items()):
+                for resource in definition.resources.values():
+                    if not resource.mandatory or resource.operations == Operations.E:
+                        continue
+                    if resource.id not in instance:
+                        return (
+                            f"/{object_id}/{instance_id}: missing mandatory "
+                            f"'{resource.name}' resource value"
+                        )
+        return None
 
 
 def _path(segments: tuple[str, ...]) -> Path:

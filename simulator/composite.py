@@ -7,18 +7,18 @@ from typing import Any
 from aiocoap import Message
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.codec import CodecError, ContentFormat, decode_paths
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import CodecError, ContentFormat, Path
+from custom_components.lwm2m.engine.codec import decode_paths
 
 from .formats import COMPOSITE_FORMATS, Outcome, encode_values
 from .responses import RefusedError, bad_request, content, not_found
-from .state import DeviceState
+from .state import ClientState
 from .writes import check_writable, decode_payload
 
 ROOT = Path()
 
 
-def requested_paths(state: DeviceState, content_format: int | None, payload: bytes) -> list[Path]:
+def requested_paths(state: ClientState, content_format: int | None, payload: bytes) -> list[Path]:
     if content_format not in COMPOSITE_FORMATS:
         raise RefusedError(
             Code.UNSUPPORTED_CONTENT_FORMAT, "a composite request lists paths in SenML"
@@ -29,7 +29,7 @@ def requested_paths(state: DeviceState, content_format: int | None, payload: byt
         raise bad_request(str(err)) from None
 
 
-def composite_values(state: DeviceState, paths: list[Path]) -> dict[Path, Any]:
+def composite_values(state: ClientState, paths: list[Path]) -> dict[Path, Any]:
     """The readable values under each existing path; 4.04 when none exists."""
     values: dict[Path, Any] = {}
     found = False
@@ -46,7 +46,7 @@ def composite_values(state: DeviceState, paths: list[Path]) -> dict[Path, Any]:
 
 
 def composite_format(
-    state: DeviceState, accept: int | None, content_format: int | None
+    state: ClientState, accept: int | None, content_format: int | None
 ) -> ContentFormat:
     choice = state.policy.for_composite(accept, content_format)
     if choice.outcome is not Outcome.ANSWER:
@@ -55,7 +55,7 @@ def composite_format(
 
 
 def read_composite(
-    state: DeviceState, paths: list[Path], accept: int | None, content_format: int | None
+    state: ClientState, paths: list[Path], accept: int | None, content_format: int | None
 ) -> Message:
     fmt = composite_format(state, accept, content_format)
     values = composite_values(state, paths)
@@ -66,7 +66,7 @@ def read_composite(
     return content(payload, fmt)
 
 
-def write_composite(state: DeviceState, content_format: int | None, payload: bytes) -> Message:
+def write_composite(state: ClientState, content_format: int | None, payload: bytes) -> Message:
     if content_format not in COMPOSITE_FORMATS:
         raise RefusedError(
             Code.UNSUPPORTED_CONTENT_FORMAT, "Write-Composite carries SenML or LwM2M CBOR"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from custom_components.lwm2m.engine.model import ObjectLookup, ObjectRegistry
+from custom_components.lwm2m.engine import ObjectLookup, ObjectRegistry
 from custom_components.lwm2m.engine.model.versions import version_key
 
 from .objects import DeviceObject

@@ -10,9 +10,8 @@ from typing import Any
 from aiocoap import Message
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.codec import ContentFormat, TimedValue
-from custom_components.lwm2m.engine.model import ObjectLookup, ObjectRegistry
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import ContentFormat, ObjectLookup, ObjectRegistry, Path
+from custom_components.lwm2m.engine.codec import TimedValue
 
 from . import behaviours
 from .accounts import SECURITY_OBJECT, ServerAccount, bootstrap_account, server_accounts
@@ -31,7 +30,7 @@ from .registration import registration_links, registration_query, update_query
 from .secure import SecureChannel
 from .send import send_payload
 from .site import DeviceSite, request_record
-from .state import DeviceState
+from .state import ClientState
 from .transport import DeviceTransport
 from .waiting import Changes
 
@@ -97,7 +96,7 @@ class SimulatedDevice:
         self.attributes = AttributeStore()
         self.changes = Changes()
         self.observations = Observations(on_change=self.changes.happened)
-        self.state = DeviceState(
+        self.state = ClientState(
             self.store,
             self.attributes,
             FormatPolicy(self.quirks, lwm2m_version),
@@ -107,7 +106,11 @@ class SimulatedDevice:
             created=self._created,
         )
         self.firmware = FirmwareUpdate(
-            self._stored_value, self.set_value, fetch=self._fetch, changed=self.changes.happened
+            self._stored_value,
+            self.set_value,
+            fetch=self._fetch,
+            changed=self.changes.happened,
+            keeps_version=self.quirks.firmware_keeps_version,
         )
         self.log = RequestLog()
         self.executed: list[tuple[Path, str]] = []
@@ -150,8 +153,13 @@ class SimulatedDevice:
         running = [task for task in self._background if not task.done()]
         if running:  # an Update under way ends first: aiocoap cannot close around a cancelled one
             await asyncio.wait(running, timeout=STOP_GRACE)
-        for task in list(self._background):
+        background = list(self._background)
+        for task in background:
             task.cancel()
+        # Cancelled requests must drop their interest in a response before aiocoap shuts
+        # down, or it tries to fail their (cancelled) response futures.
+        await asyncio.gather(*background, return_exceptions=True)
+        await asyncio.sleep(0)
         if self._transport is not None:
             self.observations.end_all(silently=True)
             transport, self._transport = self._transport, None

@@ -5,15 +5,14 @@ from __future__ import annotations
 from aiocoap import Message
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.codec import ContentFormat
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import ContentFormat, Path
 
 from . import composite, reads, writes
 from .responses import RefusedError, not_allowed, not_found
-from .state import DeviceState
+from .state import ClientState
 
 
-def request_path(state: DeviceState, uri_path: tuple[str, ...]) -> Path:
+def request_path(state: ClientState, uri_path: tuple[str, ...]) -> Path:
     """The LwM2M path a request's URI path names, below the device's root."""
     root = state.quirks.root_segments
     if tuple(uri_path[: len(root)]) != root:
@@ -25,7 +24,7 @@ def request_path(state: DeviceState, uri_path: tuple[str, ...]) -> Path:
         raise not_found("not an LwM2M path") from None
 
 
-def handle(state: DeviceState, request: Message) -> Message:
+def handle(state: ClientState, request: Message) -> Message:
     """The response to a request that is not an Observe registration."""
     try:
         path = request_path(state, request.opt.uri_path)
@@ -34,7 +33,7 @@ def handle(state: DeviceState, request: Message) -> Message:
         return refusal.to_message()
 
 
-def _operation(state: DeviceState, request: Message, path: Path) -> Message:
+def _operation(state: ClientState, request: Message, path: Path) -> Message:
     code = request.code
     payload = bytes(request.payload)
     if code == Code.GET:
@@ -55,6 +54,9 @@ def _operation(state: DeviceState, request: Message, path: Path) -> Message:
         raise not_allowed("POST targets an object, an instance or a resource")
     if code == Code.DELETE:
         return writes.delete(state, path)
+    if code in (Code.FETCH, Code.iPATCH) and state.quirks.composite != "yes":
+        refusal = Code.NOT_FOUND if state.quirks.composite == "4.04" else Code.METHOD_NOT_ALLOWED
+        raise RefusedError(refusal, "no composite operations")
     if code == Code.FETCH:
         paths = composite.requested_paths(state, request.opt.content_format, payload)
         return composite.read_composite(

@@ -19,7 +19,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import Path
 
 from .firmware_download import DownloadError, Fetch, download
 
@@ -68,8 +68,10 @@ class FirmwareUpdate:
         *,
         fetch: Fetch = _no_fetch,
         changed: Callable[[], None] = _nothing,
+        keeps_version: bool = False,
     ) -> None:
         self._value = value
+        self._keeps_version = keeps_version
         self._set = set_value
         self.step = step
         self._fetch = fetch
@@ -161,7 +163,7 @@ class FirmwareUpdate:
             return
         for path in (FIRMWARE_VERSION, instance.child(PACKAGE_VERSION)):
             version = self._value(path)
-            if version is not None:
+            if version is not None and not self._keeps_version:
                 self._set(path, next_version(str(version)))
         self._enter(instance, IDLE, RESULT_SUCCESS)
 

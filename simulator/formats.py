@@ -7,12 +7,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from custom_components.lwm2m.engine.codec import (
-    ContentFormat,
-    TimedValue,
-    encode,
-    encode_timestamped,
-)
+from custom_components.lwm2m.engine import ContentFormat, ObjectLookup, Path
+from custom_components.lwm2m.engine.codec import TimedValue, encode, encode_timestamped
 from custom_components.lwm2m.engine.codec.senml import (
     Record,
     SenmlFormat,
@@ -22,9 +18,7 @@ from custom_components.lwm2m.engine.codec.senml import (
 )
 from custom_components.lwm2m.engine.codec.senml_cbor import SENML_CBOR
 from custom_components.lwm2m.engine.codec.senml_json import SENML_JSON
-from custom_components.lwm2m.engine.model import ObjectLookup
 from custom_components.lwm2m.engine.model.versions import version_key
-from custom_components.lwm2m.engine.path import Path
 
 from .quirks import BaseNameStyle, Quirks
 

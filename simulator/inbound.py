@@ -5,16 +5,16 @@ from __future__ import annotations
 from aiocoap import Message
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.codec import ContentFormat
+from custom_components.lwm2m.engine import ContentFormat
 
 from .dispatch import request_path
 from .formats import Outcome
 from .reads import read_choice
 from .responses import RefusedError
-from .state import DeviceState
+from .state import ClientState
 
 
-def refuses_accept(state: DeviceState, message: Message) -> bool:
+def refuses_accept(state: ClientState, message: Message) -> bool:
     """Whether a device with the ``drop`` quirk ignores this read altogether."""
     accept = message.opt.accept
     if state.quirks.unsupported_accept != "drop" or accept is None:

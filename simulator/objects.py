@@ -12,8 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from custom_components.lwm2m.engine.model import ObjectDef, ObjectLookup, Operations, ResourceDef
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import ObjectDef, ObjectLookup, Operations, Path, ResourceDef
 
 Instance = dict[int, Any]
 """Resource id -> value (a ``dict`` of resource-instance values for a multiple resource)."""

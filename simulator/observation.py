@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from aiocoap import Message
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import Path
 
 from .attributes import Attributes
 
@@ -23,7 +23,7 @@ Emit = Callable[[Message, bool], None]
 """Hands a response to the observation's request stream; True marks the last one."""
 
 
-class Observation:
+class ClientObservation:
     """One observation of a path (or of several, for Observe-Composite)."""
 
     def __init__(
@@ -157,20 +157,20 @@ class Observations:
     """The live observations of one device."""
 
     def __init__(self, on_change: Callable[[], None] | None = None) -> None:
-        self._live: list[Observation] = []
+        self._live: list[ClientObservation] = []
         self._on_change = on_change
 
     def __len__(self) -> int:
         return sum(1 for observation in self._live if not observation.ended.done())
 
-    def __iter__(self) -> Iterator[Observation]:
+    def __iter__(self) -> Iterator[ClientObservation]:
         return iter([observation for observation in self._live if not observation.ended.done()])
 
-    def add(self, observation: Observation) -> None:
+    def add(self, observation: ClientObservation) -> None:
         self._live.append(observation)
         self._changed()
 
-    def remove(self, observation: Observation) -> None:
+    def remove(self, observation: ClientObservation) -> None:
         if observation in self._live:
             self._live.remove(observation)
             self._changed()

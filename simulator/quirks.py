@@ -7,6 +7,8 @@ from typing import Literal
 
 UnsupportedAccept = Literal["406", "drop", "ignore"]
 BaseNameStyle = Literal["trailing", "leading"]
+CompositeSupport = Literal["yes", "4.04", "4.05"]
+_COMPOSITE_SUPPORT = ("yes", "4.04", "4.05")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,9 +43,25 @@ class Quirks:
     * ``senml_base_name``: ``bn:"/3/0/"`` + ``n:"0"`` (trailing) or ``bn:"/3/0"`` +
       ``n:"/0"`` (leading).
 
+    Requests:
+
+    * ``unanswered_methods``: requests of these methods (``"FETCH"``, ``"POST"``, ...)
+      are acknowledged with an empty ACK and never answered (Wakaama does this with
+      FETCH);
+    * ``composite``: ``"4.04"`` or ``"4.05"`` answers every composite request (FETCH,
+      iPATCH) with that code, as LwM2M 1.1 clients without composite operations do.
+
+    Firmware:
+
+    * ``firmware_keeps_version``: a successful update (Update Result 1) leaves Firmware
+      Version (/3/0/3) and Package Version (/5/0/7) as they were.
+
     Bootstrap:
 
-    * ``bootstrap_account_instance``: the Security instance holding the bootstrap account.
+    * ``bootstrap_account_instance``: the Security instance holding the bootstrap account;
+    * ``bootstrap_requires_mandatory``: Bootstrap-Finish is refused with 4.06 while a
+      Security or Server instance lacks a Mandatory resource of the device's version of
+      the object (clients that validate their configuration do this).
     """
 
     registration_content_format: bool = True
@@ -59,7 +77,11 @@ class Quirks:
     unsupported_accept: UnsupportedAccept = "406"
     text_without_content_format: bool = False
     senml_base_name: BaseNameStyle = "trailing"
+    unanswered_methods: tuple[str, ...] = ()
+    composite: CompositeSupport = "yes"
+    firmware_keeps_version: bool = False
     bootstrap_account_instance: int = 0
+    bootstrap_requires_mandatory: bool = False
 
     def __post_init__(self) -> None:
         if self.alternate_root is not None:
@@ -72,6 +94,8 @@ class Quirks:
             )
         if self.senml_base_name not in ("trailing", "leading"):
             raise ValueError("senml_base_name is 'trailing' or 'leading'")
+        if self.composite not in _COMPOSITE_SUPPORT:
+            raise ValueError(f"composite is one of {_COMPOSITE_SUPPORT}, not {self.composite!r}")
 
     @property
     def root_segments(self) -> tuple[str, ...]:

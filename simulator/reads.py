@@ -7,22 +7,21 @@ from typing import Any
 from aiocoap import Message
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.codec import CodecError, ContentFormat, Link, format_link_format
-from custom_components.lwm2m.engine.model import ResourceType
+from custom_components.lwm2m.engine import CodecError, ContentFormat, Link, Path, ResourceType
+from custom_components.lwm2m.engine.codec import format_link_format
 from custom_components.lwm2m.engine.model.versions import version_key
-from custom_components.lwm2m.engine.path import Path
 
 from .formats import FormatChoice, Outcome, Target, encode_values
 from .responses import RefusedError, content, not_allowed, not_found
-from .state import DeviceState
+from .state import ClientState
 
 
-def require_existing(state: DeviceState, path: Path) -> None:
+def require_existing(state: ClientState, path: Path) -> None:
     if not state.store.exists(path):
         raise not_found(f"{path} does not exist")
 
 
-def read_target(state: DeviceState, path: Path) -> Target:
+def read_target(state: ClientState, path: Path) -> Target:
     """Whether a read of ``path`` gives one value (which may be Opaque) or several."""
     if len(path) < 3 or (path.is_resource and state.store.is_multiple(path)):
         return Target.VALUES
@@ -34,7 +33,7 @@ def read_target(state: DeviceState, path: Path) -> Target:
     return Target.OPAQUE_VALUE if opaque else Target.VALUE
 
 
-def readable_values(state: DeviceState, path: Path) -> dict[Path, Any]:
+def readable_values(state: ClientState, path: Path) -> dict[Path, Any]:
     """The values a read of ``path`` returns; refuses what cannot be read."""
     if path.is_root:
         raise not_allowed("the root path cannot be read")
@@ -44,11 +43,11 @@ def readable_values(state: DeviceState, path: Path) -> dict[Path, Any]:
     return state.store.readable_values(path)
 
 
-def read_choice(state: DeviceState, path: Path, accept: int | None) -> FormatChoice:
+def read_choice(state: ClientState, path: Path, accept: int | None) -> FormatChoice:
     return state.policy.for_read(accept, read_target(state, path))
 
 
-def read(state: DeviceState, path: Path, accept: int | None) -> Message:
+def read(state: ClientState, path: Path, accept: int | None) -> Message:
     values = readable_values(state, path)
     choice = read_choice(state, path, accept)
     if choice.outcome is not Outcome.ANSWER:
@@ -65,7 +64,7 @@ def read(state: DeviceState, path: Path, accept: int | None) -> Message:
 # --- Discover ---------------------------------------------------------------------------
 
 
-def discover(state: DeviceState, path: Path) -> Message:
+def discover(state: ClientState, path: Path) -> Message:
     if path.is_root or path.is_resource_instance:
         raise not_allowed("Discover targets an object, an instance or a resource")
     require_existing(state, path)
@@ -83,18 +82,18 @@ def discover(state: DeviceState, path: Path) -> Message:
     return content(payload, ContentFormat.LINK_FORMAT)
 
 
-def _instances(state: DeviceState, object_path: Path) -> list[Path]:
+def _instances(state: ClientState, object_path: Path) -> list[Path]:
     return [path for path in state.store.instance_paths() if path.startswith(object_path)]
 
 
-def _object_params(state: DeviceState, path: Path) -> dict[str, str | None]:
+def _object_params(state: ClientState, path: Path) -> dict[str, str | None]:
     if not path.is_object:
         return {}
     obj = state.store.objects[path.ids[0]]
     return {} if version_key(obj.version) == (1, 0) else {"ver": obj.version}
 
 
-def _attached(state: DeviceState, path: Path) -> dict[str, str | None]:
+def _attached(state: ClientState, path: Path) -> dict[str, str | None]:
     return {name: _attribute_text(value) for name, value in state.attributes.attached(path).items()}
 
 
@@ -102,7 +101,7 @@ def _attribute_text(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
-def _resource_links(state: DeviceState, path: Path, *, with_instances: bool) -> list[Link]:
+def _resource_links(state: ClientState, path: Path, *, with_instances: bool) -> list[Link]:
     links: list[Link] = []
     for resource_path in state.store.resource_paths(path):
         params: dict[str, str | None] = {}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from custom_components.lwm2m.engine.codec import CodecError, ContentFormat, TimedValue
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import CodecError, ContentFormat, Path
+from custom_components.lwm2m.engine.codec import TimedValue
 
 from .formats import encode_history, encode_values
 from .objects import ObjectStore

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -9,18 +10,16 @@ from aiocoap import Message
 from aiocoap.numbers.codes import Code
 from aiocoap.resource import Resource
 
-from custom_components.lwm2m.engine.codec import ContentFormat
-from custom_components.lwm2m.engine.model import ResourceType
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import ContentFormat, Path, ResourceType
 
 from . import composite, dispatch
 from .attributes import Attributes
 from .bootstrap import BootstrapSession
 from .faults import Faults
-from .observation import Observation, Observations
+from .observation import ClientObservation, Observations
 from .records import RequestRecord
 from .responses import RefusedError
-from .state import DeviceState
+from .state import ClientState
 
 
 def request_record(request: Message) -> RequestRecord:
@@ -62,7 +61,7 @@ class DeviceSite(Resource):  # type: ignore[misc]
 
     def __init__(
         self,
-        state: DeviceState,
+        state: ClientState,
         observations: Observations,
         *,
         record: Callable[[RequestRecord], None],
@@ -97,6 +96,9 @@ class DeviceSite(Resource):  # type: ignore[misc]
 
     async def render_to_pipe(self, pipe: Any) -> None:
         request: Message = pipe.request
+        if str(request.code) in self.state.quirks.unanswered_methods:
+            self._record(request_record(request))
+            await asyncio.Event().wait()  # aiocoap sends an empty ACK meanwhile
         if is_observe_registration(request):
             await self._observe(pipe, request)
         else:
@@ -114,7 +116,7 @@ class DeviceSite(Resource):  # type: ignore[misc]
         if not first.code.is_successful():
             add_response(first, is_last=True)
             return
-        observation = Observation(
+        observation = ClientObservation(
             paths,
             render=lambda: dispatch.handle(self.state, request),
             emit=lambda response, is_last: add_response(response, is_last=is_last),

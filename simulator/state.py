@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import Path
 
 from .attributes import AttributeStore
 from .formats import FormatPolicy
@@ -26,7 +26,7 @@ def _ignore_instance(path: Path) -> None:
 
 
 @dataclass(slots=True)
-class DeviceState:
+class ClientState:
     """A device's objects, attributes and format rules, and hooks for what requests change.
 
     ``changed`` gets the resource paths a write changed; ``executed`` each Execute with

@@ -8,25 +8,20 @@ from typing import Any
 from aiocoap import Message
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.codec import (
-    SUPPORTED_FORMATS,
-    CodecError,
-    ContentFormat,
-    decode,
-)
+from custom_components.lwm2m.engine import CodecError, ContentFormat, Path
+from custom_components.lwm2m.engine.codec import SUPPORTED_FORMATS, decode
 from custom_components.lwm2m.engine.codec.tlv import Kind, parse_tlvs
-from custom_components.lwm2m.engine.path import Path
 
 from .attributes import AttributeSyntaxError, parse_write_attributes
 from .reads import require_existing
 from .responses import RefusedError, bad_request, not_allowed, not_found
-from .state import DeviceState
+from .state import ClientState
 
 _WRITABLE_FORMATS = SUPPORTED_FORMATS - {ContentFormat.LINK_FORMAT}
 
 
 def decode_payload(
-    state: DeviceState, content_format: int | None, path: Path, payload: bytes
+    state: ClientState, content_format: int | None, path: Path, payload: bytes
 ) -> dict[Path, Any]:
     if content_format is None:
         raise bad_request("a payload needs a Content-Format")
@@ -39,7 +34,7 @@ def decode_payload(
 
 
 def check_writable(
-    state: DeviceState, values: Mapping[Path, Any], *, creating: bool = False
+    state: ClientState, values: Mapping[Path, Any], *, creating: bool = False
 ) -> None:
     """Refuse values for missing instances, unknown resources and read-only resources."""
     for path in values:
@@ -55,7 +50,7 @@ def check_writable(
 
 
 def write(
-    state: DeviceState, path: Path, content_format: int | None, payload: bytes, *, replace: bool
+    state: ClientState, path: Path, content_format: int | None, payload: bytes, *, replace: bool
 ) -> Message:
     """PUT (replace) on an instance, resource or resource instance; POST on an instance."""
     if len(path) < 2:
@@ -72,7 +67,7 @@ def write(
     return Message(code=Code.CHANGED)
 
 
-def write_attributes(state: DeviceState, path: Path, query: tuple[str, ...]) -> Message:
+def write_attributes(state: ClientState, path: Path, query: tuple[str, ...]) -> Message:
     if path.is_root:
         raise not_allowed("attributes attach to objects, instances and resources")
     require_existing(state, path)
@@ -83,7 +78,7 @@ def write_attributes(state: DeviceState, path: Path, query: tuple[str, ...]) -> 
     return Message(code=Code.CHANGED)
 
 
-def execute(state: DeviceState, path: Path, payload: bytes) -> Message:
+def execute(state: ClientState, path: Path, payload: bytes) -> Message:
     require_existing(state, path)
     if not path.is_resource or not state.store.operations(path).executable:
         raise not_allowed(f"{path} is not executable")
@@ -91,7 +86,7 @@ def execute(state: DeviceState, path: Path, payload: bytes) -> Message:
     return Message(code=Code.CHANGED)
 
 
-def create(state: DeviceState, path: Path, content_format: int | None, payload: bytes) -> Message:
+def create(state: ClientState, path: Path, content_format: int | None, payload: bytes) -> Message:
     """POST on an object: a new instance, at the id the payload gives or the first free one."""
     object_id = path.ids[0]
     definition = state.store.definition(object_id)
@@ -134,7 +129,7 @@ def _holds_resources(payload: bytes) -> bool:
     return bool(tlvs) and tlvs[0].kind is not Kind.OBJECT_INSTANCE
 
 
-def delete(state: DeviceState, path: Path) -> Message:
+def delete(state: ClientState, path: Path) -> Message:
     if not path.is_instance:
         raise not_allowed("Delete targets an object instance")
     require_existing(state, path)

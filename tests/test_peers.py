@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from .peers import (
+    REPO_ROOT,
     REQUIRE_ENV,
     Peers,
     PeersUnavailableError,
@@ -60,3 +61,11 @@ def test_unavailable_peers_skip_unless_required(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv(REQUIRE_ENV, "1")
     with pytest.raises(pytest.fail.Exception, match="no peers here; .* must run here"):
         unavailable("no peers here")
+
+
+def test_ci_requires_the_peers() -> None:
+    """CI always has ../shared: there a skipped interop test is a failed run."""
+    ci = (REPO_ROOT / ".ci" / "run").read_text()
+    required = f"export {REQUIRE_ENV}=1"
+    assert required in ci
+    assert ci.index(required) < ci.index("script/test")

@@ -17,17 +17,22 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
 from .const import (
+    CONF_BIND_ADDRESS,
     CONF_BOOTSTRAP_PORT,
     CONF_BOOTSTRAPS_PORT,
     CONF_COAP_PORT,
     CONF_COAPS_PORT,
+    CONF_SECURITY_POLICY,
+    CONF_SERVER_URI,
     DOMAIN,
 )
 
 if TYPE_CHECKING:
-    from .bootstrap_report import BootstrapReport
+    from collections.abc import Mapping
+    from typing import Any
+
     from .data import LwM2MConfigEntry
-    from .engine_link import Engine
+    from .engine import EngineSettings, LwM2MEngine
     from .hub import LwM2MHub
 
 PLATFORMS = [
@@ -56,20 +61,22 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> bool:
     from .bootstrap_report import BootstrapReport
     from .data import LwM2MData
-    from .engine_link import async_create_engine
-    from .firmware_library import FirmwareLibrary
-    from .firmware_updates import FirmwareUpdates
+    from .engine import CredentialStore, LwM2MEngine
+    from .firmware.library import FirmwareLibrary
+    from .firmware.updates import FirmwareUpdates
     from .hub import LwM2MHub
     from .object_registry import build_registry
     from .operation_history import OperationHistory
     from .panel import async_register_panel
+    from .port_conflicts import async_describe_bind_failure
     from .repairs import async_update_dtls_issue
     from .storage import LwM2MStorage
 
     storage = LwM2MStorage(hass)
     await storage.async_load()
     registry = await hass.async_add_executor_job(build_registry, storage.ddfs)
-    engine = await async_create_engine(hass, entry.data, registry, storage.credentials)
+    credentials = CredentialStore(storage.credentials.values())
+    engine = await LwM2MEngine.create(engine_settings(entry.data), registry, credentials)
     hub = LwM2MHub(hass, entry, storage, registry, engine)
     library = FirmwareLibrary(hass)
     await library.async_load()
@@ -79,21 +86,26 @@ async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> boo
         device_id=hub.device_id,
         known=lambda endpoint: endpoint in storage.credentials,
     )
+    entry.async_on_unload(engine.bootstrap.add_listener(bootstraps.handle_event))
     history = OperationHistory(hass)
     await history.async_load()
     entry.async_on_unload(history.async_save)
     entry.runtime_data = LwM2MData(hub, storage, registry, firmware, bootstraps, history)
     hub.restore_known_devices()
     try:
-        await _async_start_servers(entry, engine, hub, bootstraps)
+        await _async_start_servers(entry, engine, hub)
     except _PortsUnavailableError as err:  # retried by Home Assistant until the ports are free
+        key, placeholders = await async_describe_bind_failure(
+            hass,
+            entry.data[CONF_BIND_ADDRESS],
+            err.server,
+            [int(entry.data[port_key]) for port_key in err.port_keys],
+            err.__cause__,
+        )
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN,
-            translation_key=err.translation_key,
-            translation_placeholders={
-                "ports": ", ".join(str(entry.data[key]) for key in err.port_keys),
-                "error": str(err.__cause__),
-            },
+            translation_key=key,
+            translation_placeholders=placeholders,
         ) from err
     await firmware.async_start(hub.server)
     entry.async_on_unload(firmware.async_stop)  # runs first: updates are saved, then stop
@@ -104,45 +116,55 @@ async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> boo
     return True
 
 
-class _PortsUnavailableError(Exception):
-    """A server could not bind its ports; the cause is chained."""
+def engine_settings(data: Mapping[str, Any]) -> EngineSettings:
+    """The engine's settings from the config entry's."""
+    from .engine import EngineSettings, SecurityPolicy
 
-    def __init__(self, translation_key: str, port_keys: tuple[str, str]) -> None:
-        super().__init__(translation_key)
-        self.translation_key = translation_key
+    return EngineSettings(
+        server_uri=data[CONF_SERVER_URI],
+        bind_address=data[CONF_BIND_ADDRESS],
+        coap_port=data[CONF_COAP_PORT],
+        coaps_port=data[CONF_COAPS_PORT],
+        bootstrap_port=data[CONF_BOOTSTRAP_PORT],
+        bootstraps_port=data[CONF_BOOTSTRAPS_PORT],
+        policy=SecurityPolicy(data[CONF_SECURITY_POLICY]),
+    )
+
+
+class _PortsUnavailableError(Exception):
+    """A server (``server`` or ``bootstrap``) could not bind its ports; the cause is chained."""
+
+    def __init__(self, server: str, port_keys: tuple[str, str]) -> None:
+        super().__init__(server)
+        self.server = server
         self.port_keys = port_keys
 
 
-async def _async_start_servers(
-    entry: LwM2MConfigEntry, engine: Engine, hub: LwM2MHub, bootstraps: BootstrapReport
-) -> None:
+async def _async_start_servers(entry: LwM2MConfigEntry, engine: LwM2MEngine, hub: LwM2MHub) -> None:
     """The LwM2M server first, so bootstrapped devices find it; each stops on unload.
 
     A port that cannot be bound (another program holds it) raises
     :class:`_PortsUnavailableError`; secure ports DTLS cannot serve here stay closed (see
-    the repair).
+    the repair). Once both servers listen, no port is reported taken any more.
     """
-    from .engine.dtls import DtlsError
+    from .engine import DtlsError
+    from .port_conflicts import async_update_port_issue
     from .repairs import async_watch_session_table
 
     try:
         await hub.async_start()
     except (OSError, DtlsError) as err:
-        raise _PortsUnavailableError(
-            "server_start_failed", (CONF_COAP_PORT, CONF_COAPS_PORT)
-        ) from err
+        raise _PortsUnavailableError("server", (CONF_COAP_PORT, CONF_COAPS_PORT)) from err
     entry.async_on_unload(hub.async_stop)
     entry.async_on_unload(async_watch_session_table(hub.hass, engine.server, "lwm2m"))
-    if engine.bootstrap is None:
-        return
-    entry.async_on_unload(engine.bootstrap.add_listener(bootstraps.handle_event))
     try:
         await engine.bootstrap.start()
     except (OSError, DtlsError) as err:
         ports = (CONF_BOOTSTRAP_PORT, CONF_BOOTSTRAPS_PORT)
-        raise _PortsUnavailableError("bootstrap_start_failed", ports) from err
+        raise _PortsUnavailableError("bootstrap", ports) from err
     entry.async_on_unload(engine.bootstrap.stop)
     entry.async_on_unload(async_watch_session_table(hub.hass, engine.bootstrap, "bootstrap"))
+    async_update_port_issue(hub.hass)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> bool:
@@ -151,11 +173,13 @@ async def async_unload_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> bo
 
 async def async_remove_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> None:
     """The entry is deleted: so are its stored credentials, DDFs, devices and firmware."""
-    from .firmware_library import FirmwareLibrary
-    from .firmware_updates import FirmwareUpdates
+    from .firmware.library import FirmwareLibrary
+    from .firmware.updates import FirmwareUpdates
     from .operation_history import OperationHistory
+    from .port_conflicts import async_update_port_issue
     from .storage import LwM2MStorage
 
+    async_update_port_issue(hass)
     await LwM2MStorage(hass).async_remove()
     await OperationHistory(hass).async_remove()
     library = FirmwareLibrary(hass)

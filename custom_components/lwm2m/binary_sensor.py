@@ -9,14 +9,13 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
-from .alarms import AlarmTracker
 from .data import LwM2MConfigEntry
+from .descriptions import LwM2MBinarySensorDescription, Role
+from .discovery import EntityTarget
 from .entity import LwM2MEntity, async_setup_platform_entities
 from .hub import LwM2MHub
-from .json_values import to_response
-from .mapping import Role
-from .targets import EntityTarget
-from .value_names import error_name
+from .values.json_forms import to_response
+from .values.names import error_name
 
 PARALLEL_UPDATES = 0
 
@@ -30,7 +29,7 @@ async def async_setup_entry(
 
 
 def _binary_sensor(hub: LwM2MHub, target: EntityTarget) -> LwM2MEntity:
-    if target.spec.role is Role.ALARM:
+    if target.description.role is Role.ALARM:
         return LwM2MAlarmSensor(hub, target)
     return LwM2MBinarySensor(hub, target)
 
@@ -42,13 +41,11 @@ class LwM2MBinarySensor(LwM2MEntity, BinarySensorEntity):
     set and what each one means.
     """
 
-    def __init__(self, hub: LwM2MHub, target: EntityTarget) -> None:
-        super().__init__(hub, target)
-        self._attr_device_class = target.spec.device_class  # type: ignore[assignment]
+    entity_description: LwM2MBinarySensorDescription
 
     @property
     def is_on(self) -> bool | None:
-        if not self.target.spec.multiple:
+        if not self.entity_description.multiple:
             value = self.resource_value
             return None if value is None else bool(value)
         instances = self.hub.resource_instances(self.endpoint, self.path)
@@ -57,7 +54,7 @@ class LwM2MBinarySensor(LwM2MEntity, BinarySensorEntity):
     @property
     def extra_state_attributes(self) -> dict[str, Any] | None:
         attributes = super().extra_state_attributes
-        if self.target.spec.value_names is None or attributes is None:
+        if self.entity_description.value_names is None or attributes is None:
             return attributes
         codes = [
             int(value)
@@ -70,17 +67,14 @@ class LwM2MBinarySensor(LwM2MEntity, BinarySensorEntity):
 class LwM2MAlarmSensor(LwM2MEntity, BinarySensorEntity):
     """On while the resource's alarm is raised; the attributes describe the alarm."""
 
+    entity_description: LwM2MBinarySensorDescription
+
     _attr_device_class = BinarySensorDeviceClass.PROBLEM
     listens_to_reports = True
 
     def __init__(self, hub: LwM2MHub, target: EntityTarget) -> None:
         super().__init__(hub, target)
-        spec = target.spec
-        self._tracker = AlarmTracker(spec.alarm, measured=spec.measurement is not None)
-
-    async def async_added_to_hass(self) -> None:
-        await super().async_added_to_hass()
-        self._tracker.start(self.resource_value)
+        self._tracker = hub.alarm_tracker(target.endpoint, target.path)
 
     @property
     def is_on(self) -> bool:
@@ -92,5 +86,5 @@ class LwM2MAlarmSensor(LwM2MEntity, BinarySensorEntity):
 
     @callback
     def value_reported(self, value: Any) -> None:
-        if self._tracker.update(value):
+        if self._tracker.latest:  # the hub fed the tracker the value first
             self.async_write_ha_state()

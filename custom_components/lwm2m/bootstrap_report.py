@@ -29,7 +29,7 @@ from .const import (
     EVENT_BOOTSTRAP_FINISHED,
     LOGGER,
 )
-from .engine.events import BootstrapFailed, BootstrapFinished, BootstrapStarted, LwM2MEvent
+from .engine import BootstrapFailed, BootstrapFinished, BootstrapStarted, LwM2MEvent
 
 # At most this many failures are reported (warning and bus event) per window ...
 REPORTS_PER_WINDOW = 20

@@ -9,9 +9,8 @@ from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
 from . import device_requests
 from .data import LwM2MConfigEntry
+from .descriptions import LwM2MButtonDescription
 from .entity import LwM2MEntity, async_setup_platform_entities
-from .hub import LwM2MHub
-from .targets import EntityTarget
 
 PARALLEL_UPDATES = 1
 
@@ -25,9 +24,7 @@ async def async_setup_entry(
 class LwM2MButton(LwM2MEntity, ButtonEntity):
     """Pressing it executes the resource."""
 
-    def __init__(self, hub: LwM2MHub, target: EntityTarget) -> None:
-        super().__init__(hub, target)
-        self._attr_device_class = target.spec.device_class  # type: ignore[assignment]
+    entity_description: LwM2MButtonDescription
 
     async def async_press(self) -> None:
         with self.acting_user():

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import voluptuous as vol
 from homeassistant.config_entries import (
@@ -42,8 +43,9 @@ from .const import (
     PORT_KEYS,
     SecurityPolicyOption,
 )
-from .options_flow import LwM2MOptionsFlow
-from .ports import BindAddressError, first_taken_port
+from .engine import BindAddressError, first_taken_port
+from .options.flow import LwM2MOptionsFlow
+from .port_conflicts import async_port_owner, free_port_near
 
 DEFAULT_SERVER_URI = f"coap://homeassistant.local:{DEFAULT_COAP_PORT}"
 DEFAULTS: dict[str, Any] = {
@@ -108,65 +110,106 @@ class LwM2MConfigFlow(ConfigFlow, domain=DOMAIN):
         return LwM2MOptionsFlow()
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        errors: dict[str, str] = {}
-        placeholders: dict[str, str] = {}
         if user_input is not None:
             data = normalized(user_input)
-            errors, placeholders = await self._async_validate(data, in_use={})
-            if not errors:
+            check = await self._async_validate(data, in_use={})
+            if not check.errors:
                 return self.async_create_entry(title="LwM2M", data=data)
+            suggested = {**user_input, **check.proposal}
+        else:
+            # A port another program holds is found before anything is entered.
+            check = await self._async_check_ports(DEFAULTS, in_use={})
+            suggested = check.proposal
         return self.async_show_form(
             step_id="user",
-            data_schema=self.add_suggested_values_to_schema(
-                server_schema(DEFAULTS), user_input or {}
-            ),
-            errors=errors,
-            description_placeholders=placeholders,
+            data_schema=self.add_suggested_values_to_schema(server_schema(DEFAULTS), suggested),
+            errors=check.errors,
+            description_placeholders=check.placeholders,
         )
 
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         entry = self._get_reconfigure_entry()
-        errors: dict[str, str] = {}
-        placeholders: dict[str, str] = {}
+        check = PortCheck()
+        suggested: dict[str, Any] = {}
         if user_input is not None:
             data = normalized(user_input)
-            errors, placeholders = await self._async_validate(data, in_use=_held_ports(entry))
-            if not errors:
+            check = await self._async_validate(data, in_use=_held_ports(entry))
+            if not check.errors:
                 return self.async_update_reload_and_abort(entry, data=data)
+            suggested = {**user_input, **check.proposal}
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(
-                server_schema({**DEFAULTS, **entry.data}), user_input or {}
+                server_schema({**DEFAULTS, **entry.data}), suggested
             ),
-            errors=errors,
-            description_placeholders=placeholders,
+            errors=check.errors,
+            description_placeholders=check.placeholders,
         )
 
     async def _async_validate(
         self, data: Mapping[str, Any], in_use: Mapping[str, int]
-    ) -> tuple[dict[str, str], dict[str, str]]:
-        """Errors by field, and the placeholders they need; ``in_use`` ports are ours."""
+    ) -> PortCheck:
+        """Errors by field with their placeholders; ``in_use`` ports are ours."""
         if not _server_uri_valid(data[CONF_SERVER_URI]):
-            return {CONF_SERVER_URI: "invalid_server_uri"}, {}
+            return PortCheck({CONF_SERVER_URI: "invalid_server_uri"})
         ports = [data[key] for key in PORT_KEYS]
         if len(set(ports)) != len(ports):
-            return {"base": "ports_not_unique"}, {}
-        same_address = in_use.get(CONF_BIND_ADDRESS) == data[CONF_BIND_ADDRESS]
+            return PortCheck({"base": "ports_not_unique"})
+        return await self._async_check_ports(data, in_use)
+
+    async def _async_check_ports(
+        self, data: Mapping[str, Any], in_use: Mapping[str, Any]
+    ) -> PortCheck:
+        """The first port of ``data`` another program holds, who it is when that can be
+        told, and a free port to use instead (with the server URI that follows it)."""
+        address = data[CONF_BIND_ADDRESS]
+        same_address = in_use.get(CONF_BIND_ADDRESS) == address
         to_probe = [
             data[key] for key in PORT_KEYS if not (same_address and in_use.get(key) == data[key])
         ]
         try:
-            taken = await self.hass.async_add_executor_job(
-                first_taken_port, data[CONF_BIND_ADDRESS], to_probe
-            )
+            taken = await self.hass.async_add_executor_job(first_taken_port, address, to_probe)
         except BindAddressError:
-            return {CONF_BIND_ADDRESS: "invalid_bind_address"}, {}
-        if taken is not None:
-            field = next(key for key in PORT_KEYS if data[key] == taken)
-            return {field: "port_in_use"}, {"port": str(taken)}
-        return {}, {}
+            return PortCheck({CONF_BIND_ADDRESS: "invalid_bind_address"})
+        if taken is None:
+            return PortCheck()
+        taken_key = next(key for key in PORT_KEYS if data[key] == taken)
+        owner = await async_port_owner(self.hass, taken)
+        others = [data[key] for key in PORT_KEYS]
+        free = await self.hass.async_add_executor_job(free_port_near, address, taken, others)
+        placeholders = {"port": str(taken), "owner": owner or "", "free": str(free or "")}
+        if free is None:
+            return PortCheck({taken_key: "port_in_use_no_free"}, placeholders)
+        proposal: dict[str, Any] = {taken_key: free}
+        uri = _with_port(str(data[CONF_SERVER_URI]), taken, free)
+        if uri is not None:
+            proposal[CONF_SERVER_URI] = uri
+        error = "port_in_use_by" if owner else "port_in_use"
+        return PortCheck({taken_key: error}, placeholders, proposal)
+
+
+@dataclass(frozen=True, slots=True)
+class PortCheck:
+    """What the form says after a check, and the values it proposes instead."""
+
+    errors: dict[str, str] = field(default_factory=dict)
+    placeholders: dict[str, str] = field(default_factory=dict)
+    proposal: dict[str, Any] = field(default_factory=dict)
+
+
+def _with_port(uri: str, old: int, new: int) -> str | None:
+    """``uri`` with port ``new`` where it names ``old``; None when it names another."""
+    try:
+        parts = urlsplit(uri)
+        port = parts.port
+    except ValueError:
+        return None
+    if port != old or parts.hostname is None:
+        return None
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    return urlunsplit(parts._replace(netloc=f"{host}:{new}"))
 
 
 def _held_ports(entry: ConfigEntry) -> dict[str, Any]:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from homeassistant.config_entries import ConfigEntry
 
 from .bootstrap_report import BootstrapReport
-from .engine.model import ObjectRegistry
-from .firmware_updates import FirmwareUpdates
+from .engine import ObjectRegistry
+from .firmware.updates import FirmwareUpdates
 from .hub import LwM2MHub
 from .operation_history import OperationHistory
 from .storage import LwM2MStorage

@@ -7,14 +7,12 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from .coerce import coerce
-from .credential_values import masked
-from .engine.model import ResourceDef
-from .engine.path import Path
-from .engine.registration.record import announced_version
+from .discovery import object_definition
+from .engine import Path, ResourceDef, announced_version
 from .errors import engine_errors, validation_error
-from .json_values import to_response
-from .targets import object_definition
+from .values.coerce import coerce
+from .values.credentials import masked
+from .values.json_forms import to_response
 from .write_rules import async_check_write
 
 if TYPE_CHECKING:
@@ -116,7 +114,7 @@ async def async_observe(hub: LwM2MHub, endpoint: str, path: Path) -> None:
 async def async_cancel_observation(hub: LwM2MHub, endpoint: str, path: Path) -> None:
     with _sent(hub, endpoint, "cancel_observation", path):
         await hub.server.cancel_observation(endpoint, path)
-    hub.observed.get(endpoint, {}).pop(path, None)
+    hub.observation_cancelled(endpoint, path)
 
 
 async def async_write_attributes(
@@ -171,6 +169,4 @@ async def async_delete(hub: LwM2MHub, endpoint: str, path: Path) -> None:
         raise validation_error("delete_needs_instance", path=str(path))
     with _sent(hub, endpoint, "delete", path):
         await hub.server.delete(endpoint, path)
-    state = hub.devices.get(endpoint)
-    if state is not None:
-        state.forget_instance(path)
+    hub.deleted(endpoint, path)

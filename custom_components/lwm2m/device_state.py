@@ -6,11 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .credential_values import without_credentials
-from .engine.path import Path
-from .engine.registration.record import Registration
-from .json_values import from_stored, to_stored
+from .engine import Path, Registration
 from .storage import KnownDevice
+from .values.credentials import without_credentials
+from .values.json_forms import from_stored, to_stored
 
 
 @dataclass(slots=True)

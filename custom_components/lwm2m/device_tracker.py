@@ -15,12 +15,13 @@ from homeassistant.components.device_tracker import (  # type: ignore[attr-defin
     TrackerEntity,
 )
 from homeassistant.components.device_tracker.const import SourceType
-from homeassistant.const import Platform
+from homeassistant.const import EntityCategory, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
 from .data import LwM2MConfigEntry
-from .engine.path import Path
+from .descriptions import LwM2MTrackerDescription
+from .engine import Path
 from .entity import LwM2MEntity, async_setup_platform_entities
 
 PARALLEL_UPDATES = 0
@@ -44,7 +45,14 @@ def _number(value: Any) -> float | None:
 class LwM2MLocationTracker(LwM2MEntity, TrackerEntity):
     """Where the device says it is."""
 
+    entity_description: LwM2MTrackerDescription
+
     _attr_source_type = SourceType.GPS
+
+    @property
+    def entity_category(self) -> EntityCategory | None:
+        """The table's category (Home Assistant would make every tracker diagnostic)."""
+        return self.entity_description.entity_category
 
     def _resource(self, resource_id: int) -> Any:
         return self.hub.value(self.endpoint, self.path.parent.child(resource_id))

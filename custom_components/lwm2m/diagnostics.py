@@ -12,9 +12,8 @@ from homeassistant.helpers import device_registry as dr
 from .const import DOMAIN
 from .data import LwM2MConfigEntry
 from .device_state import DeviceState
-from .engine.dtls import DtlsStats
-from .engine_link import Engine
-from .json_values import to_response
+from .engine import DtlsStats, LwM2MEngine
+from .values.json_forms import to_response
 
 TO_REDACT = {
     "credentials",
@@ -41,7 +40,7 @@ def _device(state: DeviceState, credentials: dict[str, Any] | None) -> dict[str,
     }
 
 
-def _servers(engine: Engine) -> dict[str, Any]:
+def _servers(engine: LwM2MEngine) -> dict[str, Any]:
     """The ports each server serves, why a secure one is closed, and its DTLS sessions."""
     servers: dict[str, Any] = {
         "bind_host": engine.host,
@@ -52,13 +51,12 @@ def _servers(engine: Engine) -> dict[str, Any]:
             "dtls": _dtls(engine.server.dtls_stats),
         },
     }
-    if engine.bootstrap is not None:
-        servers["bootstrap"] = {
-            "port": engine.bootstrap.port,
-            "secure_port": engine.bootstrap.secure_port,
-            "dtls_unavailable_reason": engine.bootstrap.dtls_unavailable_reason,
-            "dtls": _dtls(engine.bootstrap.dtls_stats),
-        }
+    servers["bootstrap"] = {
+        "port": engine.bootstrap.port,
+        "secure_port": engine.bootstrap.secure_port,
+        "dtls_unavailable_reason": engine.bootstrap.dtls_unavailable_reason,
+        "dtls": _dtls(engine.bootstrap.dtls_stats),
+    }
     return servers
 
 

@@ -16,9 +16,10 @@ from homeassistant.helpers.entity_platform import AddEntitiesCallback
 from . import device_requests
 from .const import DOMAIN
 from .data import LwM2MConfigEntry
-from .engine.path import Path
+from .descriptions import LwM2MEntityDescription
+from .discovery import EntityTarget
+from .engine import Path
 from .hub import LwM2MHub
-from .mapping import Role
 from .operation_history import acting_as
 from .signals import (
     signal_availability,
@@ -26,7 +27,6 @@ from .signals import (
     signal_received,
     signal_remove,
 )
-from .targets import EntityTarget
 
 
 class LwM2MEntity(Entity):
@@ -40,25 +40,19 @@ class LwM2MEntity(Entity):
     _attr_should_poll = False
     listens_to_reports = False
 
+    entity_description: LwM2MEntityDescription
+
     def __init__(self, hub: LwM2MHub, target: EntityTarget) -> None:
         self.hub = hub
         self.target = target
         self.endpoint = target.endpoint
         self.path: Path = target.path
-        spec = target.spec
+        self.entity_description = target.description
         self._attr_unique_id = target.unique_id
         self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, target.endpoint)})
-        self._attr_entity_category = spec.category
-        self._attr_entity_registry_enabled_default = spec.enabled
-        if spec.role is not Role.VALUE:
-            # "<resource name> alarm", "<resource name> events", ...
-            self._attr_translation_key = spec.translation_key
-            self._attr_translation_placeholders = {"name": spec.plain_name(target.instance_id)}
-            return
-        if spec.translation_key is not None:
-            self._attr_translation_key = spec.translation_key
-        name = spec.name(target.instance_id)
-        if name is not None:
+        name = target.description.name
+        if target.description.translation_key is not None and isinstance(name, str):
+            # A numbered instance of a translated resource: its own name, not the translation.
             self._attr_name = name
 
     @property
@@ -68,14 +62,12 @@ class LwM2MEntity(Entity):
     @property
     def resource_value(self) -> Any:
         """The resource's value; for a multiple resource, its lowest instance's."""
-        if self.target.spec.multiple:
-            instances = self.hub.resource_instances(self.endpoint, self.path)
-            return instances[min(instances)] if instances else None
-        return self.hub.value(self.endpoint, self.path)
+        multiple = self.entity_description.multiple
+        return self.hub.resource_value(self.endpoint, self.path, multiple=multiple)
 
     @property
     def extra_state_attributes(self) -> dict[str, Any] | None:
-        if not self.target.spec.multiple:
+        if not self.entity_description.multiple:
             return None
         return {"values": self.hub.resource_instances(self.endpoint, self.path)}
 

@@ -8,16 +8,17 @@ from contextlib import contextmanager
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
 from .const import DOMAIN
-from .engine.errors import (
+from .engine import (
     DeviceNotRegisteredError,
     InvalidResponseError,
     LwM2MError,
+    Path,
     QueueFullError,
     RequestCancelledError,
     RequestFailedError,
     RequestTimeoutError,
+    ResponseTimeoutError,
 )
-from .engine.path import Path
 
 
 def validation_error(translation_key: str, **placeholders: str) -> ServiceValidationError:
@@ -50,6 +51,8 @@ def engine_errors(endpoint: str, path: Path) -> Iterator[None]:
         raise device_error("request_failed", code=err.code, **where) from err
     except RequestTimeoutError as err:
         raise device_error("request_timeout", **where) from err
+    except ResponseTimeoutError as err:
+        raise device_error("response_timeout", seconds=f"{err.seconds:g}", **where) from err
     except RequestCancelledError as err:
         raise device_error("request_cancelled", **where) from err
     except QueueFullError as err:

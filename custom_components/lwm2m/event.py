@@ -10,18 +10,16 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
-from .alarms import CLEARED, RAISED, AlarmTracker
 from .data import LwM2MConfigEntry
+from .descriptions import LwM2MEventDescription, Role
+from .device_protocols.raw_payload import payload_attributes
+from .discovery import EntityTarget
 from .entity import LwM2MEntity, async_setup_platform_entities
+from .entity_table import PAYLOAD_RECEIVED, VALUE_RECEIVED
 from .hub import LwM2MHub
-from .json_values import to_response
-from .mapping import Role
-from .raw_payload import payload_attributes
-from .targets import EntityTarget
+from .values.json_forms import to_response
 
 PARALLEL_UPDATES = 0
-VALUE_RECEIVED = "value_received"
-PAYLOAD_RECEIVED = "payload_received"
 
 
 async def async_setup_entry(
@@ -31,7 +29,7 @@ async def async_setup_entry(
 
 
 def _event(hub: LwM2MHub, target: EntityTarget) -> LwM2MEntity:
-    role = target.spec.role
+    role = target.description.role
     if role is Role.ALARM_EVENTS:
         return LwM2MAlarmEvents(hub, target)
     if role is Role.PAYLOAD:
@@ -42,12 +40,8 @@ def _event(hub: LwM2MHub, target: EntityTarget) -> LwM2MEntity:
 class _LwM2MEvents(LwM2MEntity, EventEntity):
     """Fires on values the device reports for the resource."""
 
+    entity_description: LwM2MEventDescription
     listens_to_reports = True
-    fires: tuple[str, ...] = ()
-
-    def __init__(self, hub: LwM2MHub, target: EntityTarget) -> None:
-        super().__init__(hub, target)
-        self._attr_event_types = list(self.fires)
 
     @property
     def extra_state_attributes(self) -> None:
@@ -61,20 +55,13 @@ class _LwM2MEvents(LwM2MEntity, EventEntity):
 class LwM2MAlarmEvents(_LwM2MEvents):
     """``alarm_raised`` / ``alarm_cleared`` with severity, type, status, text and value."""
 
-    fires = (RAISED, CLEARED)
-
     def __init__(self, hub: LwM2MHub, target: EntityTarget) -> None:
         super().__init__(hub, target)
-        spec = target.spec
-        self._tracker = AlarmTracker(spec.alarm, measured=spec.measurement is not None)
-
-    async def async_added_to_hass(self) -> None:
-        await super().async_added_to_hass()
-        self._tracker.start(self.resource_value)
+        self._tracker = hub.alarm_tracker(target.endpoint, target.path)
 
     @callback
     def value_reported(self, value: Any) -> None:
-        for change in self._tracker.update(value):
+        for change in self._tracker.latest:  # the hub fed the tracker the value first
             attributes = change.alarm.attributes()
             self._fire(change.event, {key: to_response(item) for key, item in attributes.items()})
 
@@ -82,11 +69,9 @@ class LwM2MAlarmEvents(_LwM2MEvents):
 class LwM2MValueEvents(_LwM2MEvents):
     """``value_received`` on every reported value, with the protocol's type and text."""
 
-    fires = (VALUE_RECEIVED,)
-
     @callback
     def value_reported(self, value: Any) -> None:
-        event = self.target.spec.event
+        event = self.entity_description.event
         assert event is not None  # the mapping only makes this entity for an event
         self._fire(
             VALUE_RECEIVED, {"type": event.type, "text": event.text, "value": to_response(value)}
@@ -96,7 +81,6 @@ class LwM2MValueEvents(_LwM2MEvents):
 class LwM2MPayloadEvents(_LwM2MEvents):
     """``payload_received`` with the raw bytes as ``hex`` and ``base64`` (custom action)."""
 
-    fires = (PAYLOAD_RECEIVED,)
     _unrecorded_attributes = frozenset({"hex", "base64"})
 
     @callback

@@ -8,6 +8,7 @@ import contextlib
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -27,31 +28,40 @@ from .const import (
     EVENT_REGISTERED,
     LOGGER,
 )
-from .credential_values import without_credentials
-from .device_info import IDENTITY_PATHS, registry_fields
+from .descriptions import Role
 from .device_lookup import endpoint_device
+from .device_protocols.alarms import AlarmTracker
 from .device_state import DeviceState, registration_summary
-from .engine.credentials.csv_import import DeviceCredentials, SecurityMode
-from .engine.errors import LwM2MError, RequestTimeoutError
-from .engine.events import (
+from .discovery import (
+    AutoObserve,
+    EntityTarget,
+    device_observations,
+    device_targets,
+    instance_paths,
+)
+from .engine import (
     Asleep,
     Awake,
     Deregistered,
+    DeviceCredentials,
     Expired,
     FirmwareUpdateFinished,
+    LwM2MEngine,
+    LwM2MError,
     LwM2MEvent,
+    LwM2MServer,
     NotificationReceived,
+    ObjectRegistry,
+    Path,
     QueueChanged,
     Registered,
+    Registration,
+    RequestTimeoutError,
     Revoked,
+    SecurityMode,
     SendReceived,
     Updated,
 )
-from .engine.model import ObjectRegistry
-from .engine.path import Path
-from .engine.registration.record import Registration
-from .engine_link import Engine, ServerAPI
-from .mapping import Observation
 from .signals import (
     signal_availability,
     signal_new_entities,
@@ -59,8 +69,9 @@ from .signals import (
     signal_remove,
 )
 from .storage import LwM2MStorage
-from .targets import EntityTarget, device_observations, device_targets, instance_paths
 from .value_listeners import ValueListeners
+from .values.credentials import without_credentials
+from .values.device_identity import IDENTITY_PATHS, registry_fields
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
@@ -85,7 +96,7 @@ class LwM2MHub:
         entry: ConfigEntry[Any],
         storage: LwM2MStorage,
         registry: ObjectRegistry,
-        engine: Engine,
+        engine: LwM2MEngine,
     ) -> None:
         self.hass = hass
         self.entry = entry
@@ -94,17 +105,18 @@ class LwM2MHub:
         self.engine = engine
         self.devices: dict[str, DeviceState] = {}
         self.targets: dict[str, dict[str, EntityTarget]] = {}
-        self.observed: dict[str, dict[Path, Observation]] = defaultdict(dict)
+        self.observed: dict[str, dict[Path, AutoObserve]] = defaultdict(dict)
         self._sync_tasks: dict[str, asyncio.Task[None]] = {}
         self._presumption_timers: dict[str, CALLBACK_TYPE] = {}
         self._pending_logged: set[str] = set()
         self._unsaved: set[str] = set()  # devices whose stored form lags behind
         self._sync_slots = asyncio.Semaphore(SYNC_CONCURRENCY)
         self.value_listeners = ValueListeners()
+        self._alarms: dict[tuple[str, Path], _ResourceAlarm] = {}
         storage.before_devices_save = self._write_back
 
     @property
-    def server(self) -> ServerAPI:
+    def server(self) -> LwM2MServer:
         return self.engine.server
 
     # Lifecycle
@@ -167,12 +179,24 @@ class LwM2MHub:
         state = self.devices.get(endpoint)
         return {} if state is None else state.resource_instances(path)
 
+    def resource_value(self, endpoint: str, path: Path, *, multiple: bool) -> Any:
+        """The resource's value; for a multiple resource, its lowest instance's."""
+        if multiple:
+            instances = self.resource_instances(endpoint, path)
+            return instances[min(instances)] if instances else None
+        return self.value(endpoint, path)
+
+    def alarm_tracker(self, endpoint: str, path: Path) -> AlarmTracker:
+        """The one tracker of the resource's alarm, which its binary sensor and its event
+        entity both read; the hub feeds it every value the device reports."""
+        return self._alarms[endpoint, path].tracker
+
     def targets_for(self, platform: str) -> list[EntityTarget]:
         return [
             target
             for targets in self.targets.values()
             for target in targets.values()
-            if target.spec.platform == platform
+            if target.platform == platform
         ]
 
     def device_id(self, endpoint: str) -> str | None:
@@ -314,6 +338,11 @@ class LwM2MHub:
             self.value_listeners.notify(endpoint, changed)
         if from_device:
             received = {path.resource_path() for path in values if len(path) >= 3}
+            for path in received:
+                alarm = self._alarms.get((endpoint, path))
+                if alarm is not None:
+                    value = self.resource_value(endpoint, path, multiple=alarm.multiple)
+                    alarm.tracker.update(value)
             if received:
                 async_dispatcher_send(
                     self.hass, signal_received(self.entry.entry_id, endpoint), received
@@ -410,8 +439,11 @@ class LwM2MHub:
             self._refresh_targets(endpoint)
             await self.async_update_observations(endpoint)
 
-    def set_credentials(self, credentials: Mapping[str, DeviceCredentials]) -> None:
-        self.engine.set_credentials(credentials)
+    async def async_set_credentials(self, credentials: Mapping[str, DeviceCredentials]) -> None:
+        """The one way credentials change: saved, handed to both servers, devices renamed."""
+        self.storage.credentials = dict(credentials)
+        await self.storage.async_save_credentials()
+        self.engine.credentials.set_all(credentials.values())
         for endpoint in credentials:
             if endpoint in self.devices:
                 self._ensure_device(self.devices[endpoint])
@@ -423,12 +455,23 @@ class LwM2MHub:
         """
         self.server.accept_pending(endpoint)
         if endpoint not in self.storage.credentials:
-            self.storage.credentials[endpoint] = DeviceCredentials(endpoint, SecurityMode.NO_SEC)
-            await self.storage.async_save_credentials()
-            self.set_credentials(self.storage.credentials)
+            accepted = DeviceCredentials(endpoint, SecurityMode.NO_SEC)
+            await self.async_set_credentials({**self.storage.credentials, endpoint: accepted})
 
     def reject_pending(self, endpoint: str) -> None:
         self.server.reject_pending(endpoint)
+
+    @callback
+    def observation_cancelled(self, endpoint: str, path: Path) -> None:
+        """An action cancelled an observation: the protocol's set-up no longer holds it."""
+        self.observed.get(endpoint, {}).pop(path, None)
+
+    @callback
+    def deleted(self, endpoint: str, instance: Path) -> None:
+        """An action deleted an object instance (or one of its resources): its values go."""
+        state = self.devices.get(endpoint)
+        if state is not None:
+            state.forget_instance(instance)
 
     async def async_forget(self, endpoint: str) -> None:
         """Drop a device that is gone for good (removed from the device page), and its
@@ -436,13 +479,15 @@ class LwM2MHub:
         self._stop_presuming(endpoint)
         self.devices.pop(endpoint, None)
         self.targets.pop(endpoint, None)
+        self._track_alarms(endpoint, {})
         self.observed.pop(endpoint, None)
         self.storage.devices.pop(endpoint, None)
         self._unsaved.discard(endpoint)
         await self.storage.async_save_devices()
-        if self.storage.credentials.pop(endpoint, None) is not None:
-            await self.storage.async_save_credentials()
-            self.set_credentials(self.storage.credentials)
+        if endpoint in self.storage.credentials:
+            remaining = dict(self.storage.credentials)
+            del remaining[endpoint]
+            await self.async_set_credentials(remaining)
 
     # Devices and entities
 
@@ -481,18 +526,19 @@ class LwM2MHub:
         new = device_targets(endpoint, state.objects, self.registry, self.storage.protocols)
         old = self.targets.get(endpoint, {})
         self.targets[endpoint] = new
+        self._track_alarms(endpoint, new)
         entity_registry = er.async_get(self.hass)
         for unique_id, target in old.items():
             if new.get(unique_id) == target:
                 continue
             async_dispatcher_send(self.hass, signal_remove(self.entry.entry_id, unique_id))
             replacement = new.get(unique_id)
-            entity_id = entity_registry.async_get_entity_id(target.spec.platform, DOMAIN, unique_id)
+            entity_id = entity_registry.async_get_entity_id(target.platform, DOMAIN, unique_id)
             if entity_id is None:
                 continue
-            if replacement is None or replacement.spec.platform != target.spec.platform:
+            if replacement is None or replacement.platform != target.platform:
                 entity_registry.async_remove(entity_id)
-            elif target.spec.platform is Platform.SENSOR:
+            elif target.platform is Platform.SENSOR:
                 # A renewed sensor that finds the unit it was added with in the registry, and
                 # shows another now, gets that old unit pinned by Home Assistant (its
                 # migration for integrations that dropped their own unit conversion): after
@@ -501,11 +547,30 @@ class LwM2MHub:
         added: dict[Platform, list[EntityTarget]] = defaultdict(list)
         for unique_id, target in new.items():
             if old.get(unique_id) != target:
-                added[target.spec.platform].append(target)
+                added[target.platform].append(target)
         for platform, targets in added.items():
             async_dispatcher_send(
                 self.hass, signal_new_entities(self.entry.entry_id, platform), targets
             )
+
+    def _track_alarms(self, endpoint: str, targets: Mapping[str, EntityTarget]) -> None:
+        """One tracker per alarmed resource of the device's entities; a tracker whose
+        settings changed starts over from the resource's current value."""
+        wanted: dict[Path, _ResourceAlarm] = {}
+        for target in targets.values():
+            description = target.description
+            if description.role not in (Role.ALARM, Role.ALARM_EVENTS):
+                continue
+            tracker = AlarmTracker(description.alarm, measured=description.measurement is not None)
+            wanted[target.path] = _ResourceAlarm(tracker, description.multiple)
+        for key in [key for key in self._alarms if key[0] == endpoint and key[1] not in wanted]:
+            del self._alarms[key]
+        for path, alarm in wanted.items():
+            current = self._alarms.get((endpoint, path))
+            if current is not None and current.same_as(alarm):
+                continue
+            alarm.tracker.start(self.resource_value(endpoint, path, multiple=alarm.multiple))
+            self._alarms[endpoint, path] = alarm
 
     def _stop_presuming(self, endpoint: str) -> None:
         cancel = self._presumption_timers.pop(endpoint, None)
@@ -524,6 +589,21 @@ class LwM2MHub:
                 self._on_gone(endpoint, "expired")
 
         return _ended
+
+
+@dataclass(slots=True)
+class _ResourceAlarm:
+    """A resource's alarm tracker, and whether the resource has instances."""
+
+    tracker: AlarmTracker
+    multiple: bool
+
+    def same_as(self, other: _ResourceAlarm) -> bool:
+        return (self.tracker.settings, self.tracker.measured, self.multiple) == (
+            other.tracker.settings,
+            other.tracker.measured,
+            other.multiple,
+        )
 
 
 def _expiry(summary: Mapping[str, Any]) -> float | None:

@@ -8,14 +8,11 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
 from .data import LwM2MConfigEntry
-from .engine.model import ResourceType
+from .descriptions import LwM2MNumberDescription
+from .engine import ResourceType
 from .entity import LwM2MEntity, async_setup_platform_entities
-from .hub import LwM2MHub
-from .targets import EntityTarget
 
 PARALLEL_UPDATES = 1
-# Without a DDF range: the widest range Home Assistant's frontend handles well.
-UNBOUNDED = 1_000_000_000.0
 
 
 async def async_setup_entry(
@@ -27,17 +24,7 @@ async def async_setup_entry(
 class LwM2MNumber(LwM2MEntity, NumberEntity):
     """Setting it writes the resource; integers step by 1."""
 
-    def __init__(self, hub: LwM2MHub, target: EntityTarget) -> None:
-        super().__init__(hub, target)
-        spec = target.spec
-        is_float = spec.resource_type is ResourceType.FLOAT
-        unsigned = spec.resource_type is ResourceType.UNSIGNED_INTEGER
-        self._attr_native_min_value = (
-            spec.minimum if spec.minimum is not None else (0.0 if unsigned else -UNBOUNDED)
-        )
-        self._attr_native_max_value = spec.maximum if spec.maximum is not None else UNBOUNDED
-        self._attr_native_step = 0.01 if is_float else 1.0
-        self._attr_native_unit_of_measurement = spec.unit
+    entity_description: LwM2MNumberDescription
 
     @property
     def native_value(self) -> float | None:
@@ -47,7 +34,7 @@ class LwM2MNumber(LwM2MEntity, NumberEntity):
         return float(value)
 
     async def async_set_native_value(self, value: float) -> None:
-        if self.target.spec.resource_type is not ResourceType.FLOAT:
+        if self.entity_description.resource_type is not ResourceType.FLOAT:
             await self.async_write_value(int(value))
         else:
             await self.async_write_value(value)

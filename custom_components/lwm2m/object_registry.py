@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .const import LOGGER
-from .engine.model import DDFError, ObjectRegistry
+from .engine import DDFError, ObjectRegistry
 from .storage import StoredDDF
 
 

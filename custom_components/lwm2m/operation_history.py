@@ -22,15 +22,15 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.storage import Store
 
 from .const import DOMAIN
-from .engine.errors import (
+from .engine import (
     DeviceNotRegisteredError,
     LwM2MError,
+    Path,
     QueueFullError,
     RequestCancelledError,
     RequestFailedError,
     RequestTimeoutError,
 )
-from .engine.path import Path
 
 HISTORY_LENGTH = 1000
 SAVE_DELAY = 10  # seconds: the oldest unsaved entry is on disk this soon

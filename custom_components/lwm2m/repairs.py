@@ -9,8 +9,7 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 
 from .const import DOMAIN
-from .engine.dtls import DtlsStats
-from .engine_link import DtlsProblem
+from .engine import DtlsProblem, DtlsStats
 
 DTLS_UNAVAILABLE = "dtls_unavailable"
 DTLS_TABLE_FULL = "dtls_table_full"

@@ -11,11 +11,12 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
 from .data import LwM2MConfigEntry
-from .engine.values import parse_measurement
+from .descriptions import LwM2MSensorDescription
+from .discovery import EntityTarget
+from .engine import parse_measurement
 from .entity import LwM2MEntity, async_setup_platform_entities
 from .hub import LwM2MHub
-from .targets import EntityTarget
-from .value_names import name_of, state_options
+from .values.names import name_of
 
 PARALLEL_UPDATES = 0
 MAX_STATE_LENGTH = 255
@@ -28,7 +29,7 @@ async def async_setup_entry(
 
 
 def _sensor(hub: LwM2MHub, target: EntityTarget) -> LwM2MEntity:
-    if target.spec.measurement is not None:
+    if target.description.measurement is not None:
         return LwM2MMeasurementSensor(hub, target)
     return LwM2MSensor(hub, target)
 
@@ -36,14 +37,10 @@ def _sensor(hub: LwM2MHub, target: EntityTarget) -> LwM2MEntity:
 class LwM2MSensor(LwM2MEntity, RestoreSensor):
     """A resource's value; the last known one after a restart until the device reports."""
 
+    entity_description: LwM2MSensorDescription
+
     def __init__(self, hub: LwM2MHub, target: EntityTarget) -> None:
         super().__init__(hub, target)
-        spec = target.spec
-        self._attr_device_class = spec.device_class  # type: ignore[assignment]
-        self._attr_state_class = spec.state_class
-        self._attr_native_unit_of_measurement = spec.unit
-        if spec.value_names is not None:
-            self._attr_options = state_options(spec.value_names)
         self._restored: Any = None
 
     async def async_added_to_hass(self) -> None:
@@ -57,8 +54,9 @@ class LwM2MSensor(LwM2MEntity, RestoreSensor):
         value = self.resource_value
         if value is None:
             return self._restored
-        if self.target.spec.value_names is not None:
-            return name_of(self.target.spec.value_names, value)
+        names = self.entity_description.value_names
+        if names is not None:
+            return name_of(names, value)
         if self.device_class == SensorDeviceClass.TIMESTAMP:
             return value if isinstance(value, datetime) else None
         if isinstance(value, bool | int | float):
@@ -83,7 +81,7 @@ class LwM2MMeasurementSensor(LwM2MSensor):
 
     @property
     def extra_state_attributes(self) -> dict[str, Any]:
-        measurement = self.target.spec.measurement
+        measurement = self.entity_description.measurement
         assert measurement is not None  # the platform makes this class for measurements
         attributes = super().extra_state_attributes or {}
         return {**attributes, "measurement_type": measurement.type, "series": measurement.series}

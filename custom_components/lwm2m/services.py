@@ -11,15 +11,15 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
 
 from . import device_requests as requests
-from .commands import Command, CommandSyntaxError, Operation, parse_command
 from .const import ATTR_DEVICE_ID, ATTR_ENDPOINT, DOMAIN
-from .engine.path import Path
+from .engine import Path
 from .errors import validation_error
-from .firmware_command import async_fwupdate
-from .firmware_updates import FirmwareUpdates
+from .firmware.command import async_fwupdate
+from .firmware.updates import FirmwareUpdates
 from .hub import LwM2MHub
 from .operation_history import acting_as
-from .protocol_export import protocols_document
+from .options.export import protocols_document
+from .shell.commands import Command, CommandSyntaxError, ShellVerb, parse_command
 
 ATTR_PATH = "path"
 ATTR_VALUE = "value"
@@ -168,29 +168,29 @@ async def run_command(hub: LwM2MHub, endpoint: str, command: Command) -> Service
     path = command.path
     result: dict[str, Any] = {"command": command.operation.value, "path": str(path)}
     match command.operation:
-        case Operation.READ:
+        case ShellVerb.READ:
             result["values"] = requests.responses(await requests.async_read(hub, endpoint, path))
-        case Operation.WRITE:
+        case ShellVerb.WRITE:
             await requests.async_write(hub, endpoint, path, command.argument)
-        case Operation.EXECUTE:
+        case ShellVerb.EXECUTE:
             await requests.async_execute(hub, endpoint, path, command.argument)
-        case Operation.OBSERVE:
+        case ShellVerb.OBSERVE:
             await requests.async_observe(hub, endpoint, path)
-        case Operation.CANCEL_OBSERVATION:
+        case ShellVerb.CANCEL_OBSERVATION:
             await requests.async_cancel_observation(hub, endpoint, path)
-        case Operation.DISCOVER:
+        case ShellVerb.DISCOVER:
             result["links"] = await requests.async_discover(hub, endpoint, path)
-        case Operation.CREATE:
+        case ShellVerb.CREATE:
             created = await requests.async_create(hub, endpoint, path, command.payload)
             result["created"] = str(created)
-        case Operation.DELETE:
+        case ShellVerb.DELETE:
             await requests.async_delete(hub, endpoint, path)
-        case Operation.WRITE_ATTRIBUTES:
+        case ShellVerb.WRITE_ATTRIBUTES:
             if command.attributes:
                 await requests.async_write_attributes(hub, endpoint, path, command.attributes)
             if command.cancel:
                 await requests.async_cancel_observation(hub, endpoint, path)
-        case Operation.FIRMWARE_UPDATE if command.package is not None:
+        case ShellVerb.FIRMWARE_UPDATE if command.package is not None:
             firmware: FirmwareUpdates = hub.entry.runtime_data.firmware
             result.update(await async_fwupdate(hub, firmware, endpoint, command.package))
     return result

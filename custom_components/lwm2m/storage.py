@@ -12,8 +12,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.storage import Store
 
 from .const import DOMAIN, LOGGER
-from .engine.credentials.csv_import import DeviceCredentials
-from .protocols import DeviceProtocols
+from .device_protocols.settings import DeviceProtocols
+from .engine import DeviceCredentials
 
 STORAGE_VERSION = 1
 # The longest what is on disk lags behind, however often things change (plus one write).

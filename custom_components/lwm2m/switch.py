@@ -10,6 +10,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
 from .data import LwM2MConfigEntry
+from .descriptions import LwM2MSwitchDescription
 from .entity import LwM2MEntity, async_setup_platform_entities
 
 PARALLEL_UPDATES = 1
@@ -23,6 +24,8 @@ async def async_setup_entry(
 
 class LwM2MSwitch(LwM2MEntity, SwitchEntity):
     """Turning it on or off writes the resource."""
+
+    entity_description: LwM2MSwitchDescription
 
     @property
     def is_on(self) -> bool | None:

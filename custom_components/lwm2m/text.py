@@ -8,12 +8,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
 from .data import LwM2MConfigEntry
+from .descriptions import LwM2MTextDescription
 from .entity import LwM2MEntity, async_setup_platform_entities
-from .hub import LwM2MHub
-from .targets import EntityTarget
 
 PARALLEL_UPDATES = 1
-MAX_LENGTH = 255
 
 
 async def async_setup_entry(
@@ -25,15 +23,12 @@ async def async_setup_entry(
 class LwM2MText(LwM2MEntity, TextEntity):
     """Setting it writes the resource."""
 
-    def __init__(self, hub: LwM2MHub, target: EntityTarget) -> None:
-        super().__init__(hub, target)
-        spec = target.spec
-        self._attr_native_max = int(spec.maximum) if spec.maximum is not None else MAX_LENGTH
+    entity_description: LwM2MTextDescription
 
     @property
     def native_value(self) -> str | None:
         value = self.resource_value
-        return None if value is None else str(value)[: self._attr_native_max]
+        return None if value is None else str(value)[: self.native_max]
 
     async def async_set_value(self, value: str) -> None:
         await self.async_write_value(value)

@@ -25,17 +25,17 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
 from .data import LwM2MConfigEntry
-from .device_info import FIRMWARE_VERSION, MODEL
-from .engine.firmware.updater import FirmwareStatus, Phase
-from .engine.path import Path
+from .descriptions import LwM2MUpdateDescription
+from .discovery import EntityTarget
+from .engine import FirmwareStatus, Path, Phase
 from .entity import LwM2MEntity, async_setup_platform_entities
 from .errors import device_error, validation_error
-from .firmware_library import StoredImage
-from .firmware_updates import FirmwareUpdates, raise_for_failure
-from .firmware_versions import compare_versions
+from .firmware.library import StoredImage
+from .firmware.updates import FirmwareUpdates, raise_for_failure
+from .firmware.versions import compare_versions
 from .hub import LwM2MHub
 from .signals import signal_firmware, signal_firmware_images
-from .targets import EntityTarget
+from .values.device_identity import FIRMWARE_VERSION, MODEL
 
 PARALLEL_UPDATES = 0  # each install is its own device's; they may run side by side
 UPDATE_RESULT = 5
@@ -56,6 +56,8 @@ async def async_setup_entry(
 
 class LwM2MFirmwareUpdate(LwM2MEntity, UpdateEntity):
     """The firmware of one device; install picks the latest fitting image or a version."""
+
+    entity_description: LwM2MUpdateDescription
 
     _attr_device_class = UpdateDeviceClass.FIRMWARE
     _attr_supported_features = (
@@ -171,6 +173,7 @@ class LwM2MFirmwareUpdate(LwM2MEntity, UpdateEntity):
         return {
             "phase": status.phase.value,
             "error": status.error.value if status.error else None,
+            "warning": status.warning.value if status.warning else None,
             "update_result": self.hub.value(self.endpoint, self.path.parent.child(UPDATE_RESULT)),
             "method": status.method.value if status.method else None,
             "image": status.image_name,

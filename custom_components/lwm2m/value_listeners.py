@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Set
 
 from homeassistant.core import CALLBACK_TYPE
 
-from .engine.path import Path
+from .engine import Path
 
 ValuesChanged = Callable[[set[Path]], None]
 

@@ -6,12 +6,11 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .const import LOGGER
-from .engine.errors import LwM2MError
-from .engine.path import Path
+from .device_protocols.settings import PROTECTED_OBJECTS
+from .device_protocols.validation import RuleSet
+from .engine import LwM2MError, Path
 from .errors import validation_error
-from .json_values import to_response
-from .protocols import PROTECTED_OBJECTS
-from .validation import RuleSet
+from .values.json_forms import to_response
 
 if TYPE_CHECKING:
     from .hub import LwM2MHub

@@ -1,12 +1,13 @@
-"""Files an installer uploads: credential CSVs (good, with bad rows, from Windows Excel),
-object definitions (a vendor's, a broken one) and firmware images."""
+"""Files an installer uploads: credential CSVs (good, with bad rows, from Windows Excel in
+Western and Central Europe), object definitions (a vendor's, a broken one) and firmware
+images."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from tests.engine.ddf_builder import ddf, item, obj
+from tests.engine.model.ddf_builder import ddf, item, obj
 
 CSV_HEADER = (
     "endpoint id,securityMode,NAME,lwm2m server url,lwm2m psk_id,lwm2m psk_key,"
@@ -50,6 +51,12 @@ def windows_csv(folder: Path) -> Path:
     """What Excel's "CSV (Comma delimited)" writes on a German Windows: Windows-1252, CRLF."""
     text = "\r\n".join(("endpoint id,securityMode,NAME", *WINDOWS_ROWS)) + "\r\n"
     return write(folder, "geraete.csv", text.encode("cp1252"))
+
+
+def central_european_csv(folder: Path) -> Path:
+    """The same from a Polish Windows: Windows-1250, whose "ł" is Windows-1252's "³"."""
+    text = "\r\n".join(("endpoint id,securityMode,NAME", "brama-1,NO_SEC,Wrocław")) + "\r\n"
+    return write(folder, "urzadzenia.csv", text.encode("cp1250"))
 
 
 VENDOR_DDF = ddf(

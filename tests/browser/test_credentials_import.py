@@ -29,6 +29,7 @@ def test_a_good_file_is_previewed_then_imported(
     flow.submit()
     assert flow.step["reason"] == "credentials_imported"
     screens.capture("imported")
+    assert home_assistant.logged("[custom_components.lwm2m] Imported device credentials from")
 
 
 def test_a_bad_row_is_named_and_the_good_ones_counted(
@@ -68,3 +69,13 @@ def test_a_windows_excel_file_with_umlauts_is_read(
     flow.submit()
     assert flow.step["reason"] == "credentials_imported"
     screens.capture("imported-windows-1252")
+
+
+def test_another_windows_code_page_gets_a_precise_hint(
+    home_assistant: Deployment, flow: FlowDialog, screens: Screens, tmp_path: Path
+) -> None:
+    _upload(home_assistant, flow, screens, files.central_european_csv(tmp_path))
+    assert flow.errors == {"file": "csv_not_utf8"}
+    refused = screens.capture("refused-windows-1250")
+    assert refused.shows("Line 2 holds a byte (0xB3, column 20)")
+    assert refused.shows("CSV UTF-8 (Comma delimited)")

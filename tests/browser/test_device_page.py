@@ -29,6 +29,19 @@ def test_device_page_units_and_words(
     assert battery is not None
     assert battery["state"] == "normal"
     assert content.shows("Normal")
+    # An installer follows a registration in the log: one line at info level, and none
+    # per notification.
+    info = "INFO (MainThread) [custom_components.lwm2m] demo-1 "
+    assert home_assistant.logged(info + "registered:") == 1
+    lines = home_assistant.logged(info)
+    notified = api.state("sensor.demo_1_temperature")
+    assert notified is not None
+    api.wait_for(
+        "a notification of demo-1's temperature",
+        lambda: (api.state("sensor.demo_1_temperature") or notified)["last_updated"]
+        != notified["last_updated"],
+    )
+    assert home_assistant.logged(info) == lines
 
 
 def test_the_lwm2m_dashboard(home_assistant: Deployment, page: Page, screens: Screens) -> None:

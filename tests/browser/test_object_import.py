@@ -34,3 +34,4 @@ def test_a_broken_file_then_a_good_one(
     flow.submit()
     assert flow.step["reason"] == "objects_imported"
     screens.capture("done")
+    assert home_assistant.logged("[custom_components.lwm2m] Imported object definition 33000")

@@ -103,6 +103,8 @@ def test_a_validation_rule_refuses_a_write(
     panel.form().get_by_label("New value of /3311/0/5750").fill("Garage")
     panel.form().locator('[data-action="save"]').click()
     expect(panel.status("/3311/0/5750")).to_contain_text("breaks")
+    # The refusal names the rule in the picker's words ("text"), not the stored "string".
+    expect(panel.status("/3311/0/5750")).to_contain_text('text ≠ "Garage"')
     screens.capture("rule-refused")
 
 

@@ -13,7 +13,7 @@ import pytest
 import pytest_socket
 from playwright.sync_api import Browser, Page, Playwright, expect
 
-from custom_components.lwm2m.engine.credentials.records import DeviceCredentials, SecurityMode
+from custom_components.lwm2m.engine import DeviceCredentials, SecurityMode
 
 from .conftest import SCREENS
 from .harness.deployment import Deployment, deployment

@@ -6,8 +6,8 @@ import logging
 
 import pytest
 
-from custom_components.lwm2m.engine.events import BootstrapStarted, LwM2MEvent
-from custom_components.lwm2m.engine.listeners import EventListeners
+from custom_components.lwm2m.engine import BootstrapStarted, LwM2MEvent
+from custom_components.lwm2m.engine.events import EventListeners
 
 LOGGER = logging.getLogger("tests.listeners")
 

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from custom_components.lwm2m.engine.path import MAX_ID, Path
+from custom_components.lwm2m.engine import Path
+from custom_components.lwm2m.engine.path import MAX_ID
 
 ids = st.integers(0, MAX_ID)
 paths = st.lists(ids, max_size=4).map(lambda parts: Path(tuple(parts)))

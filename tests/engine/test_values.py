@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.lwm2m.engine.values import ObjectLink, parse_measurement
+from custom_components.lwm2m.engine import ObjectLink, parse_measurement
 
 
 def test_object_link_text() -> None:

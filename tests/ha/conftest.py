@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any
 from unittest.mock import patch
@@ -22,7 +23,13 @@ from custom_components.lwm2m.const import (
     CONF_SERVER_URI,
     DOMAIN,
 )
-from custom_components.lwm2m.engine_link import Engine
+from custom_components.lwm2m.engine import (
+    CredentialStore,
+    DeviceCredentials,
+    DtlsProblem,
+    EngineSettings,
+    LwM2MEngine,
+)
 
 from .fake_server import FakeBootstrap, FakeServer
 
@@ -66,15 +73,18 @@ SENSOR_DEVICE_VALUES = {
 
 
 @pytest.fixture(autouse=True)
-def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
-    """Every test may load the integration from custom_components/."""
+def auto_enable_custom_integrations(request: pytest.FixtureRequest) -> None:
+    """Every test with a Home Assistant may load the integration from custom_components/;
+    a test of plain logic starts no Home Assistant."""
+    if "hass" in request.fixturenames:
+        request.getfixturevalue("enable_custom_integrations")
 
 
 @pytest.fixture(autouse=True)
 def firmware_folder(tmp_path: FsPath) -> Iterator[FsPath]:
     """Firmware images go to the test's own folder, not the shared test configuration."""
     folder = tmp_path / "firmware"
-    with patch("custom_components.lwm2m.firmware_library.FIRMWARE_FOLDER", (str(folder),)):
+    with patch("custom_components.lwm2m.firmware.library.FIRMWARE_FOLDER", (str(folder),)):
         yield folder
 
 
@@ -93,6 +103,34 @@ def credentials_seen() -> list[dict[str, Any]]:
     return []
 
 
+class RecordingStore(CredentialStore):
+    """The engine's credential store, remembering every set of records it was given."""
+
+    def __init__(self, seen: list[dict[str, Any]], records: Any) -> None:
+        self._seen = seen
+        super().__init__(records)
+
+    def set_all(self, credentials: Iterable[DeviceCredentials]) -> None:
+        records = list(credentials)
+        self._seen.append({record.endpoint: record for record in records})
+        super().set_all(records)
+
+
+@dataclass
+class FakeEngine:
+    """The engine's front door with stand-in servers and no firmware updater."""
+
+    settings: EngineSettings
+    server: FakeServer
+    bootstrap: FakeBootstrap
+    credentials: CredentialStore
+    host: str
+    firmware: None = None
+
+    def dtls_problems(self) -> list[DtlsProblem]:
+        return LwM2MEngine.dtls_problems(self)  # type: ignore[arg-type]
+
+
 @pytest.fixture
 def fake_engine(
     fake_server: FakeServer,
@@ -101,18 +139,20 @@ def fake_engine(
 ) -> Iterator[FakeServer]:
     """The integration builds this fake instead of the real engine."""
 
-    async def _create(hass: HomeAssistant, config: Any, registry: Any, credentials: Any) -> Engine:
-        credentials_seen.append(dict(credentials))
-        return Engine(
-            server=fake_server,  # type: ignore[arg-type]
-            set_credentials=lambda records: credentials_seen.append(dict(records)),
+    async def _create(
+        settings: EngineSettings, objects: Any, credentials: CredentialStore
+    ) -> FakeEngine:
+        records = list(credentials)
+        credentials_seen.append({record.endpoint: record for record in records})
+        return FakeEngine(
+            settings=settings,
+            server=fake_server,
             bootstrap=fake_bootstrap,
-            host=config[CONF_BIND_ADDRESS],
-            coaps_port=config[CONF_COAPS_PORT],
-            bootstraps_port=config[CONF_BOOTSTRAPS_PORT],
+            credentials=RecordingStore(credentials_seen, records),
+            host=settings.bind_address,
         )
 
-    with patch("custom_components.lwm2m.engine_link.async_create_engine", _create):
+    with patch.object(LwM2MEngine, "create", _create):
         yield fake_server
 
 
@@ -155,7 +195,7 @@ def uploaded_file(tmp_path: FsPath) -> Callable[[str, bytes], Any]:
         def _process(hass: HomeAssistant, file_id: str) -> Iterator[FsPath]:
             yield path
 
-        with patch("custom_components.lwm2m.uploads.process_uploaded_file", _process):
+        with patch("custom_components.lwm2m.options.uploads.process_uploaded_file", _process):
             yield "0b7a3f8e-3c9a-4a52-9a0c-9d4d3c2e1f00"
 
     return _upload

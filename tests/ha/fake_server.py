@@ -7,19 +7,20 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from custom_components.lwm2m.engine.codec import Link
-from custom_components.lwm2m.engine.dtls import DtlsStats
-from custom_components.lwm2m.engine.errors import DeviceNotRegisteredError, LwM2MError
-from custom_components.lwm2m.engine.events import (
+from custom_components.lwm2m.engine import (
     Deregistered,
+    DeviceNotRegisteredError,
+    DtlsStats,
     Expired,
+    Link,
+    LwM2MError,
     LwM2MEvent,
     NotificationReceived,
+    Path,
     Registered,
+    Registration,
     Updated,
 )
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.registration.record import Registration
 
 
 @dataclass

@@ -11,7 +11,7 @@ from aiocoap.numbers.codes import Code
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, State, callback
 from homeassistant.helpers.event import async_track_state_change_event
 
-from custom_components.lwm2m.firmware_library import FirmwareLibrary, StoredImage, copy_image
+from custom_components.lwm2m.firmware.library import FirmwareLibrary, StoredImage, copy_image
 from simulator import SimulatedDevice
 
 KB = 1024

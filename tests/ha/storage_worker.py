@@ -2,6 +2,7 @@
 
     python -m tests.ha.storage_worker CONFIG_DIR import   # credential imports, forever
     python -m tests.ha.storage_worker CONFIG_DIR queue    # requests queued, forever
+    python -m tests.ha.storage_worker CONFIG_DIR steady   # ten requests a second, forever
     python -m tests.ha.storage_worker CONFIG_DIR load     # prints what the stores hold
 
 Both writers print one line per change that is on disk ("committed N"), so the test that
@@ -16,21 +17,27 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+import time
 from pathlib import Path as FsPath
 from typing import Any
 
 from homeassistant.core import HomeAssistant
 
-from custom_components.lwm2m.engine.credentials.csv_import import SecurityMode
-from custom_components.lwm2m.engine.credentials.records import DeviceCredentials
-from custom_components.lwm2m.engine.credentials.store import SecurityPolicy
-from custom_components.lwm2m.engine.events import LwM2MEvent, QueueChanged
-from custom_components.lwm2m.engine.model import ObjectRegistry
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
+from custom_components.lwm2m.engine import (
+    DeviceCredentials,
+    LwM2MEvent,
+    LwM2MServer,
+    ObjectRegistry,
+    Path,
+    QueueChanged,
+    SecurityMode,
+    SecurityPolicy,
+)
+from custom_components.lwm2m.engine.server.queue import DEFAULT_QUEUE_LIMIT
 from custom_components.lwm2m.storage import QUEUE_MAX_AGE, LwM2MStorage
 
 DEVICES = 3000  # a large import: its file takes a while to write
+STEADY_QUEUE_LIMIT = 10_000  # room for many minutes of steady queueing
 
 
 def credentials(generation: int) -> dict[str, DeviceCredentials]:
@@ -56,7 +63,10 @@ async def imports(storage: LwM2MStorage) -> None:
         committed(generation)
 
 
-async def queued(storage: LwM2MStorage, hass: HomeAssistant) -> None:
+async def _sleeping_device_server(
+    storage: LwM2MStorage, queue_limit: int = DEFAULT_QUEUE_LIMIT
+) -> LwM2MServer:
+    """The real server with a queue-mode device asleep, saving its queue as the hub does."""
     from simulator import SimulatedDevice
 
     server = LwM2MServer(
@@ -65,6 +75,7 @@ async def queued(storage: LwM2MStorage, hass: HomeAssistant) -> None:
         port=0,
         policy=SecurityPolicy.OPEN,
         awake_window=0.2,  # asleep for the server soon after registering
+        queue_limit=queue_limit,
     )
 
     def listen(event: LwM2MEvent) -> None:
@@ -78,7 +89,12 @@ async def queued(storage: LwM2MStorage, hass: HomeAssistant) -> None:
     await device.register(("127.0.0.1", server.port))
     await device.sleep()
     await asyncio.sleep(0.3)
-    waiting = []
+    return server
+
+
+async def queued(storage: LwM2MStorage, hass: HomeAssistant) -> None:
+    server = await _sleeping_device_server(storage)
+    waiting: list[asyncio.Future[Any]] = []
     store_file = FsPath(hass.config.path(".storage", "lwm2m.queue"))
     while True:
         count = len(waiting) + 1
@@ -93,6 +109,19 @@ async def queued(storage: LwM2MStorage, hass: HomeAssistant) -> None:
             if len(saved.get("sleepy", [])) == count:
                 break
         committed(count)
+
+
+async def steady(storage: LwM2MStorage) -> None:
+    """Queue a request every 0.1 s without waiting for the disk; say when each was queued
+    (CLOCK_MONOTONIC, which the killing test reads too)."""
+    server = await _sleeping_device_server(storage, queue_limit=STEADY_QUEUE_LIMIT)
+    waiting: list[asyncio.Future[Any]] = []
+    while True:
+        count = len(waiting) + 1
+        request = server.write("sleepy", Path.of(3303, 0, 5750), f"write {count}")
+        waiting.append(asyncio.ensure_future(request))
+        print(f"queued {count} {time.monotonic()}", flush=True)
+        await asyncio.sleep(0.1)
 
 
 async def load(hass: HomeAssistant) -> dict[str, Any]:
@@ -112,6 +141,8 @@ async def main(config_dir: str, mode: str) -> None:
         await imports(storage)
     elif mode == "queue":
         await queued(storage, hass)
+    elif mode == "steady":
+        await steady(storage)
     else:
         print(json.dumps(await load(hass)), flush=True)
     await hass.async_stop(force=True)

@@ -12,8 +12,13 @@ import pytest
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.lwm2m.engine.events import FirmwareProgress, FirmwareUpdateFinished
-from custom_components.lwm2m.engine.firmware.status import DeliveryMethod, FirmwareStatus, Phase
+from custom_components.lwm2m.engine import (
+    DeliveryMethod,
+    FirmwareProgress,
+    FirmwareStatus,
+    FirmwareUpdateFinished,
+    Phase,
+)
 
 from .fake_server import FakeServer
 

@@ -39,12 +39,15 @@ from custom_components.lwm2m.diagnostics import (
     async_get_config_entry_diagnostics,
     async_get_device_diagnostics,
 )
-from custom_components.lwm2m.engine.bootstrap.server import BootstrapServer
-from custom_components.lwm2m.engine.credentials.csv_import import DeviceCredentials, SecurityMode
+from custom_components.lwm2m.engine import (
+    BootstrapServer,
+    DeviceCredentials,
+    LwM2MServer,
+    SecurityMode,
+)
 from custom_components.lwm2m.engine.dtls import DtlsStatus, dtls_status
-from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
-from custom_components.lwm2m.ports import dual_stack_available
-from simulator import BootstrapError, SimulatedDevice
+from custom_components.lwm2m.engine.transport.bind_address import dual_stack_available
+from simulator import BootstrapError, Quirks, SimulatedDevice
 from tests.tinydtls import requires_tinydtls
 
 from .devices import device_of
@@ -60,12 +63,13 @@ BOOTSTRAP_KEY = bytes.fromhex("3f9a0d6e8b7c5a4d2e1f0a9b8c7d6e5f")
 
 
 def _csv(coaps: int) -> str:
+    """Both rows leave notificationIfDisabled (/1/x/6, Mandatory) empty."""
     return (
         "endpoint id,securityMode,lwm2m server url,lwm2m psk_id,lwm2m psk_key,"
-        "bootstrap psk_id,bootstrap psk_key\n"
-        "plain-1,NO_SEC,,,,,\n"
+        "bootstrap psk_id,bootstrap psk_key,notificationIfDisabled\n"
+        "plain-1,NO_SEC,,,,,,\n"
         f"secure-1,PSK,coaps://127.0.0.1:{coaps},{LWM2M_ID},{LWM2M_KEY.hex()},"
-        f"{BOOTSTRAP_ID},{BOOTSTRAP_KEY.hex()}\n"
+        f"{BOOTSTRAP_ID},{BOOTSTRAP_KEY.hex()},\n"
     )
 
 
@@ -229,8 +233,10 @@ async def test_csv_import_bootstrap_plain_and_dtls_then_register(
 
     await _import_csv(hass, entry, uploaded_file, _csv(data[CONF_COAPS_PORT]))
 
-    plain = SimulatedDevice("plain-1", auto_update=False)
-    secure = SimulatedDevice("secure-1", auto_update=False)
+    # Both refuse Bootstrap-Finish (4.06) while a Mandatory resource is missing.
+    validating = Quirks(bootstrap_requires_mandatory=True)
+    plain = SimulatedDevice("plain-1", auto_update=False, quirks=validating)
+    secure = SimulatedDevice("secure-1", auto_update=False, quirks=validating)
     try:
         await _bootstrap_and_register(hass, plain, ("127.0.0.1", data[CONF_BOOTSTRAP_PORT]))
         await _bootstrap_and_register(
@@ -243,6 +249,8 @@ async def test_csv_import_bootstrap_plain_and_dtls_then_register(
         # Each was told the server URI of its kind, and registered there.
         assert plain.server_accounts[0].uri == data[CONF_SERVER_URI]
         assert secure.server_accounts[0].uri == f"coaps://127.0.0.1:{data[CONF_COAPS_PORT]}"
+        for client in (plain, secure):  # the specification's default for the empty cell
+            assert client.instances(1)[0][6] is True
         registrations = entry.runtime_data.hub.server.registrations
         assert not registrations["plain-1"].secure
         assert registrations["secure-1"].secure
@@ -399,7 +407,10 @@ async def test_host_without_ipv6_binds_ipv4(
     hass: HomeAssistant, loopback: None, uploaded_file: Callable[..., Any]
 ) -> None:
     """Where no dual-stack socket can be opened, 0.0.0.0 stays 0.0.0.0 for DTLS."""
-    with patch("custom_components.lwm2m.ports.dual_stack_available", return_value=False):
+    with patch(
+        "custom_components.lwm2m.engine.transport.bind_address.dual_stack_available",
+        return_value=False,
+    ):
         entry = await _set_up(hass, _entry_data(DEFAULT_BIND_ADDRESS, _free_ports(4)))
     try:
         engine = entry.runtime_data.hub.engine
@@ -488,11 +499,9 @@ async def test_reconfigure_moves_both_servers_and_the_uri_they_hand_out(
         await hass.async_block_till_done()
 
 
-@pytest.mark.parametrize(
-    ("taken", "key"), [(1, "server_start_failed"), (2, "bootstrap_start_failed")]
-)
+@pytest.mark.parametrize(("taken", "server"), [(1, "LwM2M server"), (2, "bootstrap server")])
 async def test_taken_port_retries_the_setup_and_frees_the_others(
-    hass: HomeAssistant, loopback: None, taken: int, key: str
+    hass: HomeAssistant, loopback: None, taken: int, server: str
 ) -> None:
     """A port another program holds: setup is retried later, nothing stays bound."""
     ports = _free_ports(4)
@@ -504,7 +513,12 @@ async def test_taken_port_retries_the_setup_and_frees_the_others(
         await hass.async_block_till_done()
         assert entry.state is ConfigEntryState.SETUP_RETRY
         assert entry.reason is not None
-        assert entry.error_reason_translation_key == key
-        assert str(ports[taken]) in entry.error_reason_translation_placeholders["ports"]
+        # Only the taken port is named; this test holds it, so Home Assistant itself does.
+        assert entry.error_reason_translation_key == "port_in_use_by"
+        assert entry.error_reason_translation_placeholders == {
+            "port": str(ports[taken]),
+            "server": server,
+            "owner": "another integration, inside Home Assistant",
+        }
     _ports_free("127.0.0.1", ports)
     await hass.config_entries.async_unload(entry.entry_id)

@@ -20,11 +20,12 @@ from custom_components.lwm2m.diagnostics import (
     async_get_config_entry_diagnostics,
     async_get_device_diagnostics,
 )
-from custom_components.lwm2m.engine.credentials.csv_import import DeviceCredentials, SecurityMode
-from custom_components.lwm2m.engine.events import (
+from custom_components.lwm2m.engine import (
     BootstrapFailed,
     BootstrapFinished,
     BootstrapStarted,
+    DeviceCredentials,
+    SecurityMode,
 )
 
 from .devices import device_of

@@ -3,31 +3,22 @@
 from __future__ import annotations
 
 import importlib.resources
-import importlib.util
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 import yaml
 
+from tests.seed_entry import seed_module
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _seed_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("seed", ROOT / "script" / "seed_config_entry.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_first_run_seeds_an_open_lwm2m_entry_once(tmp_path: Path) -> None:
-    seed = _seed_module()
+    seed = seed_module()
     assert seed.seed(tmp_path)
     document = json.loads((tmp_path / ".storage" / "core.config_entries").read_text())
     (entry,) = document["data"]["entries"]

@@ -13,7 +13,7 @@ from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.lwm2m.const import CONF_COAP_PORT
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import Path
 from simulator import SimulatedDevice
 
 from .test_end_to_end import expected_lingering_timers, live_entry, loopback

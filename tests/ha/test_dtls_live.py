@@ -17,9 +17,9 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.lwm2m.const import CONF_COAPS_PORT, DOMAIN, EVENT_DEREGISTERED
 from custom_components.lwm2m.diagnostics import async_get_config_entry_diagnostics
-from custom_components.lwm2m.engine.credentials.records import DeviceCredentials, SecurityMode
+from custom_components.lwm2m.engine import DeviceCredentials, SecurityMode
 from custom_components.lwm2m.engine.dtls import DtlsSettings
-from custom_components.lwm2m.engine_link import lwm2m_dtls_settings
+from custom_components.lwm2m.engine.lwm2m_engine import lwm2m_dtls_settings
 from tests.engine.dtls.client import HandshakeFailedError
 from tests.engine.dtls.lwm2m_device import DtlsLwM2MDevice
 
@@ -42,10 +42,8 @@ def _record(endpoint: str, key: bytes) -> DeviceCredentials:
 
 async def _import(entry: MockConfigEntry, *records: DeviceCredentials) -> None:
     """What the options flow's credentials import does with its result."""
-    data = entry.runtime_data
-    data.storage.credentials = {record.endpoint: record for record in records}
-    await data.storage.async_save_credentials()
-    data.hub.set_credentials(data.storage.credentials)
+    hub = entry.runtime_data.hub
+    await hub.async_set_credentials({record.endpoint: record for record in records})
 
 
 async def _device(entry: MockConfigEntry, endpoint: str, key: bytes) -> DtlsLwM2MDevice:
@@ -112,7 +110,7 @@ async def test_a_full_session_table_raises_a_repair_issue_once(
     def small_table(credentials: Any) -> DtlsSettings:
         return replace(lwm2m_dtls_settings(credentials), max_sessions=1)
 
-    with patch("custom_components.lwm2m.engine_link.lwm2m_dtls_settings", small_table):
+    with patch("custom_components.lwm2m.engine.lwm2m_engine.lwm2m_dtls_settings", small_table):
         entry = await add_live_entry(hass)
     try:
         await _import(entry, _record("psk-4", bytes(16)), _record("psk-5", bytes(16)))

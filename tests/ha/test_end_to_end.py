@@ -23,14 +23,13 @@ from custom_components.lwm2m.const import (
     DEFAULT_BIND_ADDRESS,
     DOMAIN,
 )
-from custom_components.lwm2m.engine.credentials.csv_import import DeviceCredentials, SecurityMode
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.protocols import ObjectProtocol, ResourceSettings
+from custom_components.lwm2m.device_protocols.settings import ObjectProtocol, ResourceSettings
+from custom_components.lwm2m.engine import DeviceCredentials, Path, SecurityMode
 from custom_components.lwm2m.storage import StoredDDF
 from simulator import SimulatedDevice
-from tests.engine.ddf_builder import ddf, item, obj
 from tests.engine.dtls.client import PskClient, UdpPeer, handshake_over_udp
 from tests.engine.dtls.coap import decode, get
+from tests.engine.model.ddf_builder import ddf, item, obj
 
 from .devices import device_of
 from .live_network import (

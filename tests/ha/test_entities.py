@@ -15,8 +15,7 @@ from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.lwm2m.const import DOMAIN
-from custom_components.lwm2m.engine.errors import RequestFailedError
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import Path, RequestFailedError
 
 from .devices import device_of
 from .fake_server import FakeServer

@@ -15,13 +15,17 @@ from aiocoap.numbers.codes import Code
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
-from custom_components.lwm2m.const import CONF_COAP_PORT
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.firmware_library import FirmwareLibrary
-from simulator import SimulatedDevice
+from custom_components.lwm2m.const import (
+    CONF_COAP_PORT,
+    EVENT_FIRMWARE_UPDATE_FAILED,
+    EVENT_FIRMWARE_UPDATE_FINISHED,
+)
+from custom_components.lwm2m.engine import Path
+from custom_components.lwm2m.firmware.library import FirmwareLibrary
+from simulator import Quirks, SimulatedDevice
 
 from .firmware_helpers import KB, UPDATE, StateRecorder, add_image, fetch, image_bytes
 from .test_end_to_end import expected_lingering_timers, live_entry, loopback
@@ -112,6 +116,37 @@ async def test_pull_of_256_kb_shows_progress_and_the_new_version(
     assert uri.startswith(f"coap://127.0.0.1:{live_entry.data[CONF_COAP_PORT]}/fw/")
     answer = await fetch(device, uri)
     assert answer.code == Code.NOT_FOUND
+
+
+async def test_success_with_the_same_version_is_success_with_a_warning(
+    hass: HomeAssistant,
+    live_entry: MockConfigEntry,
+    library: FirmwareLibrary,
+    tmp_path: FsPath,
+) -> None:
+    """Update Result 1 from a device whose Firmware Version stays: installed, a warning."""
+    same = SimulatedDevice("sim-1", auto_update=False, quirks=Quirks(firmware_keeps_version=True))
+    same.firmware.step = 0.01
+    finished = async_capture_events(hass, EVENT_FIRMWARE_UPDATE_FINISHED)
+    failed = async_capture_events(hass, EVENT_FIRMWARE_UPDATE_FAILED)
+    await same.start()
+    try:
+        await same.register(("127.0.0.1", live_entry.data[CONF_COAP_PORT]))
+        await hass.async_block_till_done(wait_background_tasks=True)
+        await add_image(hass, library, tmp_path, size=4 * KB, version="1.0.1")
+        live_entry.runtime_data.firmware.images_changed()
+        await hass.async_block_till_done()
+        await _install(hass)
+    finally:
+        await same.stop()
+    after = hass.states.get(UPDATE)
+    assert after.attributes["phase"] == "succeeded"
+    assert (after.attributes["error"], after.attributes["warning"]) == (None, "version_unchanged")
+    assert after.attributes["installed_version"] == "1.0.0"
+    assert failed == []
+    assert [(event.data["version"], event.data["warning"]) for event in finished] == [
+        ("1.0.0", "version_unchanged")
+    ]
 
 
 async def test_push_for_a_device_that_only_takes_pushes(

@@ -13,8 +13,8 @@ from homeassistant.exceptions import HomeAssistantError
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.lwm2m.const import CONF_COAP_PORT, DOMAIN
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.firmware_library import FirmwareLibrary
+from custom_components.lwm2m.engine import Path
+from custom_components.lwm2m.firmware.library import FirmwareLibrary
 from simulator import SimulatedDevice
 from tests.engine.firmware.image_server import ImageServer, images
 

@@ -19,17 +19,17 @@ from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from custom_components.lwm2m.const import DOMAIN, EVENT_DEREGISTERED, EVENT_REGISTERED
+from custom_components.lwm2m.device_protocols.settings import ObjectProtocol, ResourceSettings
 from custom_components.lwm2m.device_state import DeviceState
-from custom_components.lwm2m.engine.errors import RequestTimeoutError
-from custom_components.lwm2m.engine.events import (
+from custom_components.lwm2m.engine import (
     Asleep,
     Awake,
+    Path,
     QueueChanged,
+    RequestTimeoutError,
     SendReceived,
     Updated,
 )
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.protocols import ObjectProtocol, ResourceSettings
 
 from .conftest import SENSOR_DEVICE_OBJECTS, SENSOR_DEVICE_VALUES
 from .devices import device_of

@@ -14,14 +14,13 @@ import json
 import random
 import signal
 import sys
+import time
 from pathlib import Path as FsPath
 from typing import Any
 
 import pytest
 
-from custom_components.lwm2m.engine.credentials.store import SecurityPolicy
-from custom_components.lwm2m.engine.model import ObjectRegistry
-from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
+from custom_components.lwm2m.engine import LwM2MServer, ObjectRegistry, SecurityPolicy
 
 from .storage_worker import DEVICES
 
@@ -111,3 +110,41 @@ async def test_a_killed_queue_keeps_what_was_queued(tmp_path: FsPath) -> None:
     server = LwM2MServer(ObjectRegistry.default(), policy=SecurityPolicy.OPEN)
     server.import_queue(queue)  # what a restarted hub does with it
     assert server.export_queue() == queue
+
+
+async def _steady_queue_killed(config_dir: FsPath, seconds: float) -> float:
+    """Queue ten requests a second for ``seconds``, SIGKILL, and check the queue file: every
+    request queued up to 2 s before the kill is there. Returns the age of the newest."""
+    worker = await _worker(config_dir, "steady")
+    assert worker.stdout is not None
+    queued_at: dict[int, float] = {}
+    while not queued_at or max(queued_at.values()) - min(queued_at.values()) < seconds:
+        async with asyncio.timeout(LIMIT):
+            line = await worker.stdout.readline()
+        assert line.startswith(b"queued "), line
+        _, number, when = line.split()
+        queued_at[int(number)] = float(when)
+    killed_at = time.monotonic()
+    worker.send_signal(signal.SIGKILL)
+    await worker.stdout.read()
+    await worker.wait()
+    requests = (await _load(config_dir))["queue"].get("sleepy", [])
+    assert [entry["values"][0][1] for entry in requests] == [
+        f"write {n}" for n in range(1, len(requests) + 1)
+    ]
+    must_have = max(n for n, when in queued_at.items() if when <= killed_at - 2.0)
+    assert len(requests) >= must_have
+    return killed_at - queued_at[len(requests)]
+
+
+async def test_a_killed_steady_queue_lost_at_most_its_last_two_seconds(tmp_path: FsPath) -> None:
+    await _steady_queue_killed(tmp_path, seconds=5)
+
+
+@pytest.mark.slow
+async def test_a_killed_steady_queue_after_a_minute(tmp_path: FsPath) -> None:
+    age = await _steady_queue_killed(tmp_path, seconds=60)
+    print(
+        f"after a minute of queueing, the newest request on disk was queued {age:.2f} s "
+        "before the kill"
+    )

@@ -21,7 +21,7 @@ from pathlib import Path as FsPath
 
 import pytest
 
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import Path
 from simulator import SimulatedDevice
 
 from .live_network import expected_lingering_timers, free_udp_ports, loopback

@@ -10,8 +10,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from custom_components.lwm2m.engine.errors import RequestFailedError, RequestTimeoutError
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import Path, RequestFailedError, RequestTimeoutError
 from custom_components.lwm2m.operation_history import (
     HISTORY_LENGTH,
     SAVE_DELAY,

@@ -13,10 +13,15 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator, WebSocketGenerator
 
 from custom_components.lwm2m.const import CONF_COAP_PORT
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.device_protocols.settings import ObjectProtocol, ResourceSettings
+from custom_components.lwm2m.device_protocols.validation import (
+    Operator,
+    RuleSet,
+    RuleType,
+    ValidationRule,
+)
+from custom_components.lwm2m.engine import Path
 from custom_components.lwm2m.panel import PANEL_URL_PATH
-from custom_components.lwm2m.protocols import ObjectProtocol, ResourceSettings
-from custom_components.lwm2m.validation import Operator, RuleSet, RuleType, ValidationRule
 from simulator import SimulatedDevice
 
 from .live_network import expected_lingering_timers, live_entry, loopback

@@ -15,20 +15,23 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.event import async_track_state_change_event
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.lwm2m.alarms import AlarmSettings, AlarmStatus, Severity
 from custom_components.lwm2m.const import DOMAIN
-from custom_components.lwm2m.engine.errors import RequestFailedError
-from custom_components.lwm2m.engine.model import parse_ddf
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.protocols import (
+from custom_components.lwm2m.device_protocols.alarms import AlarmSettings, AlarmStatus, Severity
+from custom_components.lwm2m.device_protocols.raw_payload import MAX_PAYLOAD_BYTES
+from custom_components.lwm2m.device_protocols.settings import (
     EventSettings,
     MeasurementSettings,
     ObjectProtocol,
     ResourceSettings,
 )
-from custom_components.lwm2m.raw_payload import MAX_PAYLOAD_BYTES
-from custom_components.lwm2m.validation import Operator, RuleSet, RuleType, ValidationRule
-from tests.engine.ddf_builder import ddf, item, obj
+from custom_components.lwm2m.device_protocols.validation import (
+    Operator,
+    RuleSet,
+    RuleType,
+    ValidationRule,
+)
+from custom_components.lwm2m.engine import Path, RequestFailedError, parse_ddf
+from tests.engine.model.ddf_builder import ddf, item, obj
 
 from .fake_server import FakeServer
 

@@ -16,22 +16,26 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.lwm2m.alarms import AlarmSettings, AlarmStatus, Severity
 from custom_components.lwm2m.const import (
     CONF_COAP_PORT,
     DOMAIN,
 )
-from custom_components.lwm2m.engine.model import ObjectRegistry, parse_ddf
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.protocols import (
+from custom_components.lwm2m.device_protocols.alarms import AlarmSettings, AlarmStatus, Severity
+from custom_components.lwm2m.device_protocols.settings import (
     EventSettings,
     MeasurementSettings,
     ObjectProtocol,
     ResourceSettings,
 )
-from custom_components.lwm2m.validation import Operator, RuleSet, RuleType, ValidationRule
+from custom_components.lwm2m.device_protocols.validation import (
+    Operator,
+    RuleSet,
+    RuleType,
+    ValidationRule,
+)
+from custom_components.lwm2m.engine import ObjectRegistry, Path, parse_ddf
 from simulator import DeviceObject, RequestRecord, SimulatedDevice, default_objects
-from tests.engine.ddf_builder import ddf, item, obj
+from tests.engine.model.ddf_builder import ddf, item, obj
 
 from .devices import device_of
 from .live_network import add_live_entry, expected_lingering_timers, loopback, state_change

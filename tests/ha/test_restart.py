@@ -15,8 +15,8 @@ from pytest_homeassistant_custom_component.common import (
     mock_restore_cache_with_extra_data,
 )
 
-from custom_components.lwm2m.engine.credentials.csv_import import DeviceCredentials, SecurityMode
-from custom_components.lwm2m.protocols import ObjectProtocol, ResourceSettings
+from custom_components.lwm2m.device_protocols.settings import ObjectProtocol, ResourceSettings
+from custom_components.lwm2m.engine import DeviceCredentials, SecurityMode
 
 from .devices import device_of
 from .fake_server import FakeServer

@@ -12,15 +12,16 @@ from homeassistant.helpers import device_registry as dr
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.lwm2m.const import DOMAIN
-from custom_components.lwm2m.engine.codec import Link
-from custom_components.lwm2m.engine.errors import (
+from custom_components.lwm2m.engine import (
     InvalidResponseError,
+    Link,
     LwM2MError,
+    Path,
     QueueFullError,
     RequestFailedError,
     RequestTimeoutError,
+    ResponseTimeoutError,
 )
-from custom_components.lwm2m.engine.path import Path
 
 from .devices import device_of
 from .fake_server import FakeServer
@@ -171,6 +172,11 @@ async def test_discover_and_create_respond(hass: HomeAssistant, fake_server: Fak
             HomeAssistantError,
         ),
         (RequestTimeoutError("dev-1", Path.parse("/3")), "request_timeout", HomeAssistantError),
+        (
+            ResponseTimeoutError("dev-1", Path.parse("/3"), 247.0),
+            "response_timeout",
+            HomeAssistantError,
+        ),
         (QueueFullError("dev-1", 10), "queue_full", HomeAssistantError),
         (
             InvalidResponseError("dev-1", Path.parse("/3"), "bad"),

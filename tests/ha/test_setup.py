@@ -11,23 +11,73 @@ from homeassistant.helpers import issue_registry as ir
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.lwm2m.const import DOMAIN
+from custom_components.lwm2m.port_owner import PortOwner
 from custom_components.lwm2m.storage import LwM2MStorage, StoredDDF
-from tests.engine.ddf_builder import ddf, item, obj
+from tests.engine.model.ddf_builder import ddf, item, obj
 
 from .fake_server import FakeBootstrap, FakeServer
 
+PROBE = "custom_components.lwm2m.port_conflicts.first_taken_port"
+OWNER = "custom_components.lwm2m.port_conflicts.udp_port_owner"
 
-async def test_server_that_cannot_bind_is_retried(
+
+async def test_a_taken_port_is_named_with_its_owner_and_repaired(
     hass: HomeAssistant, config_entry: MockConfigEntry, fake_engine: FakeServer
 ) -> None:
+    """Only the port another program holds is named, with who holds it, in the message and
+    in a repair issue that goes once the entry starts."""
     config_entry.add_to_hass(hass)
-    with patch.object(FakeServer, "start", side_effect=OSError(98, "Address in use")):
+    with (
+        patch.object(FakeServer, "start", side_effect=OSError(98, "Address in use")),
+        patch(PROBE, return_value=5684),
+        patch(OWNER, return_value=PortOwner(4321, "coiotd")),
+    ):
         await hass.config_entries.async_setup(config_entry.entry_id)
     assert config_entry.state is ConfigEntryState.SETUP_RETRY
+    assert config_entry.error_reason_translation_key == "port_in_use_by"
+    placeholders = {"port": "5684", "server": "LwM2M server", "owner": "coiotd (process 4321)"}
+    assert config_entry.error_reason_translation_placeholders == placeholders
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, "port_in_use")
+    assert issue is not None
+    assert (issue.translation_key, issue.translation_placeholders) == (
+        "port_in_use_by",
+        placeholders,
+    )
+    assert issue.severity is ir.IssueSeverity.ERROR
+
+    assert await hass.config_entries.async_reload(config_entry.entry_id)
+    assert ir.async_get(hass).async_get_issue(DOMAIN, "port_in_use") is None
+
+
+async def _async_setup_with_port_taken(
+    hass: HomeAssistant, config_entry: MockConfigEntry, server: type, port: int
+) -> None:
+    """Set the entry up while another program, whose owner is out of sight, holds ``port``
+    of ``server``."""
+    config_entry.add_to_hass(hass)
+    with (
+        patch.object(server, "start", side_effect=OSError(98, "Address in use")),
+        patch(PROBE, return_value=port),
+        patch(OWNER, return_value=None),
+    ):
+        await hass.config_entries.async_setup(config_entry.entry_id)
+
+
+async def test_an_unknown_owner_and_other_bind_errors(
+    hass: HomeAssistant, config_entry: MockConfigEntry, fake_engine: FakeServer
+) -> None:
+    await _async_setup_with_port_taken(hass, config_entry, FakeServer, 5683)
+    assert config_entry.error_reason_translation_key == "port_in_use"
+    assert config_entry.error_reason_translation_placeholders["port"] == "5683"
+    await hass.config_entries.async_unload(config_entry.entry_id)
+
+    refused = OSError(99, "Cannot assign requested address")
+    with patch.object(FakeServer, "start", side_effect=refused):
+        await hass.config_entries.async_setup(config_entry.entry_id)
     assert config_entry.error_reason_translation_key == "server_start_failed"
     assert config_entry.error_reason_translation_placeholders == {
         "ports": "5683, 5684",
-        "error": "[Errno 98] Address in use",
+        "error": "Cannot assign requested address",  # no raw [Errno 99]
     }
 
 
@@ -86,14 +136,13 @@ async def test_bootstrap_server_that_cannot_bind_is_retried_and_stops_the_other(
     fake_engine: FakeServer,
     fake_bootstrap: FakeBootstrap,
 ) -> None:
-    config_entry.add_to_hass(hass)
-    with patch.object(FakeBootstrap, "start", side_effect=OSError(98, "Address in use")):
-        await hass.config_entries.async_setup(config_entry.entry_id)
+    await _async_setup_with_port_taken(hass, config_entry, FakeBootstrap, 5783)
     assert config_entry.state is ConfigEntryState.SETUP_RETRY
-    assert config_entry.error_reason_translation_key == "bootstrap_start_failed"
+    assert config_entry.error_reason_translation_key == "port_in_use"
     assert config_entry.error_reason_translation_placeholders == {
-        "ports": "5783, 5784",
-        "error": "[Errno 98] Address in use",
+        "port": "5783",
+        "server": "bootstrap server",
+        "owner": "",
     }
     assert not fake_engine.started
     assert fake_bootstrap.listeners == []

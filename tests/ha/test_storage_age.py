@@ -13,7 +13,7 @@ from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.lwm2m.const import DOMAIN
-from custom_components.lwm2m.engine.events import QueueChanged
+from custom_components.lwm2m.engine import QueueChanged
 
 from .fake_server import FakeServer
 

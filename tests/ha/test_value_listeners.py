@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import Path
 from custom_components.lwm2m.value_listeners import ValueListeners
 
 VALUE = Path.of(3303, 0, 5700)

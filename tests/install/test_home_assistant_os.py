@@ -20,7 +20,7 @@ import pytest
 from homeassistant.const import __version__ as home_assistant_version
 from packaging.requirements import Requirement
 
-from custom_components.lwm2m.engine.credentials.csv_import import parse_credentials_csv
+from custom_components.lwm2m.engine import parse_credentials_csv
 from tests.ha.live_network import free_udp_ports
 from tests.tinydtls import requires_tinydtls
 

@@ -8,12 +8,18 @@ from typing import Any
 
 import pytest
 
-from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
-from tests.engine.server_harness import EventLog, expected_lingering_timers, loopback
+from custom_components.lwm2m.engine import LwM2MServer
+from tests.engine.server.harness import EventLog, expected_lingering_timers, loopback
 from tests.peers import Peers
 
 from .wakaama import Psk, WakaamaClient
-from .wakaama_session import TRANSPORTS, Session, StartWakaama, register_wakaama, start_server
+from .wakaama_session import (
+    TRANSPORTS,
+    StartWakaama,
+    WakaamaSession,
+    register_wakaama,
+    start_server,
+)
 
 __all__ = ["expected_lingering_timers", "loopback"]
 
@@ -61,7 +67,7 @@ async def interop_server(loopback: None) -> AsyncIterator[LwM2MServer]:
 @pytest.fixture(params=TRANSPORTS)
 async def session(
     request: pytest.FixtureRequest, interop_server: LwM2MServer, start_wakaama: StartWakaama
-) -> Session:
+) -> WakaamaSession:
     """A registered Wakaama client: plain UDP, then DTLS-PSK (tinydtls)."""
     events = EventLog()
     interop_server.add_listener(events)

@@ -8,13 +8,17 @@ from dataclasses import dataclass
 
 import pytest
 
-from custom_components.lwm2m.engine.bootstrap.server import BootstrapServer
-from custom_components.lwm2m.engine.credentials.csv_import import parse_credentials_csv
-from custom_components.lwm2m.engine.credentials.store import CredentialStore, SecurityPolicy
-from custom_components.lwm2m.engine.events import BootstrapFinished, Registered
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
-from tests.engine.server_harness import REGISTRY, EventLog, make_server
+from custom_components.lwm2m.engine import (
+    BootstrapFinished,
+    BootstrapServer,
+    CredentialStore,
+    LwM2MServer,
+    Path,
+    Registered,
+    SecurityPolicy,
+    parse_credentials_csv,
+)
+from tests.engine.server.harness import REGISTRY, EventLog, make_server
 
 from .wakaama import Psk
 from .wakaama_session import HOST, TRANSPORTS, StartWakaama
@@ -89,5 +93,6 @@ async def test_bootstrap_ends_in_registration(
     server_account = await servers.server.read(endpoint, Path.of(1, 0))
     assert server_account[Path.of(1, 0, 1)] == 86400
     assert server_account[Path.of(1, 0, 7)] == "UQ"  # the CSV's default binding
+    assert server_account[Path.of(1, 0, 6)] is True  # Mandatory; the CSV leaves it out
     listing = await client.command("list")
     assert "REGISTERED" in listing

@@ -11,17 +11,18 @@ from typing import Any
 import pytest
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.codec import ContentFormat, decode
-from custom_components.lwm2m.engine.events import (
+from custom_components.lwm2m.engine import (
+    ContentFormat,
     Deregistered,
     NotificationReceived,
+    Path,
     SendReceived,
     Updated,
 )
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine.codec import decode
 
 from .wakaama import SHORT_SERVER_ID
-from .wakaama_session import Session
+from .wakaama_session import WakaamaSession
 
 pytestmark = pytest.mark.interop
 
@@ -42,7 +43,7 @@ VALUE_FORMATS = (
 )
 
 
-async def test_registers_updates_and_deregisters(session: Session) -> None:
+async def test_registers_updates_and_deregisters(session: WakaamaSession) -> None:
     registration = session.registered.registration
     assert registration.lwm2m_version == "1.1"
     assert registration.secure is session.secure
@@ -61,7 +62,7 @@ async def test_registers_updates_and_deregisters(session: Session) -> None:
 
 
 @pytest.mark.parametrize("fmt", VALUE_FORMATS, ids=lambda fmt: ContentFormat(fmt).name)
-async def test_reads_the_device_object_in_each_format(session: Session, fmt: int) -> None:
+async def test_reads_the_device_object_in_each_format(session: WakaamaSession, fmt: int) -> None:
     raw = await session.server.request_raw(session.endpoint, Code.GET, DEVICE, accept=fmt)
     assert raw.code == Code.CONTENT
     assert raw.opt.content_format == fmt
@@ -74,7 +75,7 @@ async def test_reads_the_device_object_in_each_format(session: Session, fmt: int
     assert set(read) == set(values)
 
 
-async def test_reads_single_resources_as_text(session: Session) -> None:
+async def test_reads_single_resources_as_text(session: WakaamaSession) -> None:
     text = int(ContentFormat.TEXT)
     manufacturer = await session.server.read(session.endpoint, MANUFACTURER, accept=text)
     assert manufacturer == {MANUFACTURER: "Open Mobile Alliance"}
@@ -85,7 +86,7 @@ async def test_reads_single_resources_as_text(session: Session) -> None:
     assert bytes(raw.payload) == b"100"
 
 
-async def test_writes_a_resource_and_an_instance(session: Session) -> None:
+async def test_writes_a_resource_and_an_instance(session: WakaamaSession) -> None:
     await session.server.write(session.endpoint, TEST_VALUE, 42)
     assert await session.server.read(session.endpoint, TEST_VALUE) == {TEST_VALUE: 42}
 
@@ -97,7 +98,7 @@ async def test_writes_a_resource_and_an_instance(session: Session) -> None:
     assert values[TEST_DEC] == pytest.approx(2.5)
 
 
-async def test_executes_with_arguments(session: Session) -> None:
+async def test_executes_with_arguments(session: WakaamaSession) -> None:
     mark = session.client.mark()
     await session.server.execute(session.endpoint, TEST_EXEC, "0='on',1")
     await session.client.expect(
@@ -106,19 +107,19 @@ async def test_executes_with_arguments(session: Session) -> None:
     )
 
 
-def notification(session: Session, path: Path, value: Any) -> Any:
+def notification(session: WakaamaSession, path: Path, value: Any) -> Any:
     return session.events.next(
         NotificationReceived,
         lambda event: event.endpoint == session.endpoint and event.values.get(path) == value,
     )
 
 
-async def change_battery(session: Session, level: int) -> None:
+async def change_battery(session: WakaamaSession, level: int) -> None:
     output = await session.client.command(f"change {BATTERY} {level}")
     assert "value changed!" in output
 
 
-async def observe_three_notifications(session: Session) -> None:
+async def observe_three_notifications(session: WakaamaSession) -> None:
     observation = await session.server.observe(session.endpoint, BATTERY)
     assert observation.initial == {BATTERY: 100}
     for level in (90, 80, 70):
@@ -127,7 +128,7 @@ async def observe_three_notifications(session: Session) -> None:
         await arrived
 
 
-async def no_notification_after(session: Session, level: int) -> None:
+async def no_notification_after(session: WakaamaSession, level: int) -> None:
     """Change the battery level, then read it: a notification the client sent would have
     arrived before the read's response (one socket, one loop on each side)."""
     before = len(session.events.of(NotificationReceived))
@@ -136,7 +137,7 @@ async def no_notification_after(session: Session, level: int) -> None:
     assert len(session.events.of(NotificationReceived)) == before
 
 
-async def test_observe_then_cancel_reactively_with_rst(session: Session) -> None:
+async def test_observe_then_cancel_reactively_with_rst(session: WakaamaSession) -> None:
     await observe_three_notifications(session)
     await session.server.cancel_observation(session.endpoint, BATTERY)
     # the next notification is answered with RST: the client drops the observation
@@ -146,13 +147,13 @@ async def test_observe_then_cancel_reactively_with_rst(session: Session) -> None
     await no_notification_after(session, 50)
 
 
-async def test_observe_then_cancel_proactively_with_get(session: Session) -> None:
+async def test_observe_then_cancel_proactively_with_get(session: WakaamaSession) -> None:
     await observe_three_notifications(session)
     await session.server.cancel_observation(session.endpoint, BATTERY, active=True)
     await no_notification_after(session, 60)
 
 
-async def test_write_attributes_then_discover(session: Session) -> None:
+async def test_write_attributes_then_discover(session: WakaamaSession) -> None:
     await session.server.write_attributes(session.endpoint, TEST_VALUE, pmin=5, pmax=60)
     links = await session.server.discover(session.endpoint, TEST_INSTANCE)
     by_uri = {link.uri: link.params for link in links}
@@ -164,7 +165,7 @@ async def test_write_attributes_then_discover(session: Session) -> None:
     assert {link.uri: link.params for link in links}[str(TEST_VALUE)] == {}
 
 
-async def test_creates_and_deletes_an_instance(session: Session) -> None:
+async def test_creates_and_deletes_an_instance(session: WakaamaSession) -> None:
     new = Path.of(TEST_OBJECT, 20)
     created = await session.server.create(
         session.endpoint, new, {new.child(1): 9, new.child(3): 1.5}
@@ -177,7 +178,24 @@ async def test_creates_and_deletes_an_instance(session: Session) -> None:
         await session.server.read(session.endpoint, new)
 
 
-async def test_send_reaches_the_server(session: Session) -> None:
+async def test_composite_operations_fall_back_to_single_requests(session: WakaamaSession) -> None:
+    """Wakaama acknowledges FETCH with an empty ACK and never answers it: the server reads
+    (and observes) path by path, and remembers to do so for this device."""
+    paths = [MANUFACTURER, BATTERY, TEST_VALUE]
+    expected = {MANUFACTURER: "Open Mobile Alliance", BATTERY: 100, TEST_VALUE: 20}
+    assert await session.server.read_composite(session.endpoint, paths) == expected
+    assert await session.server.read_composite(session.endpoint, paths) == expected
+
+    observation = await session.server.observe_composite(session.endpoint, [BATTERY])
+    assert observation.initial == {BATTERY: 100}
+    arrived = notification(session, BATTERY, 55)
+    await change_battery(session, 55)
+    await arrived
+    await observation.cancel(active=True)
+    await no_notification_after(session, 45)
+
+
+async def test_send_reaches_the_server(session: WakaamaSession) -> None:
     sent = session.events.next(SendReceived, lambda event: event.endpoint == session.endpoint)
     output = await session.client.command(f"send {SHORT_SERVER_ID} {MANUFACTURER} {BATTERY}")
     assert "error" not in output.lower()
@@ -187,7 +205,7 @@ async def test_send_reaches_the_server(session: Session) -> None:
 
 
 async def test_registration_update_trigger_is_answered_without_an_update(
-    session: Session,
+    session: WakaamaSession,
 ) -> None:
     """Wakaama answers Execute on /1/x/8 with 2.04 but never sends the Update it asks for
     (its core leaves it to the application, which does nothing); the server does not wait."""

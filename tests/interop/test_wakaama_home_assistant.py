@@ -17,8 +17,8 @@ from custom_components.lwm2m.const import (
     DOMAIN,
     EVENT_REGISTERED,
 )
-from custom_components.lwm2m.engine.credentials.csv_import import DeviceCredentials, SecurityMode
-from tests.ha.devices import device_of
+from custom_components.lwm2m.device_lookup import endpoint_device
+from custom_components.lwm2m.engine import DeviceCredentials, SecurityMode
 from tests.ha.live_network import live_entry, state_change
 
 from .wakaama import WakaamaClient
@@ -45,10 +45,10 @@ async def wakaama(
     endpoint = f"wakaama-{request.param}"
     if secure:
         data = live_entry.runtime_data
-        data.storage.credentials[endpoint] = DeviceCredentials(
+        record = DeviceCredentials(
             endpoint, SecurityMode.PSK, lwm2m_psk_id=PSK.identity, lwm2m_psk_key=PSK.key
         )
-        data.hub.set_credentials(data.storage.credentials)
+        await data.hub.async_set_credentials({**data.storage.credentials, endpoint: record})
     port = live_entry.data[CONF_COAPS_PORT if secure else CONF_COAP_PORT]
     registered: asyncio.Future[None] = hass.loop.create_future()
 
@@ -82,8 +82,10 @@ async def call(hass: HomeAssistant, client: WakaamaClient, service: str, **data:
     )
 
 
-async def test_device_and_entities_appear(hass: HomeAssistant, wakaama: WakaamaClient) -> None:
-    device = device_of(hass, wakaama.endpoint)
+async def test_device_and_entities_appear(
+    hass: HomeAssistant, live_entry: MockConfigEntry, wakaama: WakaamaClient
+) -> None:
+    device = endpoint_device(hass, live_entry.entry_id, wakaama.endpoint)
     assert device is not None
     assert (device.manufacturer, device.model, device.serial_number, device.sw_version) == (
         "Open Mobile Alliance",

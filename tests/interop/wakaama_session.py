@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from custom_components.lwm2m.engine.credentials.records import DeviceCredentials, SecurityMode
-from custom_components.lwm2m.engine.credentials.store import CredentialStore
-from custom_components.lwm2m.engine.events import Registered
-from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
-from tests.engine.server_harness import EventLog, make_server
+from custom_components.lwm2m.engine import (
+    CredentialStore,
+    DeviceCredentials,
+    LwM2MServer,
+    Registered,
+    SecurityMode,
+)
+from tests.engine.server.harness import EventLog, make_server
 
 from .wakaama import Psk, WakaamaClient
 
@@ -35,7 +38,7 @@ def credentials() -> CredentialStore:
 
 
 @dataclass
-class Session:
+class WakaamaSession:
     server: LwM2MServer
     events: EventLog
     client: WakaamaClient
@@ -60,7 +63,7 @@ async def start_server(**options: object) -> LwM2MServer:
 
 async def register_wakaama(
     server: LwM2MServer, events: EventLog, start_wakaama: StartWakaama, transport: str
-) -> Session:
+) -> WakaamaSession:
     """Start a Wakaama client of ``transport`` and wait for its registration."""
     secure = transport == "dtls"
     port = server.secure_port if secure else server.port
@@ -68,4 +71,4 @@ async def register_wakaama(
     endpoint = f"wakaama-{transport}"
     registered = events.next(Registered, lambda event: event.endpoint == endpoint, limit=20)
     client = await start_wakaama(endpoint, (HOST, port), psk=PSK if secure else None)
-    return Session(server, events, client, await registered)
+    return WakaamaSession(server, events, client, await registered)

@@ -9,9 +9,8 @@ from typing import Any
 import pytest
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.codec import ContentFormat, encode, parse_link_format
-from custom_components.lwm2m.engine.model import ObjectRegistry
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import ContentFormat, ObjectRegistry, Path
+from custom_components.lwm2m.engine.codec import encode, parse_link_format
 from simulator import BootstrapError, Quirks, RegistrationError, SimulatedDevice
 
 from .conftest import DeviceFactory

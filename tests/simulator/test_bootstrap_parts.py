@@ -9,7 +9,7 @@ import sys
 import pytest
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.model import ObjectRegistry
+from custom_components.lwm2m.engine import ObjectRegistry
 from simulator import DeviceObject, Faults, SimulatedDevice
 from simulator.accounts import server_accounts, split_uri
 from simulator.objects import ObjectStore

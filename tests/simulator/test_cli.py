@@ -7,8 +7,7 @@ import asyncio
 import pytest
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.codec import ContentFormat
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import ContentFormat, Path
 from simulator.cli import Fleet, UsageError, arguments, main, parse_server, run
 
 from .stand_in import ServerStandIn

@@ -7,15 +7,14 @@ from datetime import UTC, datetime
 import pytest
 from aiocoap.numbers.codes import Code
 
+from custom_components.lwm2m.engine import ContentFormat, Path
 from custom_components.lwm2m.engine.codec import (
-    ContentFormat,
     TimedValue,
     decode,
     decode_timestamped,
     encode,
     encode_paths,
 )
-from custom_components.lwm2m.engine.path import Path
 from simulator import SimulatedDevice
 
 from .conftest import DeviceFactory

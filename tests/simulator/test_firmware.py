@@ -10,8 +10,7 @@ from aiocoap import error as coap_error
 from aiocoap.numbers.codes import Code
 from aiocoap.optiontypes import BlockOption
 
-from custom_components.lwm2m.engine.codec import ContentFormat
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import ContentFormat, Path
 from simulator import SimulatedDevice
 from simulator.firmware import FirmwareUpdate, next_version
 from simulator.firmware_download import DownloadError, check_uri, download

@@ -8,8 +8,8 @@ from aiocoap import Message
 from aiocoap.numbers.codes import Code
 from aiocoap.numbers.types import Type
 
-from custom_components.lwm2m.engine.codec import ContentFormat, decode
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import ContentFormat, Path
+from custom_components.lwm2m.engine.codec import decode
 from simulator import SimulatedDevice
 
 from .raw_peer import RawPeer, raw_message

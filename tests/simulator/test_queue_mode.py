@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import Path
 
 from .conftest import DeviceFactory
 from .raw_peer import RawPeer, raw_message

@@ -6,8 +6,8 @@ import json
 
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.codec import ContentFormat, decode
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import ContentFormat, Path
+from custom_components.lwm2m.engine.codec import decode
 from simulator import Quirks
 
 from .conftest import DeviceFactory

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.codec import ContentFormat, decode, parse_link_format
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import ContentFormat, Path
+from custom_components.lwm2m.engine.codec import decode, parse_link_format
 from simulator import Quirks, SimulatedDevice
 
 from .conftest import DeviceFactory

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.codec import ContentFormat, parse_link_format
+from custom_components.lwm2m.engine import ContentFormat
+from custom_components.lwm2m.engine.codec import parse_link_format
 from simulator import Quirks, SimulatedDevice
 
 from .conftest import DeviceFactory

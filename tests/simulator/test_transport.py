@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiocoap.numbers.codes import Code
 from aiocoap.numbers.types import Type
 
-from custom_components.lwm2m.engine.path import Path
+from custom_components.lwm2m.engine import Path
 from simulator import SimulatedDevice
 
 from .conftest import DeviceFactory

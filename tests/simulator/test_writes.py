@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.codec import ContentFormat, encode
+from custom_components.lwm2m.engine import ContentFormat, Path
+from custom_components.lwm2m.engine.codec import encode
 from custom_components.lwm2m.engine.codec.tlv import Kind, frame
-from custom_components.lwm2m.engine.path import Path
 from simulator import SimulatedDevice
 
 from .stand_in import ServerStandIn

@@ -40,6 +40,20 @@ class RequestTimeoutError(LwM2MError):
         self.path = path
 
 
+class ResponseTimeoutError(LwM2MError):
+    """The device acknowledged a request but sent no response within ``seconds``.
+
+    Unlike RequestTimeoutError, the device took the request in: a queue-mode device's
+    request is not queued again.
+    """
+
+    def __init__(self, endpoint: str, path: Path, seconds: float) -> None:
+        super().__init__(f"{endpoint}: {path} was acknowledged but not answered in {seconds:g} s")
+        self.endpoint = endpoint
+        self.path = path
+        self.seconds = seconds
+
+
 class QueueFullError(LwM2MError):
     """A sleeping queue-mode device has too many requests waiting."""
 

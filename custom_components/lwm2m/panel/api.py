@@ -19,7 +19,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
 from ..const import DOMAIN
 from ..data import LwM2MData
-from ..engine.path import Path
+from ..engine import Path
 from ..errors import validation_error
 from ..operation_history import acting_as
 

@@ -12,14 +12,12 @@ from homeassistant.exceptions import HomeAssistantError
 
 from .. import device_requests as requests
 from ..data import LwM2MData
-from ..engine.model import ResourceDef
-from ..engine.path import Path
-from ..engine.registration.record import announced_version
+from ..device_protocols.settings import PROTECTED_OBJECTS
+from ..discovery import object_definition
+from ..engine import Path, ResourceDef, announced_version
 from ..errors import validation_error
 from ..hub import LwM2MHub
-from ..json_values import to_response
-from ..protocols import PROTECTED_OBJECTS
-from ..targets import object_definition
+from ..values.json_forms import to_response
 from .api import ENDPOINT, command, device_fields, known_endpoint, parsed_path
 
 REFERENCE = "reference"

@@ -14,33 +14,36 @@ from homeassistant.exceptions import HomeAssistantError
 from .. import device_requests as requests
 from ..const import LOGGER
 from ..data import LwM2MData
-from ..engine.credentials.columns import Column
-from ..engine.credentials.csv_import import (
+from ..engine import (
+    WRITE_ONLY_COLUMNS,
+    CredentialsColumn,
     CredentialsCSVError,
+    DeviceCredentials,
+    Path,
+    SecurityMode,
+    credentials_cells,
+    credentials_from_cells,
     merge_credentials,
 )
-from ..engine.credentials.csv_row import WRITE_ONLY, cells_of, record_of
-from ..engine.credentials.records import DeviceCredentials, SecurityMode
-from ..engine.path import Path
 from ..errors import validation_error
 from .api import ENDPOINT, command, device_fields, known_endpoint
 from .devices import REGISTERED, device_state
 from .objects import bootstrap_trigger
 
-_BY_HEADER = {column.value: column for column in Column}
+_BY_HEADER = {column.value: column for column in CredentialsColumn}
 
 
 def parameters(record: DeviceCredentials | None, endpoint: str) -> list[dict[str, Any]]:
     """Every column in CSV order; write-only cells say only whether they are set."""
-    cells = cells_of(record or DeviceCredentials(endpoint, SecurityMode.NO_SEC))
+    cells = credentials_cells(record or DeviceCredentials(endpoint, SecurityMode.NO_SEC))
     return [
         {
             "column": column.value,
-            "value": None if column in WRITE_ONLY else cells[column],
-            "write_only": column in WRITE_ONLY,
+            "value": None if column in WRITE_ONLY_COLUMNS else cells[column],
+            "write_only": column in WRITE_ONLY_COLUMNS,
             "set": bool(cells[column]),
         }
-        for column in Column
+        for column in CredentialsColumn
     ]
 
 
@@ -83,14 +86,14 @@ async def ws_update_bootstrap(
     endpoint = known_endpoint(data, msg[ENDPOINT])
     storage = data.storage
     current = storage.credentials.get(endpoint) or DeviceCredentials(endpoint, SecurityMode.NO_SEC)
-    cells = cells_of(current)
+    cells = credentials_cells(current)
     for header, value in msg["changes"].items():
         column = _BY_HEADER.get(header)
-        if column is None or column is Column.ENDPOINT:
+        if column is None or column is CredentialsColumn.ENDPOINT:
             raise validation_error("unknown_parameter", column=header)
         cells[column] = (value or "").strip()
     try:
-        record = record_of(cells)
+        record = credentials_from_cells(cells)
         merged, _summary = merge_credentials(storage.credentials, [record])
     except CredentialsCSVError as err:
         return {
@@ -99,9 +102,7 @@ async def ws_update_bootstrap(
                 {"column": problem.field, "message": problem.message} for problem in err.errors
             ],
         }
-    storage.credentials = merged
-    await storage.async_save_credentials()
-    data.hub.set_credentials(merged)
+    await data.hub.async_set_credentials(merged)
     LOGGER.info("Bootstrap parameters of %s changed in the panel", endpoint)
     return {"saved": True, "problems": [], "parameters": parameters(record, endpoint)}
 

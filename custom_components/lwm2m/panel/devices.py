@@ -10,7 +10,7 @@ from homeassistant.core import HomeAssistant, callback
 
 from ..data import LwM2MData
 from ..device_lookup import endpoint_device
-from ..engine.events import (
+from ..engine import (
     Asleep,
     Awake,
     Deregistered,

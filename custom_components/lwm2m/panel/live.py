@@ -10,10 +10,9 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 
 from ..data import LwM2MData
-from ..engine.events import LwM2MEvent, QueueChanged
-from ..engine.path import Path
-from ..json_values import to_response
+from ..engine import LwM2MEvent, Path, QueueChanged
 from ..signals import signal_received
+from ..values.json_forms import to_response
 from .api import ENDPOINT, command, device_fields, known_endpoint, subscribed
 from .devices import STATE_EVENTS, summary
 

@@ -10,12 +10,10 @@ from homeassistant.components.websocket_api.connection import ActiveConnection
 from homeassistant.core import HomeAssistant
 
 from ..data import LwM2MData
-from ..engine.model import ObjectDef, ResourceDef
-from ..engine.path import Path
-from ..engine.registration.record import announced_version
-from ..json_values import to_response
-from ..protocols import PROTECTED_OBJECTS
-from ..targets import object_definition
+from ..device_protocols.settings import PROTECTED_OBJECTS
+from ..discovery import object_definition
+from ..engine import ObjectDef, Path, ResourceDef, announced_version
+from ..values.json_forms import to_response
 from .api import ENDPOINT, command, device_fields, known_endpoint
 from .devices import summary
 

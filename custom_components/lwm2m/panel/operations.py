@@ -12,12 +12,12 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
 
 from .. import device_requests as requests
-from ..commands import CommandSyntaxError, parse_command
 from ..data import LwM2MData
-from ..engine.path import Path
+from ..engine import Path
 from ..errors import validation_error
 from ..hub import LwM2MHub
 from ..services import run_command
+from ..shell.commands import CommandSyntaxError, parse_command
 from .api import ENDPOINT, PATH, Handler, command, device_fields, known_endpoint, parsed_path
 
 _PATH = {vol.Required(PATH): str}

@@ -36,7 +36,7 @@ CHROMIUM_FLAGS = (
 )
 VIEWPORT = {"width": 1280, "height": 900}
 # A US installation: units the integration reports in metric must be converted alike.
-CORE = {"homeassistant": {"unit_system": "us_customary", "time_zone": "UTC"}}
+CORE = {"homeassistant": {"unit_system": "us_customary", "time_zone": "UTC", "country": "US"}}
 
 
 def chromium_path() -> str:
@@ -135,6 +135,13 @@ class Deployment:
         self.wait_registered(endpoint)
         return device
 
+    def logged(self, text: str) -> int:
+        """How many lines of Home Assistant's log hold ``text`` (at any level)."""
+        log = self.home_assistant.log_path
+        if not log.exists():
+            return 0
+        return sum(text in line for line in log.read_text("utf-8", errors="replace").splitlines())
+
     def wait_registered(self, endpoint: str) -> None:
         """Until the endpoint's entities report (the hub made its device)."""
         slug = endpoint.replace("-", "_")
@@ -190,6 +197,8 @@ def deployment(
         process.start()
         api = HomeAssistantApi(playwright, process.url)
         running = Deployment(process, api, api.onboard(), ports)
+        # Pages opened while Home Assistant still starts up race its frontend's data.
+        api.wait_for("Home Assistant to run", lambda: api.get("/api/config")["state"] == "RUNNING")
         if with_entry and devices:
             running.start_devices(devices)
         yield running

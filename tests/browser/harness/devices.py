@@ -26,22 +26,26 @@ class SimulatedDevices:
         queue: bool = False,
     ) -> None:
         self.endpoints = [f"{prefix}{number}" for number in range(1, count + 1)]
-        self._command = [
-            sys.executable,
-            "-m",
-            "simulator",
-            "--server",
-            f"coap://127.0.0.1:{coap_port}",
-            "--count",
-            str(count),
-            "--prefix",
-            prefix,
-            "--animate",
-            str(animate),
-            *(["--queue"] if queue else []),
-        ]
+        server = ["simulator", "--server", f"coap://127.0.0.1:{coap_port}"]
+        self._command = [sys.executable, "-m", *server, *_fleet(count, prefix, animate, queue)]
         self.log_path = log_path
         self._process: subprocess.Popen[bytes] | None = None
+
+    @classmethod
+    def following(
+        cls, config_dir: Path, hass_pid: int, count: int, prefix: str, log_path: Path
+    ) -> SimulatedDevices:
+        """script/develop's demo devices (``python -m simulator.develop``): started once
+        Home Assistant itself answers CoAP on its entry's port, restarted where it moves."""
+        devices = cls(0, count, prefix, log_path)
+        devices._command = [
+            sys.executable,
+            "-m",
+            "simulator.develop",
+            *("--config", str(config_dir), "--hass-pid", str(hass_pid), "--interval", "0.5"),
+            *_fleet(count, prefix, animate=5, queue=False),
+        ]
+        return devices
 
     def start(self) -> None:
         with self.log_path.open("ab") as log:
@@ -75,3 +79,10 @@ class SimulatedDevices:
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait()
+
+
+def _fleet(count: int, prefix: str, animate: float, queue: bool) -> list[str]:
+    return [
+        *("--count", str(count), "--prefix", prefix, "--animate", str(animate)),
+        *(["--queue"] if queue else []),
+    ]

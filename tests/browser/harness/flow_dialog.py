@@ -96,11 +96,8 @@ class FlowDialog:
         """The entry's menu on the integration page → Reconfigure."""
         self.flow = "config"
         self.page.goto(f"{base_url}/config/integrations/integration/lwm2m")
-        self.page.locator(
-            "ha-config-entry-row ha-button-menu ha-icon-button, "
-            "ha-integration-card ha-button-menu ha-icon-button"
-        ).first.click()
-        self.page.get_by_role("menuitem", name="Reconfigure").click()
+        self.page.locator("ha-md-list-item ha-md-button-menu ha-icon-button").first.click()
+        self.page.locator("ha-md-menu-item").filter(has_text="Reconfigure").first.click()
         self.dialog.locator("step-flow-form, step-flow-abort").first.wait_for()
         self.page.wait_for_timeout(250)
 

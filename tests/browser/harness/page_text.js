@@ -8,6 +8,16 @@
   const HEADING = /^(H[1-6])$/;
   const ITEM = /^(LI|MWC-LIST-ITEM|HA-LIST-ITEM|HA-MD-LIST-ITEM)$/;
 
+  // Text as rendered: slotted nodes count where their slot is (a dialog's title).
+  function flatText(node) {
+    if (node.nodeType === Node.TEXT_NODE) return node.textContent;
+    if (node.nodeType !== Node.ELEMENT_NODE) return "";
+    if (node.tagName === "SLOT") {
+      return node.assignedNodes({ flatten: true }).map(flatText).join("");
+    }
+    const children = node.shadowRoot ? node.shadowRoot.childNodes : node.childNodes;
+    return [...children].map(flatText).join("");
+  }
   function linesOf(el) {
     return (el.innerText || "").split("\n").map((l) => l.trim()).filter((l) => l);
   }
@@ -41,7 +51,7 @@
       if ((HEADING.test(tag) || el.getAttribute("role") === "heading") && takesSpace) {
         result.headings.push({
           tag: tag.toLowerCase(),
-          text: (el.innerText || "").trim(),
+          text: ((el.innerText || "").trim() || flatText(el).trim()),
           cut: el.scrollWidth > el.clientWidth + 1 &&
             getComputedStyle(el).textOverflow === "ellipsis",
         });

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ MAP_TILES = "/api/map_tiles/"
 FRONTEND_LOGGER = re.compile(r"\[frontend\.js[^\]]*\] (?P<message>.*)")
 INTEGRATION_ERROR = re.compile(r" ERROR \([^)]*\) \[(?P<logger>[^\]]*)\] (?P<message>.*lwm2m.*)")
 FLOW_DIALOG = "dialog-data-entry-flow"
+SHOWING_TIMEOUT = 30.0
 
 
 @dataclass
@@ -66,7 +68,8 @@ class Screens:
         )
         if message.text.startswith("Failed to load resource") and offline:
             return
-        self._console.append(f"browser console: {message.text.splitlines()[0]}")
+        where = f" ({source})" if source else ""
+        self._console.append(f"browser console: {message.text.splitlines()[0]}{where}")
 
     def capture(
         self,
@@ -75,12 +78,20 @@ class Screens:
         root: Locator | None = None,
         allowed: Iterable[str] = (),
         docs: str | None = None,
+        showing: str | None = None,
     ) -> ScreenContent:
         """Check and photograph what the page shows now (also as ``docs/<docs>`` when the
-        run refreshes the documentation's pictures)."""
+        run refreshes the documentation's pictures). With ``showing``, wait until the
+        screen shows that text first: a page that flips between states (an entry retrying
+        its setup) is read in the state the test is about."""
         self.page.wait_for_load_state("networkidle")
-        target = root if root is not None else self._default_root()
-        content = ScreenContent.from_page(target.evaluate(PAGE_TEXT))
+        content = self._read(root)
+        deadline = time.monotonic() + SHOWING_TIMEOUT
+        while showing is not None and not content.shows(showing):
+            if time.monotonic() > deadline:
+                break  # the test's own assertion says what is missing
+            self.page.wait_for_timeout(200)
+            content = self._read(root)
         verdict = check(name, content, allowed)
         verdict.findings += self._frontend_errors()
         verdict.checks += 1
@@ -94,6 +105,10 @@ class Screens:
         if docs is not None and self.docs is not None:
             self.page.screenshot(path=self.docs / docs)
         return content
+
+    def _read(self, root: Locator | None) -> ScreenContent:
+        target = root if root is not None else self._default_root()
+        return ScreenContent.from_page(target.evaluate(PAGE_TEXT))
 
     def _default_root(self) -> Locator:
         dialog = self.page.locator(FLOW_DIALOG)

@@ -34,10 +34,7 @@ from custom_components.lwm2m.engine.dtls.keys import (
     key_block,
     master_secret,
 )
-from custom_components.lwm2m.engine.dtls.protection import (
-    RecordProtection,
-    directional_protections,
-)
+from custom_components.lwm2m.engine.dtls.protection import RecordProtection, directional_protections
 from custom_components.lwm2m.engine.dtls.records import (
     DTLS_1_0,
     DTLS_1_2,

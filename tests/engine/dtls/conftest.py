@@ -15,7 +15,6 @@ from aiocoap import resource
 from custom_components.lwm2m.engine.dtls import (
     DtlsEndpoint,
     DtlsSettings,
-    StaticPskStore,
     create_dtls_context,
 )
 
@@ -101,7 +100,7 @@ async def start_server(socket_enabled: None) -> AsyncIterator[StartServer]:
         context, endpoint = await create_dtls_context(
             site,
             (host, 0),
-            StaticPskStore(keys),
+            dict(keys).get,
             settings=settings,
             **extra,
         )

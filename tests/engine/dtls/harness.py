@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from custom_components.lwm2m.engine.dtls.psk import StaticPskStore
 from custom_components.lwm2m.engine.dtls.server import CloseReason, DtlsServer
-from custom_components.lwm2m.engine.dtls.session import Session
+from custom_components.lwm2m.engine.dtls.session import DtlsSession
 from custom_components.lwm2m.engine.dtls.settings import DtlsSettings
 
 from .client import PskClient
@@ -29,22 +28,22 @@ class FakeClock:
 class Recorder:
     """A SessionListener that remembers every event."""
 
-    established: list[Session] = field(default_factory=list)
-    data: list[tuple[Session, bytes]] = field(default_factory=list)
-    closed: list[tuple[Session, CloseReason]] = field(default_factory=list)
-    moved: list[tuple[Session, tuple[object, ...]]] = field(default_factory=list)
+    established: list[DtlsSession] = field(default_factory=list)
+    data: list[tuple[DtlsSession, bytes]] = field(default_factory=list)
+    closed: list[tuple[DtlsSession, CloseReason]] = field(default_factory=list)
+    moved: list[tuple[DtlsSession, tuple[object, ...]]] = field(default_factory=list)
     table_full: list[bool] = field(default_factory=list)
 
-    def session_established(self, session: Session) -> None:
+    def session_established(self, session: DtlsSession) -> None:
         self.established.append(session)
 
-    def session_data(self, session: Session, data: bytes) -> None:
+    def session_data(self, session: DtlsSession, data: bytes) -> None:
         self.data.append((session, data))
 
-    def session_closed(self, session: Session, reason: CloseReason) -> None:
+    def session_closed(self, session: DtlsSession, reason: CloseReason) -> None:
         self.closed.append((session, reason))
 
-    def session_moved(self, session: Session, previous: tuple[object, ...]) -> None:
+    def session_moved(self, session: DtlsSession, previous: tuple[object, ...]) -> None:
         self.moved.append((session, previous))
 
     def session_table_full(self, full: bool) -> None:
@@ -62,7 +61,7 @@ class Net:
         self.keys = KEYS if keys is None else keys
         self.sent: list[tuple[tuple[object, ...], bytes]] = []
         self.server = DtlsServer(
-            StaticPskStore(self.keys),
+            dict(self.keys).get,
             lambda peer, data: self.sent.append((peer, data)),
             self.events,
             settings=settings,

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from custom_components.lwm2m.engine.dtls.records import DTLS_1_2, ContentType
-from custom_components.lwm2m.engine.dtls.session import Session
+from custom_components.lwm2m.engine.dtls.session import DtlsSession
 
 from .client import PskClient, build_client_hello
 from .harness import KEYS, Net
@@ -41,7 +41,7 @@ def _records(datagram: bytes) -> list[bytes]:
 class LiveSession:
     peer: tuple[str, int]
     client: PskClient
-    session: Session
+    session: DtlsSession
 
 
 @dataclass

@@ -22,7 +22,6 @@ import pytest_socket
 from custom_components.lwm2m.engine.dtls import (
     DtlsBindError,
     DtlsConfigurationError,
-    StaticPskStore,
     create_dtls_context,
     psk_identity_of,
 )
@@ -341,7 +340,7 @@ async def test_taken_port_fails_loudly_on_the_any_address(
 ) -> None:
     server = await start_server(host="127.0.0.1")
     with pytest.raises(DtlsBindError, match=str(server.port)):
-        await create_dtls_context(None, (bind, server.port), StaticPskStore({}))
+        await create_dtls_context(None, (bind, server.port), {}.get)
 
 
 @pytest.mark.parametrize(
@@ -353,12 +352,12 @@ async def test_any_address_port_is_not_shared(
 ) -> None:
     server = await start_server(host=first)
     with pytest.raises(DtlsBindError, match=str(server.port)):
-        await create_dtls_context(None, (second, server.port), StaticPskStore({}))
+        await create_dtls_context(None, (second, server.port), {}.get)
 
 
 async def test_empty_host_is_refused(socket_enabled: None) -> None:
     with pytest.raises(DtlsConfigurationError, match="0.0.0.0 or ::"):
-        await create_dtls_context(None, ("", 0), StaticPskStore({}))
+        await create_dtls_context(None, ("", 0), {}.get)
 
 
 async def test_host_name_binds_one_of_its_addresses(start_server: StartServer) -> None:

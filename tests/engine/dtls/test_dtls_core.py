@@ -333,12 +333,11 @@ def test_listener_errors_do_not_break_the_server(caplog: pytest.LogCaptureFixtur
 
 
 def test_psk_store_failure_counts_as_unknown_identity() -> None:
-    class Broken:
-        def lookup(self, identity: bytes) -> bytes | None:
-            raise OSError("store offline")
+    def broken(identity: bytes) -> bytes | None:
+        raise OSError("store offline")
 
     net = Net()
-    net.server._psk_store = Broken()
+    net.server._psk_lookup = broken
     client = net.handshake(PEER, PskClient(b"dev-a", KEYS[b"dev-a"]))
     assert not client.established
     assert net.server.counters["store_errors"] == 1

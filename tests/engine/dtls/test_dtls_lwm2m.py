@@ -13,14 +13,20 @@ import pytest
 from aiocoap.numbers.codes import Code
 from aiocoap.numbers.types import Type
 
-from custom_components.lwm2m.engine.bootstrap.server import BootstrapServer
-from custom_components.lwm2m.engine.credentials.records import DeviceCredentials, SecurityMode
-from custom_components.lwm2m.engine.credentials.store import CredentialStore, SecurityPolicy
-from custom_components.lwm2m.engine.events import Registered, Revoked, Updated
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
+from custom_components.lwm2m.engine import (
+    BootstrapServer,
+    CredentialStore,
+    DeviceCredentials,
+    LwM2MServer,
+    Path,
+    Registered,
+    Revoked,
+    SecurityMode,
+    SecurityPolicy,
+    Updated,
+)
 from simulator import SimulatedDevice
-from tests.engine.server_harness import REGISTRY, EventLog, make_server
+from tests.engine.server.harness import REGISTRY, EventLog, make_server
 
 from .lwm2m_device import DtlsLwM2MDevice
 

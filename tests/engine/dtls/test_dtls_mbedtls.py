@@ -9,10 +9,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from custom_components.lwm2m.engine.dtls import StaticPskStore
 from custom_components.lwm2m.engine.dtls.records import ContentType
 from custom_components.lwm2m.engine.dtls.server import CloseReason
-from custom_components.lwm2m.engine.dtls.session import PeerAddress, Session
+from custom_components.lwm2m.engine.dtls.session import DtlsSession, PeerAddress
 from custom_components.lwm2m.engine.dtls.udp_driver import UdpDtlsDriver
 from tests.peers import Peers
 
@@ -32,20 +31,20 @@ class EchoListener:
     driver: UdpDtlsDriver | None = None
     received: list[bytes] = field(default_factory=list)
     moved: list[tuple[PeerAddress, PeerAddress]] = field(default_factory=list)
-    sessions: list[Session] = field(default_factory=list)
+    sessions: list[DtlsSession] = field(default_factory=list)
 
-    def session_established(self, session: Session) -> None:
+    def session_established(self, session: DtlsSession) -> None:
         self.sessions.append(session)
 
-    def session_data(self, session: Session, data: bytes) -> None:
+    def session_data(self, session: DtlsSession, data: bytes) -> None:
         self.received.append(data)
         assert self.driver is not None
         self.driver.send(session, b"echo: " + data)
 
-    def session_closed(self, session: Session, reason: CloseReason) -> None:
+    def session_closed(self, session: DtlsSession, reason: CloseReason) -> None:
         pass
 
-    def session_moved(self, session: Session, previous: PeerAddress) -> None:
+    def session_moved(self, session: DtlsSession, previous: PeerAddress) -> None:
         self.moved.append((previous, session.peer))
 
     def session_table_full(self, full: bool) -> None:
@@ -87,7 +86,7 @@ async def test_ssl_client2_keeps_its_session_across_a_source_port_change(
     socket_enabled: None, peers: Peers, suite: str, client_cid: str
 ) -> None:
     listener = EchoListener()
-    driver = await UdpDtlsDriver.bind(("127.0.0.1", 0), StaticPskStore({IDENTITY: KEY}), listener)
+    driver = await UdpDtlsDriver.bind(("127.0.0.1", 0), {IDENTITY: KEY}.get, listener)
     listener.driver = driver
     relay = await RebindingRelay(("127.0.0.1", driver.local_address[1])).start()
     # Once the first answer went back (the client's first exchange is complete), the

@@ -1,4 +1,4 @@
-"""DTLS status, settings validation, and the PSK stores."""
+"""DTLS status, settings validation, and where the DTLS ports get their keys."""
 
 from __future__ import annotations
 
@@ -8,14 +8,16 @@ import textwrap
 
 import pytest
 
-from custom_components.lwm2m.engine.credentials.records import DeviceCredentials, SecurityMode
+from custom_components.lwm2m.engine import (
+    CredentialStore,
+    DeviceCredentials,
+    SecurityMode,
+)
 from custom_components.lwm2m.engine.dtls import (
-    CredentialsPskStore,
     DtlsConfigurationError,
     DtlsSettings,
     DtlsStatus,
     DtlsUnavailableError,
-    StaticPskStore,
     create_dtls_context,
     dtls_status,
 )
@@ -41,7 +43,7 @@ async def test_unavailable_dtls_is_refused_clearly(
 ) -> None:
     monkeypatch.setitem(sys.modules, "cryptography.hazmat.primitives.ciphers.aead", None)
     with pytest.raises(DtlsUnavailableError, match="DTLS unavailable: the cryptography package"):
-        await create_dtls_context(None, ("127.0.0.1", 0), StaticPskStore({}))
+        await create_dtls_context(None, ("127.0.0.1", 0), {}.get)
 
 
 def test_package_imports_without_cryptography() -> None:
@@ -99,25 +101,20 @@ def device(
 
 
 def test_credentials_store_follows_replacements() -> None:
-    store = CredentialsPskStore([device("ep-1", "id-1", b"k" * 16)])
-    assert store.lookup(b"id-1") == b"k" * 16
-    assert store.lookup(b"id-2") is None
-    store.replace([device("ep-2", "id-2", b"j" * 32)])
-    assert store.lookup(b"id-1") is None
-    assert store.lookup(b"id-2") == b"j" * 32
-    assert "id-2" not in repr(store)
+    store = CredentialStore([device("ep-1", "id-1", b"k" * 16)])
+    lookup = store.lookup  # what the LwM2M server's DTLS port holds
+    assert lookup(b"id-1") == b"k" * 16
+    assert lookup(b"id-2") is None
+    store.set_all([device("ep-2", "id-2", b"j" * 32)])
+    assert lookup(b"id-1") is None
+    assert lookup(b"id-2") == b"j" * 32
+    assert "id-2" not in repr(lookup)
 
 
 def test_credentials_store_roles() -> None:
     devices = [device("ep-1", "id-1", b"k" * 16, bootstrap="bs-1"), device("ep-2", None, None)]
-    lwm2m = CredentialsPskStore(devices, role="lwm2m")
-    bootstrap = CredentialsPskStore(devices, role="bootstrap")
-    assert lwm2m.lookup(b"id-1") == b"k" * 16
-    assert lwm2m.lookup(b"bs-1") is None
-    assert bootstrap.lookup(b"bs-1") == b"bootstrap-key-16"
-    assert len(lwm2m) == len(bootstrap) == 1
-
-
-def test_credentials_store_refuses_conflicting_identities() -> None:
-    with pytest.raises(DtlsConfigurationError, match="reuses"):
-        CredentialsPskStore([device("ep-1", "same", b"a" * 16), device("ep-2", "same", b"b" * 16)])
+    store = CredentialStore(devices)
+    assert store.lookup(b"id-1") == b"k" * 16
+    assert store.lookup(b"bs-1") is None
+    assert store.bootstrap_lookup(b"bs-1") == b"bootstrap-key-16"
+    assert store.bootstrap_lookup(b"id-1") is None

@@ -9,7 +9,6 @@ import pytest
 
 from custom_components.lwm2m.engine.dtls import (
     DtlsBindError,
-    StaticPskStore,
     create_dtls_context,
     psk_identity_of,
 )
@@ -101,7 +100,7 @@ async def test_port_zero_reports_the_real_port(start_server: StartServer) -> Non
 async def test_taken_port_fails_loudly(start_server: StartServer) -> None:
     server = await start_server()
     with pytest.raises(DtlsBindError, match=str(server.port)):
-        await create_dtls_context(None, ("127.0.0.1", server.port), StaticPskStore({}))
+        await create_dtls_context(None, ("127.0.0.1", server.port), {}.get)
 
 
 async def test_port_taken_by_another_socket(socket_enabled: None) -> None:
@@ -109,7 +108,7 @@ async def test_port_taken_by_another_socket(socket_enabled: None) -> None:
         other.bind(("127.0.0.1", 0))
         port = other.getsockname()[1]
         with pytest.raises(DtlsBindError):
-            await create_dtls_context(None, ("127.0.0.1", port), StaticPskStore({}))
+            await create_dtls_context(None, ("127.0.0.1", port), {}.get)
 
 
 async def test_remote_exposes_the_identity(start_server: StartServer) -> None:

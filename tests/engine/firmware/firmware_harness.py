@@ -10,13 +10,16 @@ import pytest
 from aiocoap import Message
 from aiocoap.numbers.codes import Code
 
+from custom_components.lwm2m.engine import (
+    FirmwareImage,
+    FirmwareProgress,
+    FirmwareUpdater,
+    LwM2MServer,
+    Path,
+)
 from custom_components.lwm2m.engine.clock import ManualClock
-from custom_components.lwm2m.engine.events import FirmwareProgress
-from custom_components.lwm2m.engine.firmware.updater import FirmwareImage, FirmwareUpdater
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
 from simulator import SimulatedDevice
-from tests.engine.server_harness import EventLog
+from tests.engine.server.harness import EventLog
 
 DeviceFactory = Callable[..., Awaitable[SimulatedDevice]]
 

@@ -6,18 +6,18 @@ import json
 
 import pytest
 
-from custom_components.lwm2m.engine.clock import ManualClock
-from custom_components.lwm2m.engine.events import FirmwareProgress
-from custom_components.lwm2m.engine.firmware.updater import (
+from custom_components.lwm2m.engine import (
     DeliveryMethod,
     ErrorKey,
     ExternalImage,
+    FirmwareProgress,
     FirmwareStatus,
     FirmwareUpdater,
+    LwM2MServer,
     Phase,
 )
-from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
-from tests.engine.server_harness import EventLog
+from custom_components.lwm2m.engine.clock import ManualClock
+from tests.engine.server.harness import EventLog
 
 from .firmware_harness import (
     DELIVERY,

@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
-from custom_components.lwm2m.engine.clock import ManualClock
-from custom_components.lwm2m.engine.errors import DeviceNotRegisteredError, RequestTimeoutError
-from custom_components.lwm2m.engine.events import FirmwareUpdateFinished
-from custom_components.lwm2m.engine.firmware.updater import (
+from custom_components.lwm2m.engine import (
     DeliveryMethod,
+    DeviceNotRegisteredError,
     ErrorKey,
-    FirmwareTimeouts,
+    FirmwareUpdateFinished,
     FirmwareUpdater,
+    LwM2MServer,
+    Path,
     Phase,
+    RequestTimeoutError,
     UpdateInProgressError,
 )
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
-from simulator import SimulatedDevice, default_objects
-from tests.engine.server_harness import EventLog
+from simulator import Quirks, default_objects
+from tests.engine.server.harness import EventLog
 
 from .firmware_harness import (
     DELIVERY,
@@ -221,44 +222,30 @@ async def test_start_refuses_unknown_devices_and_a_second_update(
     assert dict(updater.statuses) == {"sim-1": status}
 
 
-async def _version_read_after_update(device: SimulatedDevice) -> None:
-    """Until the server reads the version once the device reported success."""
-    update = await device.wait_for_request(lambda r: r.method == "POST" and r.path == "/5/0/2")
-    since = device.requests.index(update)
-    await device.wait_for_request(lambda r: r.path == str(VERSION), since=since)
-
-
-async def test_success_without_a_new_version_is_waited_out(
-    clock: ManualClock,
-    updater: FirmwareUpdater,
-    make_device: DeviceFactory,
-    monkeypatch: pytest.MonkeyPatch,
+async def test_success_without_a_new_version_is_success_with_a_warning(
+    updater: FirmwareUpdater, make_device: DeviceFactory
 ) -> None:
-    device = await make_device()
-    monkeypatch.setattr("simulator.firmware.next_version", lambda version: version)
-    image = make_image(4 * KB)
-    updater.start("sim-1", image)
-    await _version_read_after_update(device)
-    clock.advance(FirmwareTimeouts().limit(Phase.UPDATING, image.size))
-    status = await updater.wait("sim-1")
-    assert (status.phase, status.error, status.result) == (
-        Phase.FAILED,
-        ErrorKey.VERSION_UNCHANGED,
-        1,
-    )
-
-
-async def test_a_new_version_reported_on_a_later_registration_update(
-    updater: FirmwareUpdater, make_device: DeviceFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    device = await make_device()
-    monkeypatch.setattr("simulator.firmware.next_version", lambda version: version)
+    """Update Result 1 is success even when Firmware Version did not change; the update
+    ends at once (nothing waits for another registration), the unchanged version noted."""
+    await make_device(quirks=Quirks(firmware_keeps_version=True))
     updater.start("sim-1", make_image(4 * KB))
-    await _version_read_after_update(device)
-    device.set_value(VERSION, "2.0.0")
-    await device.update()
+    async with asyncio.timeout(10):  # no clock advance: no deadline is involved
+        status = await updater.wait("sim-1")
+    assert (status.phase, status.error, status.result) == (Phase.SUCCEEDED, None, 1)
+    assert (status.installed_version, status.warning) == ("1.0.0", ErrorKey.VERSION_UNCHANGED)
+
+
+async def test_a_new_version_is_no_warning(
+    updater: FirmwareUpdater, make_device: DeviceFactory
+) -> None:
+    await make_device()
+    updater.start("sim-1", make_image(4 * KB))
     status = await updater.wait("sim-1")
-    assert (status.phase, status.installed_version) == (Phase.SUCCEEDED, "2.0.0")
+    assert (status.phase, status.installed_version, status.warning) == (
+        Phase.SUCCEEDED,
+        "1.0.1",
+        None,
+    )
 
 
 @pytest.mark.parametrize(

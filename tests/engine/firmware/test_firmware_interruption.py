@@ -9,22 +9,23 @@ from typing import Any
 import pytest
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.clock import ManualClock
-from custom_components.lwm2m.engine.events import FirmwareProgress, FirmwareUpdateFinished
-from custom_components.lwm2m.engine.firmware.updater import (
+from custom_components.lwm2m.engine import (
     DeliveryMethod,
     ErrorKey,
     FirmwareImage,
+    FirmwareProgress,
     FirmwareStatus,
-    FirmwareTimeouts,
+    FirmwareUpdateFinished,
     FirmwareUpdater,
+    LwM2MServer,
+    Path,
     Phase,
     UpdateNotCancellableError,
 )
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
+from custom_components.lwm2m.engine.clock import ManualClock
+from custom_components.lwm2m.engine.firmware.updater import FirmwareTimeouts
 from simulator import SimulatedDevice
-from tests.engine.server_harness import EventLog, make_server
+from tests.engine.server.harness import EventLog, make_server
 
 from .firmware_harness import (
     KB,

@@ -10,37 +10,31 @@ import pytest
 from aiocoap.numbers.codes import Code
 from aiocoap.optiontypes import BlockOption
 
-from custom_components.lwm2m.engine.clock import ManualClock
-from custom_components.lwm2m.engine.errors import (
+from custom_components.lwm2m.engine import (
     DeviceNotRegisteredError,
+    ErrorKey,
+    ExternalImage,
+    FirmwareImage,
+    FirmwareStatus,
+    FirmwareUpdater,
     InvalidResponseError,
     LwM2MError,
+    Path,
+    Phase,
+    Registration,
     RequestFailedError,
     RequestTimeoutError,
+    uri_scheme,
 )
+from custom_components.lwm2m.engine.clock import ManualClock
 from custom_components.lwm2m.engine.firmware.device_object import Capabilities, FirmwareReport
-from custom_components.lwm2m.engine.firmware.grants import (
-    DownloadGrants,
-    download_uri,
-    same_device,
-)
-from custom_components.lwm2m.engine.firmware.image import uri_scheme
+from custom_components.lwm2m.engine.firmware.grants import DownloadGrants, download_uri, same_device
 from custom_components.lwm2m.engine.firmware.image_resource import FirmwareResource, block_response
 from custom_components.lwm2m.engine.firmware.push import PushRefusedError, push_blocks
 from custom_components.lwm2m.engine.firmware.reset import has_cancel
 from custom_components.lwm2m.engine.firmware.run import error_key
 from custom_components.lwm2m.engine.firmware.status import RESULT_ERRORS, error_for_result
-from custom_components.lwm2m.engine.firmware.updater import (
-    ErrorKey,
-    ExternalImage,
-    FirmwareImage,
-    FirmwareStatus,
-    FirmwareTimeouts,
-    FirmwareUpdater,
-    Phase,
-)
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.registration.record import Registration
+from custom_components.lwm2m.engine.firmware.updater import FirmwareTimeouts
 
 Block: Any = BlockOption.BlockwiseTuple
 DATA = bytes(range(256)) * 10  # 2560 bytes

@@ -6,17 +6,18 @@ import pytest
 import pytest_socket  # type: ignore[import-untyped]
 from aiocoap.numbers.codes import Code
 
-from custom_components.lwm2m.engine.clock import ManualClock
-from custom_components.lwm2m.engine.events import FirmwareProgress, FirmwareUpdateFinished
-from custom_components.lwm2m.engine.firmware.updater import (
+from custom_components.lwm2m.engine import (
     DeliveryMethod,
     ErrorKey,
-    FirmwareTimeouts,
+    FirmwareProgress,
+    FirmwareUpdateFinished,
     FirmwareUpdater,
+    LwM2MServer,
     Phase,
 )
-from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
-from tests.engine.server_harness import EventLog
+from custom_components.lwm2m.engine.clock import ManualClock
+from custom_components.lwm2m.engine.firmware.updater import FirmwareTimeouts
+from tests.engine.server.harness import EventLog
 
 from .firmware_harness import (
     KB,

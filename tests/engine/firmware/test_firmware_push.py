@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.lwm2m.engine.clock import ManualClock
-from custom_components.lwm2m.engine.events import FirmwareProgress, FirmwareUpdateFinished
-from custom_components.lwm2m.engine.firmware.updater import (
+from custom_components.lwm2m.engine import (
     DeliveryMethod,
     ErrorKey,
-    FirmwareTimeouts,
+    FirmwareProgress,
+    FirmwareUpdateFinished,
     FirmwareUpdater,
+    Operations,
+    Path,
     Phase,
 )
-from custom_components.lwm2m.engine.model import Operations
-from custom_components.lwm2m.engine.path import Path
-from tests.engine.server_harness import EventLog
+from custom_components.lwm2m.engine.clock import ManualClock
+from custom_components.lwm2m.engine.firmware.updater import FirmwareTimeouts
+from tests.engine.server.harness import EventLog
 
 from .firmware_harness import (
     DELIVERY,

@@ -7,21 +7,23 @@ from typing import Any
 
 import pytest
 
-from custom_components.lwm2m.engine.clock import ManualClock
-from custom_components.lwm2m.engine.errors import LwM2MError, RequestFailedError
-from custom_components.lwm2m.engine.events import FirmwareProgress, NotificationReceived
-from custom_components.lwm2m.engine.firmware.updater import (
-    DEFAULT_POLL_INTERVAL,
+from custom_components.lwm2m.engine import (
     ErrorKey,
-    FirmwareTimeouts,
+    FirmwareProgress,
     FirmwareUpdater,
+    LwM2MError,
+    LwM2MServer,
+    NotificationReceived,
+    Observation,
+    Path,
     Phase,
+    RequestFailedError,
 )
-from custom_components.lwm2m.engine.path import Path
-from custom_components.lwm2m.engine.server.lwm2m_server import LwM2MServer
-from custom_components.lwm2m.engine.server.observations import Observation, ObservationTarget
+from custom_components.lwm2m.engine.clock import ManualClock
+from custom_components.lwm2m.engine.firmware.updater import DEFAULT_POLL_INTERVAL, FirmwareTimeouts
+from custom_components.lwm2m.engine.server.observations import ObservationTarget
 from simulator import SimulatedDevice
-from tests.engine.server_harness import EventLog
+from tests.engine.server.harness import EventLog
 
 from .firmware_harness import (
     KB,

@@ -8,6 +8,12 @@
 
 Security resources 3, 4 and 5 (identity, server public key, secret key) are always
 written, empty when the mode does not use them, so nothing stale survives.
+
+Every instance written carries every Mandatory resource of the object (executable ones
+aside), in the version the client reported in Bootstrap-Discover (else the newest the
+server knows): what the row leaves open gets the specification's default, such as
+Notification Storing (/1/x/6), true. Clients that validate their configuration refuse
+Bootstrap-Finish otherwise.
 """
 
 from __future__ import annotations
@@ -18,6 +24,9 @@ from enum import IntEnum
 from typing import Any
 
 from ..credentials.records import DeviceCredentials, SecurityMode
+from ..model.device_model import DeviceModel
+from ..model.registry import ObjectRegistry
+from ..model.types import ObjectLookup, Operations
 from ..path import Path
 from .layout import SECURITY_OBJECT, SERVER_OBJECT, ClientLayout, first_free
 
@@ -66,10 +75,19 @@ class InstanceWrite:
 
 @dataclass(frozen=True, slots=True)
 class BootstrapPlan:
+    """``unfilled``: Mandatory resources the plan has no value for (no default known)."""
+
     security_instance: int
     server_instance: int
     bootstrap_instance: int | None
     writes: tuple[InstanceWrite, ...]
+    unfilled: tuple[Path, ...] = ()
+
+
+# What the specification says a Mandatory resource holds when nobody set it.
+SPECIFIED_DEFAULTS: dict[tuple[int, int], Any] = {
+    (SERVER_OBJECT, ServerResource.NOTIFICATION_STORING): True,  # "The default value is true."
+}
 
 
 def plan_bootstrap(
@@ -79,8 +97,12 @@ def plan_bootstrap(
     server_uri: str,
     bootstrap_uri: str,
     lifetime: int = DEFAULT_LIFETIME,
+    model: ObjectLookup | None = None,
 ) -> BootstrapPlan:
-    """The writes that give the device its accounts, in the order to send them."""
+    """The writes that give the device its accounts, in the order to send them.
+
+    ``model`` gives the object definitions (default: the bundled OMA model).
+    """
     security_id = first_free(credentials.security_instance_offset, layout.security)
     server_id = first_free(0, layout.servers)
     writes = [
@@ -94,7 +116,31 @@ def plan_bootstrap(
             taken = {*layout.security, security_id}
             bootstrap_id = first_free(credentials.security_instance_offset, taken)
         writes.append(_bootstrap_security(credentials, bootstrap_id, bootstrap_uri))
-    return BootstrapPlan(security_id, server_id, bootstrap_id, tuple(writes))
+    definitions = DeviceModel(model or ObjectRegistry.default(), layout.version)
+    unfilled: list[Path] = []
+    complete = [_with_mandatory(write, definitions, unfilled) for write in writes]
+    return BootstrapPlan(security_id, server_id, bootstrap_id, tuple(complete), tuple(unfilled))
+
+
+def _with_mandatory(
+    write: InstanceWrite, definitions: ObjectLookup, unfilled: list[Path]
+) -> InstanceWrite:
+    """``write`` with the specified default of each Mandatory resource it lacks."""
+    object_id = write.path.ids[0]
+    definition = definitions.get(object_id)
+    if definition is None:
+        return write
+    values = dict(write.values)
+    for resource in definition.resources.values():
+        path = write.path.child(resource.id)
+        if not resource.mandatory or resource.operations == Operations.E or path in values:
+            continue
+        default = SPECIFIED_DEFAULTS.get((object_id, resource.id))
+        if default is None:
+            unfilled.append(path)
+        else:
+            values[path] = default
+    return InstanceWrite(write.path, dict(sorted(values.items())))
 
 
 def _security(

@@ -97,7 +97,15 @@ class BootstrapSequence:
             server_uri=self._destination.server_uri,
             bootstrap_uri=self._destination.bootstrap_uri,
             lifetime=self._destination.lifetime,
+            model=self._link.model,
         )
+        for path in plan.unfilled:
+            self._log_once(
+                f"bootstrap-unfilled:{path}",
+                "bootstrap of %s: no value for the Mandatory resource %s",
+                self._link.endpoint,
+                path,
+            )
         for write in plan.writes:
             request = DeviceRequest(Operation.WRITE, write.path, values=tuple(write.values.items()))
             await self._step(f"write {write.path}", functools.partial(self._write, request))

@@ -36,8 +36,7 @@ from ..clock import Clock, LoopClock
 from ..credentials.records import DeviceCredentials, SecurityMode
 from ..credentials.store import CredentialStore, Revocation
 from ..dtls import DtlsSettings
-from ..events import BootstrapFailed, BootstrapFinished, BootstrapStarted, LwM2MEvent
-from ..listeners import EventListeners, Listener
+from ..events import EventListeners, Listener, LwM2MEvent
 from ..log_once import LogOnce
 from ..model.types import ObjectLookup
 from ..requests.exchange import DEFAULT_ACCEPT_TIMEOUT, DeviceLink, Exchanger, tuning
@@ -45,6 +44,7 @@ from ..requests.negotiation import FormatMemory, Negotiator
 from ..transport.served_ports import ServedPorts
 from ..transport.udp import Transport, bind_udp, peer_identity
 from ..transport.uplink import answer
+from .events import BootstrapFailed, BootstrapFinished, BootstrapStarted
 from .plan import DEFAULT_LIFETIME
 from .request import BadBootstrapRequestError, parse_bootstrap_request
 from .sequence import BootstrapSequence, Destination, RetryPolicy, StepFailedError
@@ -86,7 +86,9 @@ class BootstrapServer(ServedPorts):
     on. ``lifetime`` is the registration lifetime for rows that set none.
 
     Each step is tried ``attempts`` times with ``retry_delay``, doubling, in between
-    (time from ``clock``); ``request_timeout`` caps each request (None: CoAP's own
+    (time from ``clock``); ``response_timeout`` bounds the wait for the response to an
+    acknowledged request (None: CoAP's EXCHANGE_LIFETIME); ``request_timeout`` caps each
+    request (None: CoAP's own
     retransmission span).
     """
 
@@ -109,6 +111,7 @@ class BootstrapServer(ServedPorts):
         attempts: int = 3,
         retry_delay: float = 1.0,
         request_timeout: float | None = None,
+        response_timeout: float | None = None,
         coap_tuning: TransportTuning | None = None,
     ) -> None:
         self.credentials = credentials
@@ -126,8 +129,10 @@ class BootstrapServer(ServedPorts):
         self._exchanger = Exchanger(
             tuning=coap_tuning or tuning(),
             request_timeout=request_timeout,
+            response_timeout=response_timeout,
             accept_timeout=DEFAULT_ACCEPT_TIMEOUT,
             log_once=self._log_once,
+            clock=self._clock,
         )
         self._events = EventListeners(_LOGGER)
         self._running: dict[str, asyncio.Task[None]] = {}
@@ -145,7 +150,7 @@ class BootstrapServer(ServedPorts):
         if self._secure is None:
             return
         try:
-            secure = await self._secure.open(self.credentials.bootstrap_keys, self)
+            secure = await self._secure.open(self.credentials.bootstrap_lookup, self)
         except BaseException:
             await self.stop()
             raise

@@ -13,7 +13,7 @@ import re
 from enum import StrEnum
 
 
-class Column(StrEnum):
+class CredentialsColumn(StrEnum):
     """The known columns, each spelled as in the reference CSV layout."""
 
     DEVICE_ID = "ID"
@@ -45,14 +45,14 @@ class Column(StrEnum):
 
 
 PSK_COLUMNS = (
-    Column.LWM2M_PSK_ID,
-    Column.LWM2M_PSK_KEY,
-    Column.BOOTSTRAP_PSK_ID,
-    Column.BOOTSTRAP_PSK_KEY,
-    Column.EXTERNAL_BOOTSTRAP_PSK_ID,
+    CredentialsColumn.LWM2M_PSK_ID,
+    CredentialsColumn.LWM2M_PSK_KEY,
+    CredentialsColumn.BOOTSTRAP_PSK_ID,
+    CredentialsColumn.BOOTSTRAP_PSK_KEY,
+    CredentialsColumn.EXTERNAL_BOOTSTRAP_PSK_ID,
 )
 REQUIRED_FOR_PSK = PSK_COLUMNS[:4]
-REQUIRED_COLUMNS = (Column.ENDPOINT, Column.SECURITY_MODE)
+REQUIRED_COLUMNS = (CredentialsColumn.ENDPOINT, CredentialsColumn.SECURITY_MODE)
 
 _TRAILING_NOTE = re.compile(r"\([^()]*\)\s*$")
 _SEPARATORS = re.compile(r"[\s_\-]+")
@@ -63,9 +63,9 @@ def header_key(header: str) -> str:
     return _SEPARATORS.sub("", _TRAILING_NOTE.sub("", header)).casefold()
 
 
-_BY_KEY = {header_key(column.value): column for column in Column}
+_BY_KEY = {header_key(column.value): column for column in CredentialsColumn}
 
 
-def match_column(header: str) -> Column | None:
+def match_column(header: str) -> CredentialsColumn | None:
     """The column a header names, or None when it names none."""
     return _BY_KEY.get(header_key(header))

@@ -53,7 +53,7 @@ from .columns import (
     PSK_COLUMNS,
     REQUIRED_COLUMNS,
     REQUIRED_FOR_PSK,
-    Column,
+    CredentialsColumn,
     match_column,
 )
 from .merge import ImportSummary, merge_credentials
@@ -99,7 +99,7 @@ def parse_credentials_csv(text: str) -> list[DeviceCredentials]:
                 header = _read_header(line, cells, problems)
                 continue
             row = _Row(line, header, cells, problems)
-            rows[line] = row.text(Column.ENDPOINT) or ""
+            rows[line] = row.text(CredentialsColumn.ENDPOINT) or ""
             unique.check(row)
             record = _read_record(row)
             if record is not None:
@@ -155,8 +155,8 @@ def _numbered_rows(reader: _reader) -> Iterator[tuple[int, list[str]]]:
 @dataclass(slots=True)
 class _Header:
     names: list[str]
-    columns: list[Column | None] = field(default_factory=list)
-    written: dict[Column, str] = field(default_factory=dict)
+    columns: list[CredentialsColumn | None] = field(default_factory=list)
+    written: dict[CredentialsColumn, str] = field(default_factory=dict)
 
 
 def _read_header(line: int, names: list[str], problems: list[CredentialsProblem]) -> _Header:
@@ -186,7 +186,7 @@ class _Row:
         self, line: int, header: _Header, cells: list[str], problems: list[CredentialsProblem]
     ) -> None:
         self.line = line
-        self.values: dict[Column, str] = {}
+        self.values: dict[CredentialsColumn, str] = {}
         self._header = header
         self._problems = problems
         self._problems_before = len(problems)
@@ -201,17 +201,17 @@ class _Row:
     def has_problems(self) -> bool:
         return len(self._problems) > self._problems_before
 
-    def has_column(self, column: Column) -> bool:
+    def has_column(self, column: CredentialsColumn) -> bool:
         return column in self._header.written
 
-    def problem(self, column: Column | None, message: str) -> None:
+    def problem(self, column: CredentialsColumn | None, message: str) -> None:
         name = "" if column is None else self._header.written.get(column, column.value)
         self._problems.append(CredentialsProblem(self.line, name, message))
 
-    def text(self, column: Column) -> str | None:
+    def text(self, column: CredentialsColumn) -> str | None:
         return self.values.get(column)
 
-    def parsed(self, column: Column, parse: Callable[[str], _T]) -> _T | None:
+    def parsed(self, column: CredentialsColumn, parse: Callable[[str], _T]) -> _T | None:
         text = self.values.get(column)
         if text is None:
             return None
@@ -221,48 +221,53 @@ class _Row:
             self.problem(column, str(exc))
             return None
 
-    def flag(self, column: Column) -> bool:
+    def flag(self, column: CredentialsColumn) -> bool:
         return self.parsed(column, parse_bool) or False
 
-    def integer(self, column: Column, minimum: int, maximum: int) -> int | None:
+    def integer(self, column: CredentialsColumn, minimum: int, maximum: int) -> int | None:
         return self.parsed(column, lambda text: parse_int(text, minimum, maximum))
 
 
 def _read_record(row: _Row) -> DeviceCredentials | None:
-    mode = row.parsed(Column.SECURITY_MODE, parse_security_mode)
+    mode = row.parsed(CredentialsColumn.SECURITY_MODE, parse_security_mode)
     record = DeviceCredentials(
-        endpoint=row.text(Column.ENDPOINT) or "",
+        endpoint=row.text(CredentialsColumn.ENDPOINT) or "",
         security_mode=mode or SecurityMode.NO_SEC,
-        device_id=row.text(Column.DEVICE_ID),
-        id_type=row.text(Column.ID_TYPE),
-        credentials=row.text(Column.CREDENTIALS),
-        name=row.text(Column.NAME),
-        device_type=row.text(Column.TYPE),
-        shell=row.flag(Column.SHELL),
-        cumulocity_agent=row.flag(Column.CUMULOCITY_AGENT),
-        server_url=row.parsed(Column.SERVER_URL, lambda text: parse_server_url(text, mode)),
-        server_public_key=row.text(Column.SERVER_PUBLIC_KEY),
-        generate_bootstrap_server_config=row.flag(Column.GENERATE_BOOTSTRAP_SERVER_CONFIG),
+        device_id=row.text(CredentialsColumn.DEVICE_ID),
+        id_type=row.text(CredentialsColumn.ID_TYPE),
+        credentials=row.text(CredentialsColumn.CREDENTIALS),
+        name=row.text(CredentialsColumn.NAME),
+        device_type=row.text(CredentialsColumn.TYPE),
+        shell=row.flag(CredentialsColumn.SHELL),
+        cumulocity_agent=row.flag(CredentialsColumn.CUMULOCITY_AGENT),
+        server_url=row.parsed(
+            CredentialsColumn.SERVER_URL, lambda text: parse_server_url(text, mode)
+        ),
+        server_public_key=row.text(CredentialsColumn.SERVER_PUBLIC_KEY),
+        generate_bootstrap_server_config=row.flag(
+            CredentialsColumn.GENERATE_BOOTSTRAP_SERVER_CONFIG
+        ),
         security_instance_offset=_or_default(
-            row.integer(Column.SECURITY_INSTANCE_OFFSET, 0, MAX_INSTANCE_ID), 0
+            row.integer(CredentialsColumn.SECURITY_INSTANCE_OFFSET, 0, MAX_INSTANCE_ID), 0
         ),
         bootstrap_short_server_id=_or_default(
-            row.integer(Column.BOOTSTRAP_SHORT_SERVER_ID, 0, MAX_SHORT_SERVER_ID), 0
+            row.integer(CredentialsColumn.BOOTSTRAP_SHORT_SERVER_ID, 0, MAX_SHORT_SERVER_ID), 0
         ),
         lwm2m_short_server_id=_or_default(
-            row.integer(Column.LWM2M_SHORT_SERVER_ID, 1, MAX_SHORT_SERVER_ID), 1
+            row.integer(CredentialsColumn.LWM2M_SHORT_SERVER_ID, 1, MAX_SHORT_SERVER_ID), 1
         ),
-        registration_lifetime=row.integer(Column.REGISTRATION_LIFETIME, 1, UINT32_MAX),
-        default_minimum_period=row.integer(Column.DEFAULT_MINIMUM_PERIOD, 0, UINT32_MAX),
-        default_maximum_period=row.integer(Column.DEFAULT_MAXIMUM_PERIOD, 0, UINT32_MAX),
-        binding_mode=row.parsed(Column.BINDING_MODE, parse_binding_mode) or BindingMode.UQ,
-        notification_if_disabled=row.parsed(Column.NOTIFICATION_IF_DISABLED, parse_bool),
-        disable_timeout=row.parsed(Column.DISABLE_TIMEOUT, parse_disable_timeout),
-        lwm2m_psk_id=row.text(Column.LWM2M_PSK_ID),
-        lwm2m_psk_key=row.parsed(Column.LWM2M_PSK_KEY, parse_hex_key),
-        bootstrap_psk_id=row.text(Column.BOOTSTRAP_PSK_ID),
-        bootstrap_psk_key=row.parsed(Column.BOOTSTRAP_PSK_KEY, parse_hex_key),
-        external_bootstrap_psk_id=row.text(Column.EXTERNAL_BOOTSTRAP_PSK_ID),
+        registration_lifetime=row.integer(CredentialsColumn.REGISTRATION_LIFETIME, 1, UINT32_MAX),
+        default_minimum_period=row.integer(CredentialsColumn.DEFAULT_MINIMUM_PERIOD, 0, UINT32_MAX),
+        default_maximum_period=row.integer(CredentialsColumn.DEFAULT_MAXIMUM_PERIOD, 0, UINT32_MAX),
+        binding_mode=row.parsed(CredentialsColumn.BINDING_MODE, parse_binding_mode)
+        or BindingMode.UQ,
+        notification_if_disabled=row.parsed(CredentialsColumn.NOTIFICATION_IF_DISABLED, parse_bool),
+        disable_timeout=row.parsed(CredentialsColumn.DISABLE_TIMEOUT, parse_disable_timeout),
+        lwm2m_psk_id=row.text(CredentialsColumn.LWM2M_PSK_ID),
+        lwm2m_psk_key=row.parsed(CredentialsColumn.LWM2M_PSK_KEY, parse_hex_key),
+        bootstrap_psk_id=row.text(CredentialsColumn.BOOTSTRAP_PSK_ID),
+        bootstrap_psk_key=row.parsed(CredentialsColumn.BOOTSTRAP_PSK_KEY, parse_hex_key),
+        external_bootstrap_psk_id=row.text(CredentialsColumn.EXTERNAL_BOOTSTRAP_PSK_ID),
     )
     _check_presence(row, mode, record.generate_bootstrap_server_config)
     _check_periods(row, record)
@@ -285,9 +290,12 @@ def _check_presence(row: _Row, mode: SecurityMode | None, generate_config: bool)
         for column in PSK_COLUMNS:
             if column in row.values:
                 row.problem(column, "not allowed with NO_SEC")
-    if Column.SERVER_URL not in row.values and (mode is SecurityMode.PSK or generate_config):
+    if CredentialsColumn.SERVER_URL not in row.values and (
+        mode is SecurityMode.PSK or generate_config
+    ):
         row.problem(
-            Column.SERVER_URL, "required for bootstrap (PSK or generateBootstrapServerConfig)"
+            CredentialsColumn.SERVER_URL,
+            "required for bootstrap (PSK or generateBootstrapServerConfig)",
         )
 
 
@@ -295,7 +303,7 @@ def _check_periods(row: _Row, record: DeviceCredentials) -> None:
     minimum, maximum = record.default_minimum_period, record.default_maximum_period
     if minimum is not None and maximum is not None and minimum > maximum:
         row.problem(
-            Column.DEFAULT_MINIMUM_PERIOD,
+            CredentialsColumn.DEFAULT_MINIMUM_PERIOD,
             f"{minimum} exceeds the default maximum period {maximum}",
         )
 
@@ -304,19 +312,24 @@ class _UniqueKeys:
     """Endpoints and PSK identities seen so far, each with the line that claimed it."""
 
     _IDENTITY_NAMESPACES = (
-        ("lwm2m identity", (Column.LWM2M_PSK_ID,)),
-        ("bootstrap identity", (Column.BOOTSTRAP_PSK_ID, Column.EXTERNAL_BOOTSTRAP_PSK_ID)),
+        ("lwm2m identity", (CredentialsColumn.LWM2M_PSK_ID,)),
+        (
+            "bootstrap identity",
+            (CredentialsColumn.BOOTSTRAP_PSK_ID, CredentialsColumn.EXTERNAL_BOOTSTRAP_PSK_ID),
+        ),
     )
 
     def __init__(self) -> None:
         self._lines: dict[tuple[str, str], int] = {}
 
     def check(self, row: _Row) -> None:
-        endpoint = row.text(Column.ENDPOINT)
+        endpoint = row.text(CredentialsColumn.ENDPOINT)
         if endpoint is not None:
             line = self._claim("endpoint", endpoint, row.line)
             if line is not None:
-                row.problem(Column.ENDPOINT, f"endpoint {endpoint!r} is already on line {line}")
+                row.problem(
+                    CredentialsColumn.ENDPOINT, f"endpoint {endpoint!r} is already on line {line}"
+                )
         for namespace, columns in self._IDENTITY_NAMESPACES:
             for column in columns:
                 identity = row.text(column)

@@ -11,19 +11,26 @@ import io
 from collections.abc import Mapping
 from enum import StrEnum
 
-from .columns import Column
+from .columns import CredentialsColumn
 from .csv_import import parse_credentials_csv
 from .records import DeviceCredentials
 
 # The record's field for each column (the names match but for TYPE).
-FIELDS: dict[Column, str] = {
-    column: "device_type" if column is Column.TYPE else column.name.lower() for column in Column
+FIELDS: dict[CredentialsColumn, str] = {
+    column: "device_type" if column is CredentialsColumn.TYPE else column.name.lower()
+    for column in CredentialsColumn
 }
 # Columns whose cells are written but never shown again.
-WRITE_ONLY = frozenset({Column.CREDENTIALS, Column.LWM2M_PSK_KEY, Column.BOOTSTRAP_PSK_KEY})
+WRITE_ONLY_COLUMNS = frozenset(
+    {
+        CredentialsColumn.CREDENTIALS,
+        CredentialsColumn.LWM2M_PSK_KEY,
+        CredentialsColumn.BOOTSTRAP_PSK_KEY,
+    }
+)
 
 
-def cells_of(record: DeviceCredentials) -> dict[Column, str]:
+def credentials_cells(record: DeviceCredentials) -> dict[CredentialsColumn, str]:
     """Every column's cell for ``record``; an empty cell means "not given"."""
     return {column: _cell(getattr(record, name)) for column, name in FIELDS.items()}
 
@@ -40,11 +47,11 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def record_of(cells: Mapping[Column, str]) -> DeviceCredentials:
+def credentials_from_cells(cells: Mapping[CredentialsColumn, str]) -> DeviceCredentials:
     """The record a CSV with this one row imports; raises CredentialsCSVError (line 2)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([column.value for column in Column])
-    writer.writerow([cells.get(column, "") for column in Column])
+    writer.writerow([column.value for column in CredentialsColumn])
+    writer.writerow([cells.get(column, "") for column in CredentialsColumn])
     (record,) = parse_credentials_csv(buffer.getvalue())
     return record

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from .columns import Column
+from .columns import CredentialsColumn
 from .records import CredentialsCSVError, CredentialsProblem, DeviceCredentials
 
 
@@ -34,7 +34,7 @@ def merge_credentials(
         if record.endpoint in incoming:
             problems.append(
                 CredentialsProblem(
-                    0, Column.ENDPOINT.value, f"{record.endpoint!r} is imported twice"
+                    0, CredentialsColumn.ENDPOINT.value, f"{record.endpoint!r} is imported twice"
                 )
             )
         incoming[record.endpoint] = record
@@ -75,11 +75,14 @@ def merge_credentials(
     return merged, summary
 
 
-def _identities(record: DeviceCredentials) -> Iterator[tuple[tuple[str, str], Column]]:
+def _identities(record: DeviceCredentials) -> Iterator[tuple[tuple[str, str], CredentialsColumn]]:
     """Each PSK identity of a record, keyed by the server that looks it up."""
     if record.lwm2m_psk_id is not None:
-        yield ("lwm2m", record.lwm2m_psk_id), Column.LWM2M_PSK_ID
+        yield ("lwm2m", record.lwm2m_psk_id), CredentialsColumn.LWM2M_PSK_ID
     if record.bootstrap_psk_id is not None:
-        yield ("bootstrap", record.bootstrap_psk_id), Column.BOOTSTRAP_PSK_ID
+        yield ("bootstrap", record.bootstrap_psk_id), CredentialsColumn.BOOTSTRAP_PSK_ID
     if record.external_bootstrap_psk_id is not None:
-        yield ("bootstrap", record.external_bootstrap_psk_id), Column.EXTERNAL_BOOTSTRAP_PSK_ID
+        yield (
+            ("bootstrap", record.external_bootstrap_psk_id),
+            CredentialsColumn.EXTERNAL_BOOTSTRAP_PSK_ID,
+        )

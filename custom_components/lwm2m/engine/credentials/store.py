@@ -1,29 +1,12 @@
-"""Who may register: the security policy, the credential store and the admission rules.
-
-* STRICT admits only endpoints in the credential store.
-* PENDING also admits unknown endpoints that use no security, but holds them
-  (``Registration.pending``) until the installer accepts or rejects them.
-* OPEN admits any endpoint that uses no security (trusted networks, demos).
-
-Whatever the policy, an endpoint whose credentials say PSK must register over DTLS with
-its own PSK identity, and a PSK identity can only register the endpoint it belongs to.
-"""
+"""The credential store: device credentials by endpoint, with their PSK identities indexed,
+and what each change of them revokes."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
-from enum import StrEnum
 
 from .records import DeviceCredentials, SecurityMode
-
-
-class SecurityPolicy(StrEnum):
-    """How the server treats endpoints it has no credentials for."""
-
-    STRICT = "strict"
-    PENDING = "pending"
-    OPEN = "open"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +34,9 @@ RevocationListener = Callable[[Revocation], None]
 class CredentialStore:
     """Device credentials in memory, by endpoint, with indexes of PSK identities.
 
-    It is the one source of truth for both servers: the LwM2M server looks up LwM2M
-    identities (:meth:`lookup`), the bootstrap server bootstrap identities
-    (:attr:`bootstrap_keys`), so an import that updates the store updates both at once.
+    It is the one source of truth for both servers: the LwM2M server's DTLS port looks up
+    LwM2M identities (:meth:`lookup`), the bootstrap server's bootstrap identities
+    (:meth:`bootstrap_lookup`), so an import that updates the store updates both at once.
     Every change that takes credentials away is announced to the revocation
     listeners (the servers), which end what those credentials had opened.
     """
@@ -63,7 +46,6 @@ class CredentialStore:
         self._by_identity: dict[bytes, DeviceCredentials] = {}
         self._by_bootstrap_identity: dict[bytes, DeviceCredentials] = {}
         self._revocation_listeners: list[RevocationListener] = []
-        self.bootstrap_keys = BootstrapKeys(self)
         self.set_all(credentials)
 
     def add_revocation_listener(self, listener: RevocationListener) -> Callable[[], None]:
@@ -181,21 +163,6 @@ class CredentialStore:
         return len(self._by_endpoint)
 
 
-class BootstrapKeys:
-    """The bootstrap server's view of a store: what its DTLS layer asks for keys."""
-
-    __slots__ = ("_store",)
-
-    def __init__(self, store: CredentialStore) -> None:
-        self._store = store
-
-    def __repr__(self) -> str:
-        return "<BootstrapKeys>"
-
-    def lookup(self, identity: bytes) -> bytes | None:
-        return self._store.bootstrap_lookup(identity)
-
-
 def _revoked(
     before: dict[bytes, DeviceCredentials | None],
     after: dict[bytes, DeviceCredentials | None],
@@ -225,39 +192,3 @@ def _bootstrap_identities(credentials: DeviceCredentials) -> list[bytes]:
         return []
     names = (credentials.bootstrap_psk_id, credentials.external_bootstrap_psk_id)
     return [name.encode("utf-8") for name in names if name]
-
-
-@dataclass(frozen=True, slots=True)
-class Admission:
-    """The verdict on one registration attempt."""
-
-    admitted: bool
-    pending: bool = False
-    reason: str = ""
-
-
-def admit(
-    policy: SecurityPolicy,
-    store: CredentialStore,
-    endpoint: str,
-    *,
-    identity: bytes | None,
-    blocked: bool = False,
-) -> Admission:
-    """Decide whether ``endpoint`` may register; ``identity`` is its DTLS PSK identity."""
-    if blocked:
-        return Admission(False, reason="endpoint rejected")
-    if identity is not None:
-        if store.endpoint_for_identity(identity) != endpoint:
-            return Admission(False, reason="identity does not match endpoint")
-        return Admission(True)
-    credentials = store.get(endpoint)
-    if credentials is not None:
-        if credentials.security_mode is SecurityMode.PSK:
-            return Admission(False, reason="endpoint requires DTLS")
-        return Admission(True)
-    if policy is SecurityPolicy.OPEN:
-        return Admission(True)
-    if policy is SecurityPolicy.PENDING:
-        return Admission(True, pending=True)
-    return Admission(False, reason="unknown endpoint")

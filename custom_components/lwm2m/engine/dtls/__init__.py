@@ -24,12 +24,11 @@ from .errors import (
     DtlsUnavailableError,
     SessionNotEstablishedError,
 )
-from .psk import CredentialsPskStore, PskStore, StaticPskStore
+from .psk import PskLookup
 from .settings import DtlsSettings
 from .status import DtlsStatus, dtls_status
 
 __all__ = [
-    "CredentialsPskStore",
     "DtlsBindError",
     "DtlsConfigurationError",
     "DtlsDecodeError",
@@ -41,9 +40,8 @@ __all__ = [
     "DtlsUnavailableError",
     "EndpointObserver",
     "PskIdentityClaim",
-    "PskStore",
+    "PskLookup",
     "SessionNotEstablishedError",
-    "StaticPskStore",
     "create_dtls_context",
     "dtls_status",
     "psk_identity_of",

@@ -23,9 +23,9 @@ from aiocoap.util import hostportjoin, hostportsplit
 from .coap_errors import DtlsSessionClosedError
 from .endpoint import DtlsEndpoint, DtlsStats, PskIdentityClaim, stats_of
 from .errors import SessionNotEstablishedError
-from .psk import PskStore
+from .psk import PskLookup
 from .server import CloseReason
-from .session import PeerAddress, Session
+from .session import DtlsSession, PeerAddress
 from .settings import DtlsSettings
 from .udp_driver import UdpDtlsDriver
 
@@ -42,7 +42,7 @@ class DtlsRemote(interfaces.EndpointAddress):  # type: ignore[misc]
     scheme = "coaps"
     maximum_block_size_exp = constants.MAX_REGULAR_BLOCK_SIZE_EXP
 
-    def __init__(self, transport: BuiltinCoapTransport, session: Session) -> None:
+    def __init__(self, transport: BuiltinCoapTransport, session: DtlsSession) -> None:
         self._transport = transport
         self.session = session
 
@@ -91,7 +91,7 @@ class BuiltinCoapTransport(interfaces.MessageInterface, DtlsEndpoint):  # type: 
         self._mman: Any = mman
         self._log = log
         self._driver: UdpDtlsDriver | None = None
-        self._remotes: dict[Session, DtlsRemote] = {}  # live sessions, oldest first
+        self._remotes: dict[DtlsSession, DtlsRemote] = {}  # live sessions, oldest first
 
     @classmethod
     async def create(
@@ -99,14 +99,14 @@ class BuiltinCoapTransport(interfaces.MessageInterface, DtlsEndpoint):  # type: 
         bind: tuple[str, int],
         mman: Any,
         log: logging.Logger,
-        psk_store: PskStore,
+        psk_lookup: PskLookup,
         *,
         settings: DtlsSettings | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> BuiltinCoapTransport:
         transport = cls(mman, log)
         transport._driver = await UdpDtlsDriver.bind(
-            bind, psk_store, transport, settings=settings, clock=clock
+            bind, psk_lookup, transport, settings=settings, clock=clock
         )
         return transport
 
@@ -125,10 +125,10 @@ class BuiltinCoapTransport(interfaces.MessageInterface, DtlsEndpoint):  # type: 
 
     # SessionListener
 
-    def session_established(self, session: Session) -> None:
+    def session_established(self, session: DtlsSession) -> None:
         self._remotes[session] = DtlsRemote(self, session)
 
-    def session_data(self, session: Session, data: bytes) -> None:
+    def session_data(self, session: DtlsSession, data: bytes) -> None:
         remote = self._remotes.get(session)
         if remote is None or self._mman is None:
             return
@@ -139,12 +139,12 @@ class BuiltinCoapTransport(interfaces.MessageInterface, DtlsEndpoint):  # type: 
             return
         self._mman.dispatch_message(message)
 
-    def session_closed(self, session: Session, reason: CloseReason) -> None:
+    def session_closed(self, session: DtlsSession, reason: CloseReason) -> None:
         remote = self._remotes.pop(session, None)
         if remote is not None and self._mman is not None:
             self._mman.dispatch_error(DtlsSessionClosedError(reason.value), remote)
 
-    def session_moved(self, session: Session, previous: PeerAddress) -> None:
+    def session_moved(self, session: DtlsSession, previous: PeerAddress) -> None:
         # The remote reads its address from the session: CoAP exchanges go on as they
         # were, their answers and the next requests go to the new address.
         remote = self._remotes.get(session)

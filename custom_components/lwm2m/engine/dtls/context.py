@@ -11,7 +11,7 @@ import aiocoap
 
 from .endpoint import DtlsEndpoint
 from .errors import DtlsUnavailableError
-from .psk import PskStore
+from .psk import PskLookup
 from .settings import DtlsSettings
 from .status import dtls_status
 
@@ -30,7 +30,7 @@ async def _register_message_interface(
 async def create_dtls_context(
     site: object | None,
     bind: tuple[str, int],
-    psk_store: PskStore,
+    psk_lookup: PskLookup,
     *,
     settings: DtlsSettings | None = None,
     loggername: str = "coap-server.dtls",
@@ -59,7 +59,7 @@ async def create_dtls_context(
 
     async def create_transport(mman: Any) -> BuiltinCoapTransport:
         transport = await BuiltinCoapTransport.create(
-            bind, mman, context.log, psk_store, settings=settings or DtlsSettings(), clock=clock
+            bind, mman, context.log, psk_lookup, settings=settings or DtlsSettings(), clock=clock
         )
         created.append(transport)
         return transport

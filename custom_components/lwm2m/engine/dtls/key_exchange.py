@@ -12,12 +12,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-from collections.abc import Callable
 
 from .handshake import HandshakeType, encode_handshake
 from .hello import parse_psk_client_key_exchange
 from .keys import extended_master_secret, finished_verify_data, key_block, master_secret
 from .protection import RecordProtection, directional_protections
+from .psk import PskLookup
 from .suites import CipherSuite
 
 UNKNOWN_IDENTITY_KEY_LENGTH = 16
@@ -71,7 +71,7 @@ class KeyCandidate:
         server_random: bytes,
         *,
         extended: bool,
-        lookup: Callable[[bytes], bytes | None],
+        lookup: PskLookup,
     ) -> KeyCandidate:
         """Keys for the ClientKeyExchange ``body``; DtlsDecodeError when it is malformed.
 

@@ -70,15 +70,15 @@ from .hello import (
 from .key_exchange import KeyCandidate
 from .keys import finished_verify_data
 from .problems import Problem, ProblemLog
-from .psk import PskStore
+from .psk import PskLookup
 from .records import DTLS_1_0, DTLS_1_2, ContentType, Record, encode_record, parse_records
 from .session import (
+    DtlsSession,
     FlightItem,
     Handshake,
     HandshakeState,
     PeerAddress,
     SequenceExhaustedError,
-    Session,
     describe_peer,
     host_of,
 )
@@ -149,13 +149,13 @@ class HandshakeEnd(StrEnum):
 class SessionListener(Protocol):
     """What the server reports about sessions. Calls never raise into the server."""
 
-    def session_established(self, session: Session) -> None: ...
+    def session_established(self, session: DtlsSession) -> None: ...
 
-    def session_data(self, session: Session, data: bytes) -> None: ...
+    def session_data(self, session: DtlsSession, data: bytes) -> None: ...
 
-    def session_closed(self, session: Session, reason: CloseReason) -> None: ...
+    def session_closed(self, session: DtlsSession, reason: CloseReason) -> None: ...
 
-    def session_moved(self, session: Session, previous: PeerAddress) -> None:
+    def session_moved(self, session: DtlsSession, previous: PeerAddress) -> None:
         """``session`` now answers to ``session.peer`` (RFC 9146 6)."""
 
     def session_table_full(self, full: bool) -> None:
@@ -167,7 +167,7 @@ class DtlsServer:
 
     def __init__(
         self,
-        psk_store: PskStore,
+        psk_lookup: PskLookup,
         transmit: Callable[[PeerAddress, bytes], None],
         listener: SessionListener,
         *,
@@ -175,7 +175,7 @@ class DtlsServer:
         clock: Callable[[], float] = time.monotonic,
         logger: logging.Logger | None = None,
     ) -> None:
-        self._psk_store = psk_store
+        self._psk_lookup = psk_lookup
         self._transmit = transmit
         self._listener = listener
         self.settings = settings or DtlsSettings()
@@ -212,14 +212,14 @@ class DtlsServer:
         """Bytes of records kept for handshakes that cannot decrypt them yet."""
         return self._handshakes.early_bytes
 
-    def session(self, peer: PeerAddress) -> Session | None:
+    def session(self, peer: PeerAddress) -> DtlsSession | None:
         """The established session with ``peer``, if any."""
         return self._sessions.at(peer)
 
-    def sessions(self) -> Iterator[Session]:
+    def sessions(self) -> Iterator[DtlsSession]:
         return iter(self._sessions)
 
-    def is_current(self, session: Session) -> bool:
+    def is_current(self, session: DtlsSession) -> bool:
         return not session.closed and session in self._sessions
 
     def rotate_cookie_secret(self) -> None:
@@ -525,7 +525,7 @@ class DtlsServer:
 
     def _lookup_psk(self, identity: bytes, peer: PeerAddress) -> bytes | None:
         try:
-            key = self._psk_store.lookup(identity)
+            key = self._psk_lookup(identity)
         except Exception:  # a broken store must not take the server down
             self.counters["store_errors"] += 1
             self._problems.report(Problem.STORE_FAILED, peer)
@@ -627,7 +627,7 @@ class DtlsServer:
             (ContentType.HANDSHAKE, 1, server_finished),
         ]
         writer = handshake.hand_over_writer(write)
-        session = Session(handshake, identity, read, writer, final_flight, self._clock())
+        session = DtlsSession(handshake, identity, read, writer, final_flight, self._clock())
         self._handshakes.remove(handshake)
         handshake.wipe()
         for old, reason in displaced:
@@ -640,14 +640,14 @@ class DtlsServer:
 
     def _admission(
         self, identity: bytes, peer: PeerAddress
-    ) -> tuple[HandshakeEnd | None, list[tuple[Session, CloseReason]]]:
+    ) -> tuple[HandshakeEnd | None, list[tuple[DtlsSession, CloseReason]]]:
         """Whether a new session of ``identity`` at ``peer`` fits, and what it replaces.
 
         It replaces the session at its own address (RFC 6347 4.2.8) and, beyond the
         identity's limit, that identity's least recently active sessions; it never
         replaces another identity's session elsewhere: a full table refuses it.
         """
-        displaced: list[tuple[Session, CloseReason]] = []
+        displaced: list[tuple[DtlsSession, CloseReason]] = []
         at_address = self._sessions.by_address(peer)
         if at_address is not None:
             displaced.append((at_address, CloseReason.REPLACED))
@@ -686,7 +686,7 @@ class DtlsServer:
     # ---------------------------------------------------------------- sessions
 
     def _session_record(
-        self, session: Session, record: Record, peer: PeerAddress, now: float
+        self, session: DtlsSession, record: Record, peer: PeerAddress, now: float
     ) -> bool:
         """Handle an epoch-1 record for an established session; False if it is not its."""
         if record.version != DTLS_1_2 or not session.replay_window.is_fresh(record.sequence_number):
@@ -719,7 +719,7 @@ class DtlsServer:
                 self._close(session, CloseReason.PEER_ALERT, notify_peer=False)
         return True
 
-    def _move(self, session: Session, peer: PeerAddress) -> None:
+    def _move(self, session: DtlsSession, peer: PeerAddress) -> None:
         """Replies follow a client whose address changed (a NAT rebinding).
 
         RFC 9146 6 allows it for a record that authenticated and is newer than any
@@ -735,7 +735,7 @@ class DtlsServer:
         self._logger.debug("DTLS session %r moved from %s", session, describe_peer(previous))
         self._notify(self._listener.session_moved, session, previous)
 
-    def _session_handshake(self, session: Session, plaintext: bytes, now: float) -> None:
+    def _session_handshake(self, session: DtlsSession, plaintext: bytes, now: float) -> None:
         try:
             fragments = parse_handshake_fragments(plaintext)
         except DtlsDecodeError:
@@ -757,7 +757,7 @@ class DtlsServer:
                 self._send_on_session(session, [(ContentType.ALERT, 1, alert)])
                 return
 
-    def send(self, session: Session, data: bytes) -> None:
+    def send(self, session: DtlsSession, data: bytes) -> None:
         """Send application data over an established session."""
         if not self.is_current(session):
             raise SessionNotEstablishedError("the DTLS session is gone")
@@ -767,7 +767,7 @@ class DtlsServer:
             raise SessionNotEstablishedError("the DTLS session is gone")
         self.counters["records_sent"] += 1
 
-    def _send_on_session(self, session: Session, flight: list[FlightItem]) -> bool:
+    def _send_on_session(self, session: DtlsSession, flight: list[FlightItem]) -> bool:
         try:
             datagram = session.seal_flight(flight)
         except SequenceExhaustedError:
@@ -776,7 +776,7 @@ class DtlsServer:
         self._transmit(session.peer, datagram)
         return True
 
-    def close(self, session: Session, reason: CloseReason = CloseReason.LOCAL) -> None:
+    def close(self, session: DtlsSession, reason: CloseReason = CloseReason.LOCAL) -> None:
         """Send close_notify and forget the session."""
         if self.is_current(session):
             self._close(session, reason)
@@ -787,7 +787,9 @@ class DtlsServer:
         for handshake in self._handshakes:
             self._end_handshake(handshake, HandshakeEnd.SHUTDOWN)
 
-    def _close(self, session: Session, reason: CloseReason, *, notify_peer: bool = True) -> None:
+    def _close(
+        self, session: DtlsSession, reason: CloseReason, *, notify_peer: bool = True
+    ) -> None:
         if session.closed:
             return
         if notify_peer:

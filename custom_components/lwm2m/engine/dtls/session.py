@@ -192,7 +192,7 @@ class Handshake:
         self.reassembly = {}
 
 
-class Session:
+class DtlsSession:
     """An established DTLS session with one peer address.
 
     ``psk_identity`` is the authenticated identity; it is a secret in this
@@ -246,7 +246,7 @@ class Session:
 
     def __repr__(self) -> str:
         state = "closed" if self.closed else "established"
-        return f"<Session {describe_peer(self.peer)} {self.cipher_suite.name} {state}>"
+        return f"<DtlsSession {describe_peer(self.peer)} {self.cipher_suite.name} {state}>"
 
     @property
     def host(self) -> str:

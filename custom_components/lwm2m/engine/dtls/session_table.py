@@ -14,7 +14,7 @@ import itertools
 from collections import Counter, OrderedDict
 from collections.abc import Iterator
 
-from .session import PeerAddress, Session
+from .session import DtlsSession, PeerAddress
 
 
 class SessionTable:
@@ -28,24 +28,24 @@ class SessionTable:
     )
 
     def __init__(self) -> None:
-        self._by_address: dict[PeerAddress, Session] = {}
-        self._by_cid: dict[bytes, Session] = {}
+        self._by_address: dict[PeerAddress, DtlsSession] = {}
+        self._by_cid: dict[bytes, DtlsSession] = {}
         # least recent first; the value orders sessions active at the same clock reading
-        self._by_activity: OrderedDict[Session, int] = OrderedDict()
+        self._by_activity: OrderedDict[DtlsSession, int] = OrderedDict()
         self._activity = itertools.count()
-        self._by_identity: dict[bytes, list[Session]] = {}
+        self._by_identity: dict[bytes, list[DtlsSession]] = {}
         self._per_host: Counter[str] = Counter()
 
     def __len__(self) -> int:
         return len(self._by_activity)
 
-    def __iter__(self) -> Iterator[Session]:
+    def __iter__(self) -> Iterator[DtlsSession]:
         return iter(list(self._by_activity))
 
     def __contains__(self, session: object) -> bool:
         return session in self._by_activity
 
-    def add(self, session: Session) -> None:
+    def add(self, session: DtlsSession) -> None:
         if session.cid:
             self._by_cid[session.cid] = session
         else:
@@ -54,7 +54,7 @@ class SessionTable:
         self._by_identity.setdefault(session.psk_identity, []).append(session)
         self._per_host[session.host] += 1
 
-    def remove(self, session: Session) -> bool:
+    def remove(self, session: DtlsSession) -> bool:
         """Forget ``session``; False when it was not in the table."""
         if session not in self._by_activity:
             return False
@@ -70,14 +70,14 @@ class SessionTable:
         self._uncount(session.host)
         return True
 
-    def by_address(self, peer: PeerAddress) -> Session | None:
+    def by_address(self, peer: PeerAddress) -> DtlsSession | None:
         """The session without a CID at ``peer``: the one its plain records belong to."""
         return self._by_address.get(peer)
 
-    def by_cid(self, cid: bytes) -> Session | None:
+    def by_cid(self, cid: bytes) -> DtlsSession | None:
         return self._by_cid.get(cid)
 
-    def at(self, peer: PeerAddress) -> Session | None:
+    def at(self, peer: PeerAddress) -> DtlsSession | None:
         """The session (with or without a CID) whose peer is at ``peer`` now."""
         found = self._by_address.get(peer)
         if found is None:
@@ -87,22 +87,22 @@ class SessionTable:
     def cid_in_use(self, cid: bytes) -> bool:
         return cid in self._by_cid
 
-    def of_identity(self, identity: bytes) -> list[Session]:
+    def of_identity(self, identity: bytes) -> list[DtlsSession]:
         """The identity's sessions, least recently active first."""
         return sorted(self._by_identity.get(identity, []), key=self._by_activity.__getitem__)
 
     def on_host(self, host: str) -> int:
         return self._per_host.get(host, 0)
 
-    def touch(self, session: Session) -> None:
+    def touch(self, session: DtlsSession) -> None:
         """``session`` was active just now."""
         self._by_activity[session] = next(self._activity)
         self._by_activity.move_to_end(session)
 
-    def least_recent(self) -> Session | None:
+    def least_recent(self) -> DtlsSession | None:
         return next(iter(self._by_activity), None)
 
-    def moved(self, session: Session, previous: PeerAddress) -> None:
+    def moved(self, session: DtlsSession, previous: PeerAddress) -> None:
         """``session`` (one with a CID) now has a new peer address; recount its host."""
         old_host, new_host = str(previous[0]), session.host
         if old_host != new_host:

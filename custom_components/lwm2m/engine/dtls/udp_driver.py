@@ -23,9 +23,9 @@ from .addresses import (
     plain_host,
 )
 from .binding import open_udp_socket
-from .psk import PskStore
+from .psk import PskLookup
 from .server import DtlsServer, SessionListener
-from .session import PeerAddress, Session
+from .session import DtlsSession, PeerAddress
 from .settings import DtlsSettings
 
 _LOGGER = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ class UdpDtlsDriver:
         self,
         sock: socket.socket,
         any_address: bool,
-        psk_store: PskStore,
+        psk_lookup: PskLookup,
         listener: SessionListener,
         *,
         settings: DtlsSettings | None = None,
@@ -61,7 +61,7 @@ class UdpDtlsDriver:
         self._timer_deadline: float | None = None
         self._bound = sock.getsockname()
         self.server = DtlsServer(
-            psk_store,
+            psk_lookup,
             self._transmit,
             listener,
             settings=settings,
@@ -74,7 +74,7 @@ class UdpDtlsDriver:
     async def bind(
         cls,
         bind: tuple[str, int],
-        psk_store: PskStore,
+        psk_lookup: PskLookup,
         listener: SessionListener,
         *,
         settings: DtlsSettings | None = None,
@@ -87,7 +87,7 @@ class UdpDtlsDriver:
             return cls(
                 sock,
                 any_address,
-                psk_store,
+                psk_lookup,
                 listener,
                 settings=settings,
                 clock=clock,
@@ -164,7 +164,7 @@ class UdpDtlsDriver:
             self.server.counters["send_failed"] += 1
             self._logger.debug("DTLS datagram not sent: %s", err)
 
-    def send(self, session: Session, data: bytes) -> None:
+    def send(self, session: DtlsSession, data: bytes) -> None:
         self.server.send(session, data)
 
     def poll(self) -> None:

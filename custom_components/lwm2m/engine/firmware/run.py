@@ -9,8 +9,8 @@
    the blocks. Push: the image goes into /5/0/0 with Block1. An image on another server
    (:class:`ExternalImage`) is pulled from its own URI, without progress.
 4. At Downloaded (2), Update (/5/0/2) is executed.
-5. Update Result 1 ends it, once the device's version changed (or is the image's); the
-   version is read again after each registration while it has not.
+5. Update Result 1 ends it: success. The version is read once more; one that did not
+   change (and is not the image's) is noted as the warning ``version_unchanged``.
 
 Every phase has a deadline (:class:`FirmwareTimeouts`). A device reporting idle with a
 failure result fails the update with that result's key; a device back at idle without a
@@ -365,21 +365,21 @@ class UpdateRun:
             _fail_on(report.result)
 
     async def _confirm_version(self) -> None:
-        while True:
-            version = await self._read_version(tolerant=True)
-            if self._confirms(version):
-                self._update(installed_version=version)
-                return
-            try:
-                await self._next_registration()
-            except UpdateFailedError:  # the deadline passed
-                raise UpdateFailedError(ErrorKey.VERSION_UNCHANGED, RESULT_SUCCESS) from None
+        """The version the device runs now; an unchanged one is a warning, not a failure
+        (the device said the update succeeded, and some keep their version string)."""
+        version = await self._read_version(tolerant=True)
+        if version is None or self._confirms(version):
+            self._update(installed_version=version)
+            return
+        _LOGGER.info(
+            "%s: firmware update reported successful, but the device still runs %s",
+            self.endpoint,
+            version,
+        )
+        self._update(installed_version=version, warning=ErrorKey.VERSION_UNCHANGED)
 
-    def _confirms(self, version: str | None) -> bool:
-        previous = self.status.previous_version
-        if version is None:
-            return previous is None  # a device without versions: its result is all there is
-        return version == self.image.version or version != previous
+    def _confirms(self, version: str) -> bool:
+        return version == self.image.version or version != self.status.previous_version
 
     # --- waiting ----------------------------------------------------------------------
 

@@ -51,7 +51,7 @@ class ErrorKey(StrEnum):
     UNSUPPORTED_DELIVERY = "unsupported_delivery"  # it cannot take the image as asked
     DEVICE_BUSY = "device_busy"  # it is installing an update already
     WRONG_MODEL = "wrong_model"  # the image does not fit the device's model
-    VERSION_UNCHANGED = "version_unchanged"  # success reported, same version running
+    VERSION_UNCHANGED = "version_unchanged"  # success reported, same version (a warning)
     NO_SERVER_ADDRESS = "no_server_address"  # no address for the download URI
 
 
@@ -86,8 +86,9 @@ class FirmwareStatus:
     ``phase`` is failed. The image is named by ``image_sha256`` when this server serves
     it, by ``image_uri`` (left out of the repr) when the device fetches it from
     elsewhere. ``previous_version`` is the device's firmware version when the update
-    started, ``installed_version`` the one it reported on success. ``started`` and
-    ``updated`` are Unix times.
+    started, ``installed_version`` the one it reported on success; ``warning`` notes a
+    success that looks odd (``version_unchanged``: Update Result 1, same version).
+    ``started`` and ``updated`` are Unix times.
     """
 
     phase: Phase = Phase.IDLE
@@ -101,6 +102,7 @@ class FirmwareStatus:
     image_uri: str | None = field(default=None, repr=False)
     previous_version: str | None = None
     installed_version: str | None = None
+    warning: ErrorKey | None = None
     started: float | None = None
     updated: float | None = None
 
@@ -129,6 +131,7 @@ class FirmwareStatus:
             raise ValueError(f"a firmware status is a mapping, got {type(data).__name__}")
         method = data.get("method")
         error = data.get("error")
+        warning = data.get("warning")
         percent = data.get("percent", 0)
         if isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100:
             raise ValueError(f"bad percent {percent!r}")
@@ -144,6 +147,7 @@ class FirmwareStatus:
             image_uri=_optional(data, "image_uri", str),
             previous_version=_optional(data, "previous_version", str),
             installed_version=_optional(data, "installed_version", str),
+            warning=None if warning is None else ErrorKey(warning),
             started=_optional_time(data, "started"),
             updated=_optional_time(data, "updated"),
         )

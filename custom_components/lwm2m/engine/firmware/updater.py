@@ -45,16 +45,10 @@ from typing import TYPE_CHECKING, Any
 
 from ..clock import Clock, LoopClock
 from ..errors import DeviceNotRegisteredError, LwM2MError
-from ..events import (
-    Deregistered,
-    Expired,
-    FirmwareProgress,
-    FirmwareUpdateFinished,
-    LwM2MEvent,
-    NotificationReceived,
-    Registered,
-    Updated,
-)
+from ..events import LwM2MEvent
+from ..registration.events import Deregistered, Expired, Registered, Updated
+from ..server.events import NotificationReceived
+from .events import FirmwareProgress, FirmwareUpdateFinished
 from .grants import RESOURCE_PATH, DownloadGrants, same_device
 from .image import ExternalImage, FirmwareImage, ImageSource
 from .image_resource import LARGEST_BLOCK_EXPONENT, FirmwareResource

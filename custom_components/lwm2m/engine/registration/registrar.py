@@ -1,76 +1,82 @@
-"""Handling device uplinks: Register, Update, De-register and Send."""
+"""The registration interface: Register, Update and De-register, and what follows them.
+
+The registrar owns each registration's life: it admits a device (see :mod:`.admission`),
+stores its registration and where it is reachable, and ends it on De-register, expiry
+or rejection. It emits the registration events and tells the server's per-device side
+(:class:`DeviceActivity`) what happened, so that observations, queued requests and
+awake windows follow.
+"""
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import replace
 from typing import Any, Protocol
 
 import aiocoap
 from aiocoap.numbers.codes import Code
 
-from ..codec import CodecError, ContentFormat
-from ..credentials.store import CredentialStore, SecurityPolicy, admit
-from ..events import Deregistered, LwM2MEvent, SendReceived, Updated
+from ..clock import Clock
+from ..credentials.store import CredentialStore
+from ..errors import DeviceNotRegisteredError
+from ..events import LwM2MEvent
 from ..log_once import LogOnce
-from ..model.device_model import DeviceModel
-from ..model.types import ObjectLookup
-from ..path import Path
-from ..requests.payloads import decode_history
 from ..transport.udp import Transport, peer_address, peer_identity
-from ..transport.uplink import answer, is_confirmable
+from ..transport.uplink import answer, is_confirmable, refuse
+from .admission import SecurityPolicy, admit
+from .events import Deregistered, Expired, Registered, Revoked, Updated
 from .record import Registration
 from .request import BadRegistrationError, parse_register, parse_update
-from .sessions import Session, Sessions
+from .routes import Route, Routes
 from .store import RegistrationStore
 
-_LOGGER = logging.getLogger(__name__)
 
-SEND_FORMATS = frozenset(
-    {ContentFormat.SENML_JSON, ContentFormat.SENML_CBOR, ContentFormat.LWM2M_CBOR}
-)
+class DeviceActivity(Protocol):
+    """What the server keeps for each device, told about every turn of its registration."""
 
+    def session_started(self, endpoint: str) -> None:
+        """A new registration: whatever ran on the previous one is void."""
 
-class RegistrarHooks(Protocol):
-    """What the server does when the registrar has accepted an uplink."""
+    def registered(self, registration: Registration) -> None:
+        """The registration was announced; requests may follow."""
 
-    def emit(self, event: LwM2MEvent) -> None: ...
+    def accepted(self, endpoint: str) -> None:
+        """A held registration was let in."""
 
-    def registered(self, registration: Registration, replaced: Registration | None) -> None: ...
+    def moved(self, endpoint: str) -> None:
+        """The device is reachable at another address (or over another session)."""
 
-    def moved(self, endpoint: str) -> None: ...
+    def heard_from(self, endpoint: str) -> None:
+        """An uplink of a registered device arrived."""
 
-    def uplink(self, endpoint: str) -> None: ...
-
-    def gone(self, endpoint: str) -> None: ...
-
-    def now(self) -> float: ...
+    def gone(self, endpoint: str) -> None:
+        """The registration ended."""
 
 
 class Registrar:
+    """Registrations by endpoint, kept by ``store``, reachable through ``sessions``."""
+
     def __init__(
         self,
         store: RegistrationStore,
-        sessions: Sessions,
-        model: ObjectLookup,
-        hooks: RegistrarHooks,
+        routes: Routes,
+        activity: DeviceActivity,
+        emit: Callable[[LwM2MEvent], None],
+        clock: Clock,
         log_once: LogOnce,
         *,
         policy: SecurityPolicy,
         credentials: CredentialStore,
     ) -> None:
         self.store = store
-        self.sessions = sessions
-        self.model = model
-        self.hooks = hooks
+        self.routes = routes
         self.policy = policy
         self.credentials = credentials
         self.blocked: set[str] = set()
+        self._activity = activity
+        self._emit = emit
+        self._clock = clock
         self._log_once = log_once
-
-    def _bad(self, kind: str, reason: str, remote: Any) -> aiocoap.Message:
-        self._log_once(f"bad-{kind}:{reason}", "refused a %s from %s: %s", kind, remote, reason)
-        return answer(Code.BAD_REQUEST, reason)
 
     # --- Register ---------------------------------------------------------------------
 
@@ -78,11 +84,13 @@ class Registrar:
         self, transport: Transport, request: aiocoap.Message
     ) -> aiocoap.Message:
         if not is_confirmable(request):
-            return self._bad("registration", "registration must be confirmable", request.remote)
+            return refuse(
+                self._log_once, "registration", "registration must be confirmable", request.remote
+            )
         try:
             parsed = parse_register(request.opt.uri_query, bytes(request.payload))
         except BadRegistrationError as error:
-            return self._bad("registration", str(error), request.remote)
+            return refuse(self._log_once, "registration", str(error), request.remote)
         identity = peer_identity(request.remote) if transport.secure else None
         if transport.secure and identity is None:
             return answer(Code.FORBIDDEN, "no authenticated identity")
@@ -101,7 +109,7 @@ class Registrar:
                 verdict.reason,
             )
             return answer(Code.FORBIDDEN, verdict.reason)
-        now = self.hooks.now()
+        now = self._clock.time()
         links = parsed.links
         registration = Registration(
             endpoint=parsed.endpoint,
@@ -121,9 +129,15 @@ class Registrar:
             registered_at=now,
             updated_at=now,
         )
-        self.sessions.set(registration.endpoint, Session(transport, request.remote))
+        self.routes.set(registration.endpoint, Route(transport, request.remote))
         replaced = self.store.put(registration)
-        self.hooks.registered(registration, replaced)
+        self._activity.session_started(registration.endpoint)
+        self._emit(
+            Registered(
+                registration.endpoint, registration=registration, replaced=replaced is not None
+            )
+        )
+        self._activity.registered(registration)
         return answer(Code.CREATED, location_path=("rd", registration.registration_id))
 
     # --- Update and De-register -------------------------------------------------------
@@ -146,14 +160,14 @@ class Registrar:
         self, transport: Transport, request: aiocoap.Message, registration_id: str
     ) -> aiocoap.Message:
         if not is_confirmable(request):
-            return self._bad("update", "update must be confirmable", request.remote)
+            return refuse(self._log_once, "update", "update must be confirmable", request.remote)
         registration = self._owned(transport, request, registration_id)
         if registration is None:
             return answer(Code.NOT_FOUND)
         try:
             update = parse_update(request.opt.uri_query, bytes(request.payload))
         except BadRegistrationError as error:
-            return self._bad("update", str(error), request.remote)
+            return refuse(self._log_once, "update", str(error), request.remote)
         changes: dict[str, Any] = {}
         if update.lifetime is not None and update.lifetime != registration.lifetime:
             changes["lifetime"] = update.lifetime
@@ -172,18 +186,18 @@ class Registrar:
             if links.content_formats and links.content_formats != registration.content_formats:
                 changes["content_formats"] = links.content_formats
         address = peer_address(request.remote)
-        session = self.sessions.get(registration.endpoint)
-        moved = session is None or session.remote != request.remote
+        route = self.routes.get(registration.endpoint)
+        moved = route is None or route.remote != request.remote
         if address != registration.address:
             changes["address"] = address
-        updated = replace(registration, updated_at=self.hooks.now(), **changes)
+        updated = replace(registration, updated_at=self._clock.time(), **changes)
         self.store.touch(updated)
         if moved:
-            self.sessions.set(updated.endpoint, Session(transport, request.remote))
-        self.hooks.emit(Updated(updated.endpoint, registration=updated, changed=frozenset(changes)))
+            self.routes.set(updated.endpoint, Route(transport, request.remote))
+        self._emit(Updated(updated.endpoint, registration=updated, changed=frozenset(changes)))
         if moved:
-            self.hooks.moved(updated.endpoint)
-        self.hooks.uplink(updated.endpoint)
+            self._activity.moved(updated.endpoint)
+        self._activity.heard_from(updated.endpoint)
         return answer(Code.CHANGED)
 
     async def handle_deregister(
@@ -192,47 +206,75 @@ class Registrar:
         registration = self._owned(transport, request, registration_id)
         if registration is None:
             return answer(Code.NOT_FOUND)
-        self.store.remove(registration.endpoint)
-        self.sessions.remove(registration.endpoint)
-        self.hooks.gone(registration.endpoint)
-        self.hooks.emit(Deregistered(registration.endpoint, registration=registration))
+        self._end(registration, Deregistered(registration.endpoint, registration=registration))
         return answer(Code.DELETED)
 
-    # --- Send -------------------------------------------------------------------------
+    # --- the installer's decisions and the lifetime -------------------------------------
 
-    def _sender(self, transport: Transport, request: aiocoap.Message) -> Registration | None:
-        if transport.secure:
-            identity = peer_identity(request.remote)
-            endpoint = (
-                None if identity is None else self.credentials.endpoint_for_identity(identity)
-            )
-        else:
-            endpoint = self.sessions.endpoint_at(False, peer_address(request.remote))
-        return None if endpoint is None else self.store.get(endpoint)
-
-    async def handle_send(self, transport: Transport, request: aiocoap.Message) -> aiocoap.Message:
-        registration = self._sender(transport, request)
+    def accept(self, endpoint: str) -> Registration:
+        """Let a held endpoint in: it becomes a normal registration (Updated "pending")."""
+        registration = self.store.get(endpoint)
         if registration is None:
-            self._log_once("send-unknown", "Send from an unregistered peer %s", request.remote)
-            return answer(Code.NOT_FOUND, "not registered")
-        fmt = request.opt.content_format
-        if fmt not in SEND_FORMATS:
-            return answer(Code.UNSUPPORTED_CONTENT_FORMAT)
-        model = DeviceModel(self.model, registration.object_version)
-        try:
-            values, history = decode_history(
-                fmt, Path(), bytes(request.payload), model, self.hooks.now()
-            )
-        except CodecError as error:
-            return self._bad("send", "undecodable payload", f"{request.remote} ({error})")
-        session = self.sessions.get(registration.endpoint)
-        if session is None or session.remote != request.remote:
-            self.sessions.set(registration.endpoint, Session(transport, request.remote))
-            moved = replace(registration, address=peer_address(request.remote))
+            raise DeviceNotRegisteredError(endpoint)
+        if not registration.pending:
+            return registration
+        accepted = replace(registration, pending=False)
+        self.store.touch(accepted, renew=False)
+        self._emit(Updated(endpoint, registration=accepted, changed=frozenset({"pending"})))
+        self._activity.accepted(endpoint)
+        return accepted
+
+    def reject(self, endpoint: str) -> None:
+        """Drop a held endpoint and refuse its registrations (4.03) from now on."""
+        self.blocked.add(endpoint)
+        registration = self.store.get(endpoint)
+        if registration is not None:
+            self._end(registration, Deregistered(endpoint, registration=registration))
+
+    def revoke(self, endpoints: Iterable[str], identities: Collection[bytes]) -> None:
+        """Credentials of ``endpoints`` changed or went (``identities`` are the PSK
+        identities revoked): each registration made over DTLS with a revoked identity
+        ends, and so does each one over plain CoAP that would no longer be admitted."""
+        for name in endpoints:
+            registration = self.store.get(name)
+            if registration is None:
+                continue
+            if registration.secure:
+                identity = (registration.security_identity or "").encode("utf-8")
+                ended = identity in identities
+            else:
+                ended = not admit(
+                    self.policy,
+                    self.credentials,
+                    name,
+                    identity=None,
+                    blocked=name in self.blocked,
+                ).admitted
+            if ended:
+                self._end(registration, Revoked(name, registration=registration))
+
+    def peer_moved(self, remote: Any) -> None:
+        """The device behind ``remote`` answers at another address now (its DTLS session
+        followed it): its registration's address follows too."""
+        endpoint = self.routes.endpoint_of(remote)
+        registration = None if endpoint is None else self.store.get(endpoint)
+        if endpoint is None or registration is None:
+            return
+        address = peer_address(remote)
+        self.routes.moved(endpoint, registration.address)
+        if address != registration.address:
+            moved = replace(registration, address=address)
             self.store.touch(moved, renew=False)
-            self.hooks.moved(registration.endpoint)
-        self.hooks.emit(
-            SendReceived(registration.endpoint, values=values, history=history, content_format=fmt)
-        )
-        self.hooks.uplink(registration.endpoint)
-        return answer(Code.CHANGED)
+            self._emit(Updated(endpoint, registration=moved, changed=frozenset({"address"})))
+
+    def expired(self, registration: Registration) -> None:
+        """The store let the registration's lifetime (and grace) run out."""
+        self.routes.remove(registration.endpoint)
+        self._activity.gone(registration.endpoint)
+        self._emit(Expired(registration.endpoint, registration=registration))
+
+    def _end(self, registration: Registration, event: LwM2MEvent) -> None:
+        self.store.remove(registration.endpoint)
+        self.routes.remove(registration.endpoint)
+        self._activity.gone(registration.endpoint)
+        self._emit(event)

@@ -28,11 +28,14 @@ _COMPOSITE_PREFERENCE = (
 
 @dataclass(slots=True)
 class FormatMemory:
-    """What the server learnt about one endpoint's formats; survives re-registration."""
+    """What the server learnt about one endpoint's formats and composite operations;
+    survives re-registration."""
 
     refused: set[int] = field(default_factory=set)
     drops_accept: bool = False
     accept_answered: bool = False
+    composite_answered: bool = False
+    no_composite: bool = False
 
 
 class Negotiator:

@@ -18,6 +18,7 @@ from ..codec import (
 )
 from ..errors import InvalidResponseError, RequestFailedError
 from ..path import Path
+from .composite import composite_or_single, probe_limit
 from .exchange import DeviceLink, Exchange, Exchanger, check
 from .payloads import decode_values, is_single_value
 from .request import DeviceRequest, Operation
@@ -209,6 +210,7 @@ async def fetch_composite(
         link.formats.composite_format,
         blockwise=not observe,
         refused_code=Code.UNSUPPORTED_CONTENT_FORMAT,
+        limit=probe_limit(exchanger, link),
     )
     if exchange.response.code == Code.NOT_ACCEPTABLE:
         raise RequestFailedError(link.endpoint, Path(), exchange.response.code.dotted)
@@ -216,14 +218,55 @@ async def fetch_composite(
     return exchange
 
 
+_SKIPPED_BY_COMPOSITE = ("4.04", "4.05")  # missing or unreadable: left out, not an error
+
+
 async def read_composite(
     exchanger: Exchanger, link: DeviceLink, request: DeviceRequest
 ) -> dict[Path, Any]:
-    exchange = await fetch_composite(exchanger, link, request.paths)
-    return values_of(link, Path(), exchange.response)
+    async def composite() -> dict[Path, Any]:
+        exchange = await fetch_composite(exchanger, link, request.paths)
+        return values_of(link, Path(), exchange.response)
+
+    async def single() -> dict[Path, Any]:
+        return await read_each(exchanger, link, request.paths)
+
+    return await composite_or_single(exchanger, link, composite, single)
+
+
+async def read_each(
+    exchanger: Exchanger, link: DeviceLink, paths: tuple[Path, ...]
+) -> dict[Path, Any]:
+    """A Read per path, merged as Read-Composite merges them: paths that do not exist or
+    cannot be read are left out; when none can, the first refusal is raised."""
+    values: dict[Path, Any] = {}
+    refusals: list[RequestFailedError] = []
+    for path in paths:
+        try:
+            values.update(await read(exchanger, link, DeviceRequest(Operation.READ, path)))
+        except RequestFailedError as error:
+            if error.code not in _SKIPPED_BY_COMPOSITE:
+                raise
+            refusals.append(error)
+    if refusals and not values:
+        raise refusals[0]
+    return values
 
 
 async def write_composite(exchanger: Exchanger, link: DeviceLink, request: DeviceRequest) -> None:
+    async def composite() -> None:
+        await _patch(exchanger, link, request)
+
+    async def single() -> None:
+        for path, value in request.values:
+            await write(
+                exchanger, link, DeviceRequest(Operation.WRITE, path, values=((path, value),))
+            )
+
+    await composite_or_single(exchanger, link, composite, single)
+
+
+async def _patch(exchanger: Exchanger, link: DeviceLink, request: DeviceRequest) -> None:
     values = request.value_map
 
     def build(fmt: int | None) -> aiocoap.Message:
@@ -240,6 +283,7 @@ async def write_composite(exchanger: Exchanger, link: DeviceLink, request: Devic
         else request.content_format,
         link.formats.composite_format,
         refused_code=Code.UNSUPPORTED_CONTENT_FORMAT,
+        limit=probe_limit(exchanger, link),
     )
     check(link, Path(), exchange.response, (Code.CHANGED,))
 

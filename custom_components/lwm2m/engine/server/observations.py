@@ -23,13 +23,14 @@ from aiocoap.numbers.codes import Code
 
 from ..clock import Clock
 from ..codec import CodecError, TimedValue
-from ..events import LwM2MEvent, NotificationReceived
+from ..events import LwM2MEvent
 from ..log_once import LogOnce
 from ..path import Path
 from ..requests.exchange import DeviceLink, Exchange, Exchanger
 from ..requests.operations import composite_message, fetch_composite, fetch_values
 from ..requests.payloads import decode_history
 from ..transport.udp import send_with_token
+from .events import NotificationReceived
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -121,6 +122,12 @@ class Observations:
 
     def remembered(self, endpoint: str) -> list[ObservationTarget]:
         return list(self._remembered.get(endpoint, {}).values())
+
+    def knows(self, endpoint: str, target: ObservationTarget) -> bool:
+        """Whether ``target`` is observed or remembered for ``endpoint``."""
+        return target.key in self._active.get(endpoint, {}) or target.key in self._remembered.get(
+            endpoint, {}
+        )
 
     def token(self, endpoint: str, target: ObservationTarget) -> bytes | None:
         active = self._active.get(endpoint, {}).get(target.key)

@@ -11,8 +11,8 @@ from aiocoap.numbers.codes import Code
 from ..transport.udp import Transport
 
 
-class UplinkHandler(Protocol):
-    """What the resources hand their requests to."""
+class RegistrationInterface(Protocol):
+    """Where /rd and /rd/{id} hand their requests."""
 
     async def handle_register(
         self, transport: Transport, request: aiocoap.Message
@@ -26,27 +26,36 @@ class UplinkHandler(Protocol):
         self, transport: Transport, request: aiocoap.Message, registration_id: str
     ) -> aiocoap.Message: ...
 
+
+class SendInterface(Protocol):
+    """Where /dp hands its requests."""
+
     async def handle_send(
         self, transport: Transport, request: aiocoap.Message
     ) -> aiocoap.Message: ...
 
 
 class _Resource(resource.Resource):  # type: ignore[misc]
-    def __init__(self, handler: UplinkHandler, transport: Transport) -> None:
+    def __init__(self, transport: Transport) -> None:
         super().__init__()
-        self.handler = handler
         self.transport = transport
 
     def get_link_description(self) -> Any:
         return None  # nothing to advertise in /.well-known/core
 
 
-class _Registrations(_Resource):
+class _RegistrationResource(_Resource):
+    def __init__(self, handler: RegistrationInterface, transport: Transport) -> None:
+        super().__init__(transport)
+        self.handler = handler
+
+
+class _Registrations(_RegistrationResource):
     async def render_post(self, request: aiocoap.Message) -> aiocoap.Message:
         return await self.handler.handle_register(self.transport, request)
 
 
-class _Registration(_Resource, resource.PathCapable):  # type: ignore[misc]
+class _Registration(_RegistrationResource, resource.PathCapable):  # type: ignore[misc]
     """/rd/{id}: aiocoap hands a PathCapable resource the rest of the path."""
 
     def _registration_id(self, request: aiocoap.Message) -> str | None:
@@ -67,14 +76,20 @@ class _Registration(_Resource, resource.PathCapable):  # type: ignore[misc]
 
 
 class _Send(_Resource):
+    def __init__(self, handler: SendInterface, transport: Transport) -> None:
+        super().__init__(transport)
+        self.handler = handler
+
     async def render_post(self, request: aiocoap.Message) -> aiocoap.Message:
         return await self.handler.handle_send(self.transport, request)
 
 
-def build_site(handler: UplinkHandler, transport: Transport) -> resource.Site:
-    """The resource tree one transport serves; every transport gets the same handler."""
+def build_site(
+    registrations: RegistrationInterface, send: SendInterface, transport: Transport
+) -> resource.Site:
+    """The resource tree one transport serves; every transport gets the same handlers."""
     site = resource.Site()
-    site.add_resource(["rd"], _Registrations(handler, transport))
-    site.add_resource(["rd"], _Registration(handler, transport))
-    site.add_resource(["dp"], _Send(handler, transport))
+    site.add_resource(["rd"], _Registrations(registrations, transport))
+    site.add_resource(["rd"], _Registration(registrations, transport))
+    site.add_resource(["dp"], _Send(send, transport))
     return site

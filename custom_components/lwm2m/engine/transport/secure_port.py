@@ -16,7 +16,7 @@ from ..dtls import (
     DtlsSettings,
     DtlsUnavailableError,
     EndpointObserver,
-    PskStore,
+    PskLookup,
     create_dtls_context,
 )
 from .udp import coap_logger
@@ -25,7 +25,7 @@ _LOGGER = logging.getLogger(__name__)
 
 
 class SecurePort:
-    """Opens (host, port) for DTLS-PSK with keys from a ``PskStore``; port 0 picks one."""
+    """Opens (host, port) for DTLS-PSK with keys from a ``PskLookup``; port 0 picks one."""
 
     def __init__(
         self,
@@ -41,7 +41,7 @@ class SecurePort:
         self.unavailable_reason: str | None = None
 
     async def open(
-        self, psk_store: PskStore, observer: EndpointObserver | None = None
+        self, psk_lookup: PskLookup, observer: EndpointObserver | None = None
     ) -> aiocoap.Context | None:
         """A DTLS context without a site (the server sets it), or None without DTLS.
 
@@ -50,7 +50,7 @@ class SecurePort:
             context, endpoint = await create_dtls_context(
                 None,
                 (self.host, self.requested_port),
-                psk_store,
+                psk_lookup,
                 settings=self.settings,
                 loggername=coap_logger().name,
             )

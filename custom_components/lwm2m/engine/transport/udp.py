@@ -176,6 +176,28 @@ def abandon_exchange(context: aiocoap.Context, message: aiocoap.Message) -> None
             resume(message.remote)
 
 
+def acknowledged(context: aiocoap.Context, message: aiocoap.Message) -> bool:
+    """Whether a confirmable request left the message layer: sent, and its exchange
+    ended with an ACK (a piggybacked response ends it too). A request waiting to be
+    sent (NSTART = 1) or still retransmitted is not. Without the message layer's
+    internals (another aiocoap version, another transport) the answer is True.
+    """
+    if message.mid is None:
+        return False
+    key = (message.remote, message.mid)
+    for interface in context.request_interfaces:
+        manager = getattr(interface, "token_interface", None)
+        exchanges = getattr(manager, "_active_exchanges", None)
+        backlogs = getattr(manager, "_backlogs", None)
+        if not isinstance(exchanges, dict) or not isinstance(backlogs, dict):
+            continue
+        if key in exchanges:
+            return False
+        if any(queued is message for queued, _ in backlogs.get(message.remote, ())):
+            return False
+    return True
+
+
 def reset_unknown_notifications(context: aiocoap.Context) -> None:
     """Answer a NON notification that no observation waits for with RST.
 

@@ -1,0 +1,158 @@
+"""Observe over loopback UDP: notifications in order, both cancel styles, re-observation."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator
+
+import aiocoap
+import pytest
+from aiocoap.numbers.codes import Code
+from aiocoap.numbers.types import NON, RST
+
+from custom_components.lwm2m.engine import ContentFormat, LwM2MServer, NotificationReceived, Path
+from custom_components.lwm2m.engine.codec import decode_paths, encode
+
+from .device_stub import answer_reads, register
+from .harness import (
+    REGISTRY,
+    EventLog,
+)
+from .raw_peer import RawPeer
+
+TEMPERATURE = Path.of(3303, 0, 5700)
+
+
+@pytest.fixture
+def state() -> dict[Path, float]:
+    return {TEMPERATURE: 20.0, Path.of(3303, 0, 5701): "Cel"}
+
+
+@pytest.fixture
+async def peer(server: LwM2MServer, state: dict[Path, float]) -> AsyncIterator[RawPeer]:
+    device = await RawPeer(answer_reads(state, ContentFormat.SENML_CBOR)).start()
+    await register(device, server.port, "obs")
+    yield device
+    await device.stop()
+
+
+async def test_hundred_notifications_in_order(
+    server: LwM2MServer, events: EventLog, peer: RawPeer, state: dict[Path, float]
+) -> None:
+    first = events.next(NotificationReceived)
+    observation = await server.observe("obs", TEMPERATURE)
+    assert observation.initial == {TEMPERATURE: 20.0}
+    assert (await first).values == {TEMPERATURE: 20.0}
+    for step in range(1, 101):
+        state[TEMPERATURE] = 20.0 + step
+        arrived = events.next(NotificationReceived)
+        peer.notify()
+        event = await arrived
+        assert event.values == {TEMPERATURE: 20.0 + step}
+        assert event.path == TEMPERATURE
+    notifications = events.of(NotificationReceived)
+    sequences = [event.observe_sequence for event in notifications]
+    assert len(notifications) == 101
+    assert sequences == sorted(sequences)
+    assert len(set(sequences)) == 101
+
+
+async def test_passive_cancel_answers_the_next_notification_with_rst(
+    server: LwM2MServer, events: EventLog, peer: RawPeer
+) -> None:
+    observation = await server.observe("obs", TEMPERATURE)
+    await peer.observer_count(1)
+    await observation.cancel()
+    peer.notify()
+    await peer.observer_count(0)  # the RST ended the device's observation
+    assert len(events.of(NotificationReceived)) == 1
+
+
+async def test_a_non_notification_nobody_observes_gets_rst(server: LwM2MServer) -> None:
+    """Devices that notify with NON (Wakaama) learn of a passive cancel only from an RST."""
+    notification = aiocoap.Message(
+        code=Code.CONTENT, _mtype=NON, _mid=0x2345, _token=b"\x0f\xee", observe=7, payload=b"1"
+    )
+    loop = asyncio.get_running_loop()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.setblocking(False)
+        await loop.sock_connect(sock, ("127.0.0.1", server.port))
+        await loop.sock_sendall(sock, notification.encode())
+        async with asyncio.timeout(5):
+            answer = aiocoap.Message.decode(await loop.sock_recv(sock, 1500))
+    assert answer.mtype is RST
+    assert answer.mid == 0x2345
+
+
+async def test_active_cancel_reuses_the_token(
+    server: LwM2MServer, events: EventLog, peer: RawPeer
+) -> None:
+    observation = await server.observe("obs", TEMPERATURE)
+    observe_request = peer.requests[-1]
+    await server.cancel_observation("obs", TEMPERATURE, active=True)
+    cancel_request = peer.requests[-1]
+    assert cancel_request.opt.observe == 1
+    assert cancel_request.token == observe_request.token == observation.token
+    assert cancel_request.opt.uri_path == ("3303", "0", "5700")
+    await peer.observer_count(0)
+    peer.notify()  # no observer left: nothing is sent
+    assert len(events.of(NotificationReceived)) == 1
+
+
+async def test_re_registration_observes_again(
+    server: LwM2MServer, events: EventLog, peer: RawPeer, state: dict[Path, float]
+) -> None:
+    await server.observe("obs", TEMPERATURE)
+    again = events.next(NotificationReceived)
+    await register(peer, server.port, "obs")
+    assert (await again).values == {TEMPERATURE: 20.0}
+    state[TEMPERATURE] = 30.0
+    later = events.next(NotificationReceived)
+    peer.notify()
+    assert (await later).values == {TEMPERATURE: 30.0}
+
+
+async def test_update_from_new_port_observes_again(
+    server: LwM2MServer, events: EventLog, peer: RawPeer, state: dict[Path, float]
+) -> None:
+    await server.observe("obs", TEMPERATURE)
+    location = await register(peer, server.port, "obs")
+    moved = await RawPeer(answer_reads(state, ContentFormat.SENML_CBOR)).start()
+    try:
+        again = events.next(NotificationReceived)
+        response = await moved.request(server.port, Code.POST, location)
+        assert response.code == Code.CHANGED
+        await again
+        assert server.registrations["obs"].address[1] == moved.port
+        state[TEMPERATURE] = 42.0
+        later = events.next(NotificationReceived)
+        moved.notify()
+        assert (await later).values == {TEMPERATURE: 42.0}
+    finally:
+        await moved.stop()
+
+
+async def test_observe_composite(server: LwM2MServer, events: EventLog, peer: RawPeer) -> None:
+    values = {TEMPERATURE: 20.0, Path.of(3303, 0, 5701): "Cel"}
+
+    def respond(request: aiocoap.Message) -> aiocoap.Message:
+        paths = decode_paths(request.opt.content_format, request.payload)
+        selected = {k: v for k, v in values.items() if any(k.startswith(p) for p in paths)}
+        fmt = request.opt.accept
+        return aiocoap.Message(
+            code=Code.CONTENT, payload=encode(fmt, Path(), selected, REGISTRY), content_format=fmt
+        )
+
+    peer.respond = respond
+    observation = await server.observe_composite("obs", [TEMPERATURE, Path.of(3303, 0, 5701)])
+    assert observation.initial == values
+    assert peer.requests[-1].code == Code.FETCH
+    values[TEMPERATURE] = 25.5
+    arrived = events.next(NotificationReceived, lambda event: event.path == Path())
+    peer.notify()
+    assert (await arrived).values[TEMPERATURE] == 25.5
+    await server.cancel_composite_observation(
+        "obs", [TEMPERATURE, Path.of(3303, 0, 5701)], active=True
+    )
+    await peer.observer_count(0)
