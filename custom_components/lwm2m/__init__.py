@@ -74,10 +74,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> boo
 
     storage = LwM2MStorage(hass)
     await storage.async_load()
-    registry = await hass.async_add_executor_job(build_registry, storage.ddfs)
+    object_registry = await hass.async_add_executor_job(build_registry, storage.ddfs)
     credentials = CredentialStore(storage.credentials.values())
-    engine = await LwM2MEngine.create(engine_settings(entry.data), registry, credentials)
-    hub = LwM2MHub(hass, entry, storage, registry, engine)
+    engine = await LwM2MEngine.create(engine_settings(entry.data), object_registry, credentials)
+    hub = LwM2MHub(hass, entry, storage, object_registry, engine)
     library = FirmwareLibrary(hass)
     await library.async_load()
     firmware = FirmwareUpdates(hass, entry, library, engine.firmware)
@@ -90,7 +90,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: LwM2MConfigEntry) -> boo
     history = OperationHistory(hass)
     await history.async_load()
     entry.async_on_unload(history.async_save)
-    entry.runtime_data = LwM2MData(hub, storage, registry, firmware, bootstraps, history)
+    entry.runtime_data = LwM2MData(hub, storage, object_registry, firmware, bootstraps, history)
     hub.restore_known_devices()
     try:
         await _async_start_servers(entry, engine, hub)

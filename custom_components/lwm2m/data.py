@@ -21,7 +21,7 @@ class LwM2MData:
 
     hub: LwM2MHub
     storage: LwM2MStorage
-    registry: ObjectRegistry
+    object_registry: ObjectRegistry
     firmware: FirmwareUpdates
     bootstraps: BootstrapReport
     history: OperationHistory

@@ -28,7 +28,7 @@ def resource_definition(hub: LwM2MHub, endpoint: str, path: Path) -> ResourceDef
     state = hub.devices.get(endpoint)
     objects = state.objects if state is not None else {}
     version = announced_version(objects, path.ids[0])
-    obj = object_definition(hub.registry, path.ids[0], version)
+    obj = object_definition(hub.object_registry, path.ids[0], version)
     return None if obj is None else obj.resource(path.ids[2])
 
 

@@ -416,14 +416,14 @@ def observations(obj: ObjectDef, protocol: ObjectProtocol | None = None) -> list
 
 
 def object_definition(
-    registry: ObjectRegistry, object_id: int, version: str | None
+    object_registry: ObjectRegistry, object_id: int, version: str | None
 ) -> ObjectDef | None:
     """The definition of the version the device announced, else the preferred one."""
     if version is not None:
-        found = registry.get(object_id, version)
+        found = object_registry.get(object_id, version)
         if found is not None:
             return found
-    return registry.get(object_id)
+    return object_registry.get(object_id)
 
 
 def instance_paths(objects: Iterable[Path]) -> list[Path]:
@@ -434,14 +434,14 @@ def instance_paths(objects: Iterable[Path]) -> list[Path]:
 def device_targets(
     endpoint: str,
     objects: Mapping[Path, Mapping[str, Any]],
-    registry: ObjectRegistry,
+    object_registry: ObjectRegistry,
     protocols: DeviceProtocols,
 ) -> dict[str, EntityTarget]:
     """Every entity the device's object instances call for, by unique id."""
     targets: dict[str, EntityTarget] = {}
     for instance in instance_paths(objects):
         object_id, instance_id = instance.ids
-        obj = object_definition(registry, object_id, announced_version(objects, object_id))
+        obj = object_definition(object_registry, object_id, announced_version(objects, object_id))
         if obj is None:
             continue
         for description in describe_object(obj, protocols.get(object_id), instance_id):
@@ -452,14 +452,14 @@ def device_targets(
 
 def device_observations(
     objects: Mapping[Path, Mapping[str, Any]],
-    registry: ObjectRegistry,
+    object_registry: ObjectRegistry,
     protocols: DeviceProtocols,
 ) -> dict[Path, AutoObserve]:
     """The resource paths to observe on a device, by path."""
     result: dict[Path, AutoObserve] = {}
     for instance in instance_paths(objects):
         object_id, instance_id = instance.ids
-        obj = object_definition(registry, object_id, announced_version(objects, object_id))
+        obj = object_definition(object_registry, object_id, announced_version(objects, object_id))
         if obj is None:
             continue
         for observation in observations(obj, protocols.get(object_id)):

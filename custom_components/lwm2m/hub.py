@@ -95,13 +95,13 @@ class LwM2MHub:
         hass: HomeAssistant,
         entry: ConfigEntry[Any],
         storage: LwM2MStorage,
-        registry: ObjectRegistry,
+        object_registry: ObjectRegistry,
         engine: LwM2MEngine,
     ) -> None:
         self.hass = hass
         self.entry = entry
         self.storage = storage
-        self.registry = registry
+        self.object_registry = object_registry
         self.engine = engine
         self.devices: dict[str, DeviceState] = {}
         self.targets: dict[str, dict[str, EntityTarget]] = {}
@@ -401,7 +401,7 @@ class LwM2MHub:
         state = self.devices.get(endpoint)
         if state is None or state.registration is None:
             return
-        wanted = device_observations(state.objects, self.registry, self.storage.protocols)
+        wanted = device_observations(state.objects, self.object_registry, self.storage.protocols)
         current = self.observed[endpoint]
         for path in [path for path in current if path not in wanted]:
             del current[path]
@@ -523,7 +523,7 @@ class LwM2MHub:
     def _refresh_targets(self, endpoint: str) -> None:
         """Recompute the device's entities: add new ones, drop gone ones, renew changed ones."""
         state = self.devices[endpoint]
-        new = device_targets(endpoint, state.objects, self.registry, self.storage.protocols)
+        new = device_targets(endpoint, state.objects, self.object_registry, self.storage.protocols)
         old = self.targets.get(endpoint, {})
         self.targets[endpoint] = new
         self._track_alarms(endpoint, new)

@@ -88,13 +88,13 @@ def async_describe_events(
     async_describe_event: Callable[[str, str, Callable[[Event], dict[str, str]]], None],
 ) -> None:
     """The device's name (as its device page shows it) and what happened to it."""
-    registry = dr.async_get(hass)
+    device_registry = dr.async_get(hass)
 
     @callback
     def _describe(event: Event) -> dict[str, str]:
         data = event.data
         device_id = data.get(ATTR_DEVICE_ID)
-        device = registry.async_get(device_id) if device_id else None
+        device = device_registry.async_get(device_id) if device_id else None
         name = (device.name_by_user or device.name) if device is not None else None
         return {
             LOGBOOK_ENTRY_NAME: name or str(data.get(ATTR_ENDPOINT) or "LwM2M device"),

@@ -11,10 +11,10 @@ from .storage import StoredDDF
 
 def build_registry(ddfs: Iterable[StoredDDF]) -> ObjectRegistry:
     """Blocking (reads the bundled model, parses XML): run it in the executor."""
-    registry = ObjectRegistry.default()
+    object_registry = ObjectRegistry.default()
     for ddf in ddfs:
         try:
-            registry.add_ddf(ddf.content)
+            object_registry.add_ddf(ddf.content)
         except DDFError as err:
             LOGGER.error("Stored object definition %s no longer parses: %s", ddf.file_name, err)
-    return registry
+    return object_registry

@@ -82,7 +82,7 @@ def _export_protocols_handler(
     async def _export(call: ServiceCall) -> ServiceResponse:
         """The device protocols in the file format the options flow imports."""
         hub = _hub(hass)
-        return protocols_document(hub.storage.protocols, hub.registry)
+        return protocols_document(hub.storage.protocols, hub.object_registry)
 
     return _export
 

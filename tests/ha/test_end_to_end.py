@@ -173,7 +173,7 @@ async def test_restart_restores_devices_entities_and_imports(
     assert hass.states.get(TEMPERATURE).state == "21.5"
     data = live_entry.runtime_data
     assert "sim-2" in data.storage.credentials
-    assert data.registry.get(30001) is not None
+    assert data.object_registry.get(30001) is not None
     assert data.storage.protocols.get(3303) is not None
     async with asyncio.timeout(10):
         await device.register(("127.0.0.1", live_entry.data[CONF_COAP_PORT]))

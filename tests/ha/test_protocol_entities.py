@@ -310,7 +310,7 @@ async def test_custom_action_hands_raw_bytes_to_automations(
     fake_server: FakeServer,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    registry = loaded_entry.runtime_data.registry
+    registry = loaded_entry.runtime_data.object_registry
     for definition in parse_ddf(BLOB_DDF):
         registry.add(definition)
     fake_server.register("meter-1", {"/30010/0": {}}, {"/30010/0/1": b"\x01\x02", "/30010/0/2": 5})

@@ -73,7 +73,7 @@ SEED_RULES = RuleSet(
 
 async def _add_entry(hass: HomeAssistant) -> MockConfigEntry:
     entry = await add_live_entry(hass)
-    entry.runtime_data.registry.add_ddf(METER_DDF)
+    entry.runtime_data.object_registry.add_ddf(METER_DDF)
     return entry
 
 

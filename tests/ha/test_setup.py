@@ -166,7 +166,7 @@ async def test_stored_ddfs_rebuild_the_registry(
 
     config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(config_entry.entry_id)
-    registry = config_entry.runtime_data.registry
+    registry = config_entry.runtime_data.object_registry
     assert registry.get(30001) is not None
     assert registry.get(30002).name == "Caf\xe9"
 

@@ -53,11 +53,11 @@ class FunctionTarget:
 
     def registry_id(self, hass: HomeAssistant) -> str | None:
         """The id of the entity's registry entry (what device automations name)."""
-        registry = er.async_get(hass)
-        entity_id = registry.async_get_entity_id(
+        entity_registry = er.async_get(hass)
+        entity_id = entity_registry.async_get_entity_id(
             self.target.platform, DOMAIN, self.target.unique_id
         )
-        entry = None if entity_id is None else registry.async_get(entity_id)
+        entry = None if entity_id is None else entity_registry.async_get(entity_id)
         return None if entry is None else entry.id
 
 
@@ -110,7 +110,7 @@ def device_resources(hub: LwM2MHub, endpoint: str) -> Iterator[DeviceResource]:
         if object_id in PROTECTED_OBJECTS:
             continue
         version = announced_version(state.objects, object_id)
-        obj = object_definition(hub.registry, object_id, version)
+        obj = object_definition(hub.object_registry, object_id, version)
         if obj is None:
             continue
         for resource in sorted(obj.resources.values(), key=lambda item: item.id):

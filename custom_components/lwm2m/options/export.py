@@ -15,11 +15,13 @@ from ..engine import ObjectRegistry
 EXPORT_FOLDER = "lwm2m"
 
 
-def protocols_document(protocols: DeviceProtocols, registry: ObjectRegistry) -> dict[str, Any]:
+def protocols_document(
+    protocols: DeviceProtocols, object_registry: ObjectRegistry
+) -> dict[str, Any]:
     """Every configured object's protocol, named after its definition when it is known."""
 
     def _name(object_id: int) -> str | None:
-        obj = registry.get(object_id)
+        obj = object_registry.get(object_id)
         return None if obj is None else obj.name
 
     return export_document(protocols, _name, dt_util.utcnow().isoformat(timespec="seconds"))

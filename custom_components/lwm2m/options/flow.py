@@ -101,10 +101,10 @@ class LwM2MOptionsFlow(CredentialsSteps, RulesSteps, TransferSteps, FirmwareStep
             return {CONF_FILE: "ddf_invalid"}, err.explanation
         except UploadTooLargeError:
             return {CONF_FILE: "file_too_large"}, ""
-        registry = self._data.registry
+        object_registry = self._data.object_registry
         for obj in objects:
-            replaced = registry.get(obj.id, obj.version) is not None
-            registry.add(obj)
+            replaced = object_registry.get(obj.id, obj.version) is not None
+            object_registry.add(obj)
             verb = "replaced" if replaced else "added"
             self._imported_objects.append(f"{obj.id} {obj.name} {obj.version} ({verb})")
             LOGGER.info(

@@ -20,12 +20,14 @@ ST = "st"
 RESET = "reset"
 
 
-def object_choices(registry: ObjectRegistry, first: Iterable[int] = ()) -> list[dict[str, str]]:
+def object_choices(
+    object_registry: ObjectRegistry, first: Iterable[int] = ()
+) -> list[dict[str, str]]:
     """Select options for every known object; the ``first`` ids lead the list."""
     leading = set(first)
     newest: dict[int, ObjectDef] = {}
-    for obj in registry.objects():
-        newest[obj.id] = registry.get(obj.id) or obj
+    for obj in object_registry.objects():
+        newest[obj.id] = object_registry.get(obj.id) or obj
     ordered = sorted(newest.values(), key=lambda obj: (obj.id not in leading, obj.id))
     return [
         {"value": str(obj.id), "label": f"{obj.id} {obj.name}"}
@@ -34,18 +36,18 @@ def object_choices(registry: ObjectRegistry, first: Iterable[int] = ()) -> list[
     ]
 
 
-def find_object(registry: ObjectRegistry, answer: str) -> ObjectDef | None:
+def find_object(object_registry: ObjectRegistry, answer: str) -> ObjectDef | None:
     """The object the picker's answer names: its id (the option's value), or a label, name
     or part of a name that only one object has (the picker lets the user type freely)."""
     text = answer.strip()
     if text.isdigit():
-        return None if int(text) in PROTECTED_OBJECTS else registry.get(int(text))
+        return None if int(text) in PROTECTED_OBJECTS else object_registry.get(int(text))
     wanted = text.casefold()
     if not wanted:
         return None
     objects = {
-        obj.id: registry.get(obj.id) or obj
-        for obj in registry.objects()
+        obj.id: object_registry.get(obj.id) or obj
+        for obj in object_registry.objects()
         if obj.id not in PROTECTED_OBJECTS
     }
     exact = [

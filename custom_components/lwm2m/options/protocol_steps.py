@@ -48,12 +48,12 @@ class ProtocolSteps(LwM2MOptionsBase):
     async def async_step_device_protocols(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        registry = self._data.registry
+        object_registry = self._data.object_registry
         errors: dict[str, str] = {}
         placeholders: dict[str, str] = {}
         if user_input is not None:
             answer = str(user_input[CONF_OBJECT])
-            self._object = form.find_object(registry, answer)
+            self._object = form.find_object(object_registry, answer)
             if self._object is not None:
                 self._saved = False
                 return await self.async_step_protocol_object()
@@ -64,7 +64,7 @@ class ProtocolSteps(LwM2MOptionsBase):
         return self.async_show_form(
             step_id="device_protocols",
             data_schema=vol.Schema(
-                {vol.Required(CONF_OBJECT): searchable(form.object_choices(registry, seen))}
+                {vol.Required(CONF_OBJECT): searchable(form.object_choices(object_registry, seen))}
             ),
             errors=errors,
             description_placeholders=placeholders,

@@ -34,7 +34,7 @@ class TransferSteps(LwM2MOptionsBase):
         protocols = data.storage.protocols
         if not protocols.objects:
             return self.async_abort(reason="no_protocols")
-        document = protocols_document(protocols, data.registry)
+        document = protocols_document(protocols, data.object_registry)
         folder = Path(self.hass.config.path(EXPORT_FOLDER))
         path = await self.hass.async_add_executor_job(write_export, folder, document, dt_util.now())
         count = len(protocols.objects)
@@ -86,14 +86,16 @@ class TransferSteps(LwM2MOptionsBase):
         assert imported is not None  # import_protocols leads here with a parsed file
         storage = self._data.storage
         changes = preview(storage.protocols, imported)
-        registry = self._data.registry
+        object_registry = self._data.object_registry
         groups = {
             "Added": changes.added,
             "Replaced": changes.replaced,
             "Unchanged": changes.unchanged,
             "Kept as they are (not in the file)": changes.kept,
         }
-        listing = [f"- {label}: {_objects(registry, ids)}" for label, ids in groups.items() if ids]
+        listing = [
+            f"- {label}: {_objects(object_registry, ids)}" for label, ids in groups.items() if ids
+        ]
         placeholders = {"changes": "\n".join(listing) or "- nothing: the file holds no protocol"}
         if user_input is not None:
             storage.protocols = merged(storage.protocols, imported)
@@ -106,7 +108,7 @@ class TransferSteps(LwM2MOptionsBase):
                 len(changes.unchanged),
             )
             done = [
-                f"{_objects(registry, ids)} {verb}"
+                f"{_objects(object_registry, ids)} {verb}"
                 for verb, ids in (("added", changes.added), ("replaced", changes.replaced))
                 if ids
             ]
@@ -119,9 +121,9 @@ class TransferSteps(LwM2MOptionsBase):
         )
 
 
-def _objects(registry: ObjectRegistry, object_ids: list[int]) -> str:
+def _objects(object_registry: ObjectRegistry, object_ids: list[int]) -> str:
     names = []
     for object_id in object_ids:
-        obj = registry.get(object_id)
+        obj = object_registry.get(object_id)
         names.append(f"{object_id} {obj.name}" if obj is not None else str(object_id))
     return ", ".join(names)

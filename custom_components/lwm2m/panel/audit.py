@@ -32,7 +32,7 @@ def _instances(hub: LwM2MHub, endpoint: str) -> set[Path]:
 def _writable(data: LwM2MData, endpoint: str, object_id: int) -> list[ResourceDef]:
     state = data.hub.devices.get(endpoint)
     version = announced_version(state.objects if state else {}, object_id)
-    definition = object_definition(data.registry, object_id, version)
+    definition = object_definition(data.object_registry, object_id, version)
     if definition is None:
         return []
     return [
@@ -80,7 +80,7 @@ def compare(
                     "syncable": theirs is not None,
                 }
             )
-        definition = object_definition(data.registry, instance.ids[0], None)
+        definition = object_definition(data.object_registry, instance.ids[0], None)
         result.append(
             {
                 "path": str(instance),

@@ -64,7 +64,9 @@ def object_tree(data: LwM2MData, objects: Mapping[Path, Any]) -> list[dict[str, 
     return [
         object_row(
             object_id,
-            object_definition(data.registry, object_id, announced_version(objects, object_id)),
+            object_definition(
+                data.object_registry, object_id, announced_version(objects, object_id)
+            ),
             sorted(instances[object_id]),
         )
         for object_id in sorted(instances)
@@ -102,7 +104,7 @@ def bootstrap_trigger(data: LwM2MData, endpoint: str) -> str | None:
     if state is None:
         return None
     version = announced_version(state.objects, SERVER_OBJECT)
-    definition = object_definition(data.registry, SERVER_OBJECT, version)
+    definition = object_definition(data.object_registry, SERVER_OBJECT, version)
     trigger = definition.resource(BOOTSTRAP_TRIGGER) if definition else None
     if trigger is None or not trigger.operations.executable:
         return None
