@@ -10,7 +10,7 @@ observe after registration.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -217,6 +217,33 @@ def describe_object(
         if value is not None:
             descriptions.append(value)
         descriptions.extend(describe_functions(obj, resource, protocol, instance_id))
+    return descriptions
+
+
+_SHARED_LIMIT = 4096
+_shared: dict[
+    tuple[int, int, int],
+    tuple[ObjectDef, ObjectProtocol | None, tuple[LwM2MEntityDescription, ...]],
+] = {}
+
+
+def shared_descriptions(
+    obj: ObjectDef, protocol: ObjectProtocol | None, instance_id: int
+) -> tuple[LwM2MEntityDescription, ...]:
+    """``describe_object``'s answer, one tuple of frozen descriptions for every device.
+
+    Devices with the same definition, protocol and instance share it. The key is the
+    identity of both (neither is hashable); the entry holds them, so no id is reused
+    while it lives.
+    """
+    key = (id(obj), id(protocol), instance_id)
+    found = _shared.get(key)
+    if found is not None and found[0] is obj and found[1] is protocol:
+        return found[2]
+    if len(_shared) >= _SHARED_LIMIT:
+        _shared.clear()
+    descriptions = tuple(describe_object(obj, protocol, instance_id))
+    _shared[key] = (obj, protocol, descriptions)
     return descriptions
 
 
@@ -431,6 +458,17 @@ def instance_paths(objects: Iterable[Path]) -> list[Path]:
     return sorted(path for path in objects if len(path) == 2)
 
 
+def _defined_instances(
+    objects: Mapping[Path, Mapping[str, Any]], object_registry: ObjectRegistry
+) -> Iterator[tuple[Path, ObjectDef]]:
+    """The device's object instances whose object has a definition, with it."""
+    for instance in instance_paths(objects):
+        object_id = instance.ids[0]
+        obj = object_definition(object_registry, object_id, announced_version(objects, object_id))
+        if obj is not None:
+            yield instance, obj
+
+
 def device_targets(
     endpoint: str,
     objects: Mapping[Path, Mapping[str, Any]],
@@ -439,12 +477,8 @@ def device_targets(
 ) -> dict[str, EntityTarget]:
     """Every entity the device's object instances call for, by unique id."""
     targets: dict[str, EntityTarget] = {}
-    for instance in instance_paths(objects):
-        object_id, instance_id = instance.ids
-        obj = object_definition(object_registry, object_id, announced_version(objects, object_id))
-        if obj is None:
-            continue
-        for description in describe_object(obj, protocols.get(object_id), instance_id):
+    for instance, obj in _defined_instances(objects, object_registry):
+        for description in shared_descriptions(obj, protocols.get(obj.id), instance.ids[1]):
             target = EntityTarget(endpoint, instance.child(description.resource_id), description)
             targets[target.unique_id] = target
     return targets
@@ -457,11 +491,7 @@ def device_observations(
 ) -> dict[Path, AutoObserve]:
     """The resource paths to observe on a device, by path."""
     result: dict[Path, AutoObserve] = {}
-    for instance in instance_paths(objects):
-        object_id, instance_id = instance.ids
-        obj = object_definition(object_registry, object_id, announced_version(objects, object_id))
-        if obj is None:
-            continue
-        for observation in observations(obj, protocols.get(object_id)):
+    for instance, obj in _defined_instances(objects, object_registry):
+        for observation in observations(obj, protocols.get(obj.id)):
             result[instance.child(observation.resource_id)] = observation
     return result
