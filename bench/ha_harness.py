@@ -195,7 +195,7 @@ class HassRun:
             1
             for targets in self.hub.targets.values()
             for target in targets.values()
-            if target.spec.enabled
+            if target.description.entity_registry_enabled_default
         )
 
     def observing(self) -> int:

@@ -220,6 +220,33 @@ def describe_object(
     return descriptions
 
 
+_SHARED_LIMIT = 4096
+_shared: dict[
+    tuple[int, int, int],
+    tuple[ObjectDef, ObjectProtocol | None, tuple[LwM2MEntityDescription, ...]],
+] = {}
+
+
+def shared_descriptions(
+    obj: ObjectDef, protocol: ObjectProtocol | None, instance_id: int
+) -> tuple[LwM2MEntityDescription, ...]:
+    """``describe_object``'s answer, one tuple of frozen descriptions for every device.
+
+    Devices with the same definition, protocol and instance share it. The key is the
+    identity of both (neither is hashable); the entry holds them, so no id is reused
+    while it lives.
+    """
+    key = (id(obj), id(protocol), instance_id)
+    found = _shared.get(key)
+    if found is not None and found[0] is obj and found[1] is protocol:
+        return found[2]
+    if len(_shared) >= _SHARED_LIMIT:
+        _shared.clear()
+    descriptions = tuple(describe_object(obj, protocol, instance_id))
+    _shared[key] = (obj, protocol, descriptions)
+    return descriptions
+
+
 def plain_name(obj: ObjectDef, resource: ResourceDef, instance_id: int) -> str:
     """ "<object> [<instance>] <resource>", from the DDF."""
     if instance_id == 0:
@@ -451,7 +478,7 @@ def device_targets(
     """Every entity the device's object instances call for, by unique id."""
     targets: dict[str, EntityTarget] = {}
     for instance, obj in _defined_instances(objects, object_registry):
-        for description in describe_object(obj, protocols.get(obj.id), instance.ids[1]):
+        for description in shared_descriptions(obj, protocols.get(obj.id), instance.ids[1]):
             target = EntityTarget(endpoint, instance.child(description.resource_id), description)
             targets[target.unique_id] = target
     return targets

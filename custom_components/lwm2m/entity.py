@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from functools import lru_cache
 from typing import Any
 
 from homeassistant.const import Platform
@@ -29,6 +30,12 @@ from .signals import (
 )
 
 
+@lru_cache(maxsize=65536)
+def device_info(endpoint: str) -> DeviceInfo:
+    """One ``DeviceInfo`` for all the entities of a device (Home Assistant only reads it)."""
+    return DeviceInfo(identifiers={(DOMAIN, endpoint)})
+
+
 class LwM2MEntity(Entity):
     """State from the hub's values of ``target.path``, availability from registration.
 
@@ -49,7 +56,7 @@ class LwM2MEntity(Entity):
         self.path: Path = target.path
         self.entity_description = target.description
         self._attr_unique_id = target.unique_id
-        self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, target.endpoint)})
+        self._attr_device_info = device_info(target.endpoint)
         name = target.description.name
         if target.description.translation_key is not None and isinstance(name, str):
             # A numbered instance of a translated resource: its own name, not the translation.

@@ -386,3 +386,25 @@ def test_battery_status_is_an_enum_of_words() -> None:
 def _unit(description: object) -> str | None:
     unit: str | None = getattr(description, "native_unit_of_measurement", None)
     return unit
+
+
+def test_devices_with_the_same_objects_share_their_descriptions(registry: ObjectRegistry) -> None:
+    from custom_components.lwm2m.discovery import device_targets
+    from custom_components.lwm2m.engine import Path
+
+    links = {Path.of(3, 0): {}, Path.of(3303, 0): {}, Path.of(3303, 1): {}}
+    protocols = DeviceProtocols()
+    first = device_targets("one", links, registry, protocols)
+    second = device_targets("two", links, registry, protocols)
+    assert [t.unique_id.removeprefix("one") for t in first.values()] == [
+        t.unique_id.removeprefix("two") for t in second.values()
+    ]
+    for mine, theirs in zip(first.values(), second.values(), strict=True):
+        assert mine.description is theirs.description
+    # each instance keeps its own (a numbered instance is named differently)
+    assert [d.name for d in describe_object(registry.get(3303), None, 1)] == [
+        t.description.name for t in first.values() if t.path.ids[:2] == (3303, 1)
+    ]
+    other = ObjectProtocol(resources={5700: ResourceSettings(show=True)})
+    changed = device_targets("three", links, registry, DeviceProtocols({3303: other}))
+    assert changed["three-3303-0-5700"].description is not first["one-3303-0-5700"].description

@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import aiocoap
+from aiocoap import error
+from aiocoap.message import Direction
 from aiocoap.numbers.codes import Code
 from aiocoap.numbers.types import NON, RST
-from aiocoap.transports.udp6 import MessageInterfaceUDP6
+from aiocoap.transports.udp6 import MessageInterfaceUDP6, UDP6EndpointAddress
 from aiocoap.util import hostportsplit
 
 from ..log_once import OncePerKindFilter
@@ -62,19 +64,58 @@ async def _bind_address(host: str, port: int) -> tuple[Any, ...]:
     return infos[0][4]
 
 
+_V4_MAPPED = bytes(10) + b"\xff\xff"
+
+
+class _Address(UDP6EndpointAddress):  # type: ignore[misc]
+    """aiocoap's UDP address, telling a multicast destination from the raw pktinfo.
+
+    aiocoap asks ``is_multicast_locally`` several times for every datagram (to acknowledge,
+    to answer) and formats and parses the local address as text each time; the first 16
+    bytes of IPV6_PKTINFO are that address: ff00::/8, or 224.0.0.0/4 when IPv4-mapped.
+    """
+
+    @property
+    def is_multicast_locally(self) -> bool:
+        local: bytes = self.pktinfo[:16]
+        if local[:12] == _V4_MAPPED:
+            return 224 <= local[12] <= 239
+        return local[0] == 0xFF
+
+    def as_response_address(self) -> Any:
+        if not self.is_multicast_locally:
+            return self
+        return UDP6EndpointAddress(self.sockaddr, self.interface)
+
+
 class _UDP6(MessageInterfaceUDP6):  # type: ignore[misc]
-    """aiocoap's UDP transport, made to drop every datagram it cannot parse.
+    """aiocoap's UDP transport, receiving into :class:`_Address` and dropping what it cannot parse.
 
     aiocoap drops a datagram whose framing is wrong, but a string option (Uri-Path,
     Uri-Query, ...) that is not UTF-8 raises UnicodeDecodeError out of its receive
     callback into the event loop, logged there as an error: any peer could fill the log.
+    The rest follows aiocoap's own ``datagram_msg_received``.
     """
 
     def datagram_msg_received(self, data: bytes, ancdata: Any, flags: int, address: Any) -> None:
+        pktinfo = None
+        for level, kind, cmsg_data in ancdata:
+            if level == socket.IPPROTO_IPV6 and kind == socket.IPV6_PKTINFO:
+                pktinfo = cmsg_data
+        if pktinfo is None:
+            self.log.warning(
+                "Did not receive requested pktinfo ancdata on message from %s", address
+            )
+            remote = UDP6EndpointAddress(address, self)
+        else:
+            remote = _Address(address, self, pktinfo=pktinfo)
         try:
-            super().datagram_msg_received(data, ancdata, flags, address)
-        except ValueError:  # UnicodeDecodeError and other value errors of option decoding
+            message = aiocoap.Message.decode(data, remote)
+        except (error.UnparsableMessage, ValueError):  # UnicodeDecodeError of a string option
             self.log.warning("Ignoring unparsable message from %s", address)
+            return
+        message.direction = Direction.INCOMING
+        self._ctx.dispatch_message(message)
 
 
 async def bind_udp(host: str, port: int, site: Any) -> aiocoap.Context:
