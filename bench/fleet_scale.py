@@ -1,9 +1,10 @@
 """Fleet scale: the integration against Home Assistant's own floor, the engine against Python's.
 
 ``--before DIR`` runs a checkout of earlier code (``git worktree add --detach DIR COMMIT``)
-beside this one, turn about, in the same run. Every measurement runs in a fresh process (``--one KIND ...``, started by this script), so
-no size reuses memory that an earlier one freed, and each is repeated (``--repeats``,
-min / median / max reported) with the load average beside it.
+beside this one, turn about, in the same run. Every measurement runs in a fresh process
+(``--one KIND ...``, started by this script), so no size reuses memory that an earlier one
+freed, and each is repeated (``--repeats``, min / median / max reported) with the load
+average beside it.
 
 * ``ha N``: Home Assistant with the integration; N simulated devices (a child process)
   register. Resident memory per device, Home Assistant's CPU per device until every device
