@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path as FsPath
 
 import pytest
 from hypothesis import HealthCheck, settings
 
+from .ha_deprecations import DeprecationReports
 from .peers import Peers, PeersUnavailableError, build_peers, unavailable
 
 # Wall-clock limits make property tests flaky on a loaded machine; speed lives in bench/.
@@ -40,3 +43,17 @@ def peers() -> Peers:
             errors="replace"
         )
         pytest.fail(f"building the third-party peers failed:\n{output[-4000:]}")
+
+
+@pytest.fixture(autouse=True)
+def home_assistant_deprecations() -> Iterator[DeprecationReports]:
+    """Fails the test during which Home Assistant reported a deprecated call."""
+    reports = DeprecationReports()
+    root = logging.getLogger()
+    root.addHandler(reports)
+    try:
+        yield reports
+    finally:
+        root.removeHandler(reports)
+    if reports.records:
+        pytest.fail(reports.summary(), pytrace=False)

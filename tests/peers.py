@@ -26,8 +26,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
-import pytest
-
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PEERS_SOURCE = REPO_ROOT.parent / "shared" / "peers"
 CACHE = REPO_ROOT / ".cache" / "peers"
@@ -125,6 +123,8 @@ def _require_tools(tools: tuple[str, ...]) -> None:
 
 def unavailable(reason: str) -> NoReturn:
     """Skip with ``reason``; fail instead where the peers are required (CI)."""
+    import pytest  # here: ``python -m tests.peers`` builds the peers without pytest installed
+
     if os.environ.get(REQUIRE_ENV) == "1":
         pytest.fail(f"{reason}; {REQUIRE_ENV}=1: the tests that need the peers must run here")
     pytest.skip(reason)

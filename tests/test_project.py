@@ -116,7 +116,7 @@ def test_hacs_metadata() -> None:
 
 
 @pytest.mark.parametrize(
-    "script", ["script/setup", "script/test", "script/lint", "script/check_ha_compat", ".ci/run"]
+    "script", ["script/setup", "script/test", "script/lint", "script/test_newest", ".ci/run"]
 )
 def test_entry_scripts_are_executable(script: str) -> None:
     path = ROOT / script
@@ -153,3 +153,4 @@ def test_workflows_run_hassfest_hacs_and_the_tests() -> None:
     assert "home-assistant/actions/hassfest" in uses
     assert uses["hacs/action"]["with"]["category"] == "integration"
     assert any(step.get("run") == "script/test" for step in steps)
+    assert any(str(step.get("run", "")).endswith("script/test_newest") for step in steps)

@@ -53,6 +53,11 @@ def enable_event_loop_debug() -> None:
     """No per-test event loop to debug."""
 
 
+@pytest.fixture(autouse=True)
+def configure_event_loop() -> None:
+    """No per-test event loop to configure (the newest releases of the plugin do)."""
+
+
 @pytest.fixture(scope="package")
 def playwright() -> Iterator[Playwright]:
     pytest_socket.enable_socket()  # set up inside a test whose sockets are off

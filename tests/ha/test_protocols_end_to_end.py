@@ -174,9 +174,10 @@ async def test_measurement_alarm_events_payload_and_auto_observe(
     await _register(hass, simulated, entry)
 
     # Measurement: the protocol's unit (21.5 °F, which this metric Home Assistant shows in
-    # °C), statistics, its type and series.
+    # °C: -5.83, rounded to -5.8 in the state up to 2025 and in the frontend since), statistics,
+    # its type and series.
     temperature = hass.states.get(TEMPERATURE)
-    assert temperature.state == "-5.8"
+    assert float(temperature.state) == pytest.approx((21.5 - 32) * 5 / 9, abs=0.05)
     assert temperature.attributes["unit_of_measurement"] == "°C"
     assert temperature.attributes["device_class"] == "temperature"
     assert temperature.attributes["state_class"] == "measurement"
@@ -204,7 +205,7 @@ async def test_measurement_alarm_events_payload_and_auto_observe(
         "text": "Too hot",
     }
     assert alarm.attributes["value"] == 35.5
-    assert hass.states.get(TEMPERATURE).state == "1.9"  # 35.5 °F
+    assert float(hass.states.get(TEMPERATURE).state) == pytest.approx((35.5 - 32) * 5 / 9, abs=0.05)
     cleared = await state_change(
         hass,
         HOT_ALARMS,

@@ -171,20 +171,25 @@ class FlowDialog:
         """A dropdown: open it, click the option; a list: click the radio button's label."""
         dropdown = field.query_selector("ha-select")
         if dropdown is None:
-            option = field.query_selector(f"ha-formfield:has-text({label!r})")
+            option = field.query_selector(
+                f"ha-formfield:has-text({label!r}), ha-radio-option:has-text({label!r})"
+            )
             assert option is not None, f"no option {label!r}"
             option.click()
             return
         dropdown.click()
         item = dropdown.wait_for_selector(
-            f"mwc-list-item:has-text({label!r}), ha-list-item:has-text({label!r})",
+            f"mwc-list-item:has-text({label!r}), ha-list-item:has-text({label!r}), "
+            f"ha-dropdown-item:has-text({label!r})",
             state="visible",
         )
         assert item is not None
         item.click()
 
     def _pick_many(self, field: ElementHandle, label: str) -> None:
-        check = field.query_selector(f"ha-formfield:has-text({label!r}) ha-checkbox")
+        check = field.query_selector(
+            f"ha-formfield:has-text({label!r}) ha-checkbox, ha-checkbox:has-text({label!r})"
+        )
         if check is not None:
             if not check.evaluate("c => c.checked"):
                 check.click()
@@ -194,7 +199,9 @@ class FlowDialog:
     def _combo(self, field: ElementHandle, text: str) -> None:
         """A searchable picker: type, then click the first match."""
         box = field.query_selector("ha-combo-box input, vaadin-combo-box-light input")
-        assert box is not None, "no searchable picker"
+        if box is None:
+            self._search_picker(field, text)
+            return
         box.click()
         box.fill(text)
         item = self.page.wait_for_selector(
@@ -203,13 +210,40 @@ class FlowDialog:
         assert item is not None
         item.click()
 
+    def _search_picker(self, field: ElementHandle, text: str) -> None:
+        """The 2026 frontend's searchable picker: open its popover, search, click the first
+        match (a typed custom value is offered last)."""
+        opener = field.query_selector(
+            "ha-generic-picker ha-picker-field, ha-generic-picker ha-button"
+        )
+        assert opener is not None, "no searchable picker"
+        opener.click()
+        search = field.wait_for_selector(
+            "ha-picker-combo-box ha-input-search input", state="visible"
+        )
+        assert search is not None
+        search.fill(text)
+        item = field.wait_for_selector(
+            f"ha-picker-combo-box .combo-box-row:has-text({text!r})", state="visible"
+        )
+        assert item is not None
+        item.click()
+
     def submit(self) -> None:
         self._mark()
-        button = self.dialog.locator(
+        self._step_button().click()
+        self._wait_for_next_step()
+
+    def _step_button(self) -> Locator:
+        """The button that submits a form or closes an abort: in the dialog's footer since
+        the 2026 frontend (a step's own buttons, such as a file field's, are not it), in the
+        step before."""
+        footer = self.dialog.locator("ha-dialog-footer ha-button")
+        if footer.count():
+            return footer.last
+        return self.dialog.locator(
             "step-flow-form mwc-button, step-flow-form ha-button, step-flow-abort mwc-button"
         ).last
-        button.click()
-        self._wait_for_next_step()
 
     def close(self) -> None:
         self.dialog.locator("ha-icon-button[dialogaction=cancel], ha-icon-button").last.click()

@@ -79,7 +79,8 @@ def write_configuration(
     config = {name: value for name, value in config.items() if value is not None}
     for component in SCREEN_COMPONENTS:
         config.setdefault(component, None)
-    config["http"] = {"server_host": "127.0.0.1", "server_port": http_port}
+    if (http := _http_settings(config_dir, http_port)) is not None:
+        config["http"] = http
     config.update(overrides or {})
     config_dir.mkdir(parents=True, exist_ok=True)
     (config_dir / "configuration.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
@@ -87,6 +88,23 @@ def write_configuration(
     components = config_dir / "custom_components"
     components.mkdir(exist_ok=True)
     (components / "lwm2m").symlink_to(INTEGRATION, target_is_directory=True)
+
+
+def _http_settings(config_dir: Path, http_port: int) -> dict[str, Any] | None:
+    """Serving on 127.0.0.1:``http_port``: YAML settings, or None once stored instead.
+
+    Releases that keep the HTTP settings in storage (2026) take YAML ones as a trial that the
+    frontend asks to confirm in a dialog over every page: they get stored settings.
+    """
+    try:
+        from homeassistant.components.http import config as stored
+    except ImportError:
+        return {"server_host": "127.0.0.1", "server_port": http_port}
+    settings = stored.HTTP_STORAGE_SCHEMA({"server_host": ["127.0.0.1"], "server_port": http_port})
+    meta = {"created_at": "2026-01-01T00:00:00+00:00", "error": None, "error_message": None}
+    data = {"stable": {**settings, **meta}, "pending": None, "yaml_migration_done": True}
+    seed_store(config_dir, "http", data, (stored.STORAGE_VERSION, stored.STORAGE_MINOR_VERSION))
+    return None
 
 
 def seed_entry(config_dir: Path, data: Mapping[str, Any]) -> None:
@@ -99,11 +117,12 @@ def seed_entry(config_dir: Path, data: Mapping[str, Any]) -> None:
     script.seed(config_dir, {**script.ENTRY_DATA, **data})
 
 
-def seed_store(config_dir: Path, key: str, data: Any) -> None:
-    """What a Store with ``key`` would have saved, before Home Assistant starts."""
+def seed_store(config_dir: Path, key: str, data: Any, version: tuple[int, int] = (1, 1)) -> None:
+    """What a Store with ``key`` (at ``version``, major and minor) would have saved, before
+    Home Assistant starts."""
     storage = config_dir / ".storage"
     storage.mkdir(parents=True, exist_ok=True)
-    document = {"version": 1, "minor_version": 1, "key": key, "data": data}
+    document = {"version": version[0], "minor_version": version[1], "key": key, "data": data}
     (storage / key).write_text(json.dumps(document), encoding="utf-8")
 
 

@@ -15,6 +15,8 @@ from .checks import ScreenContent, Verdict, check
 from .home_assistant import lines_after
 
 PAGE_TEXT = (Path(__file__).with_name("page_text.js")).read_text(encoding="utf-8")
+# Home Assistant's proxy of map tiles (since 2026); its requests go out to the internet.
+MAP_TILES = "/api/map_tiles/"
 FRONTEND_LOGGER = re.compile(r"\[frontend\.js[^\]]*\] (?P<message>.*)")
 INTEGRATION_ERROR = re.compile(r" ERROR \([^)]*\) \[(?P<logger>[^\]]*)\] (?P<message>.*lwm2m.*)")
 FLOW_DIALOG = "dialog-data-entry-flow"
@@ -58,10 +60,13 @@ class Screens:
         if message.type != "error":
             return
         source = message.location.get("url", "")
-        # Requests off this Home Assistant (brand icons, map tiles) are refused on purpose.
-        if message.text.startswith("Failed to load resource") and not source.startswith(
-            self.base_url
-        ):
+        # Requests off this Home Assistant (brand icons, map tiles) are refused on purpose, and
+        # so fail the map tiles that Home Assistant 2026 fetches for the browser (its
+        # /api/map_tiles/ answers 502 Bad Gateway without the internet).
+        offline = not source.startswith(self.base_url) or source.startswith(
+            f"{self.base_url}{MAP_TILES}"
+        )
+        if message.text.startswith("Failed to load resource") and offline:
             return
         where = f" ({source})" if source else ""
         self._console.append(f"browser console: {message.text.splitlines()[0]}{where}")
