@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -14,6 +15,10 @@ BUNDLE = ROOT / "custom_components" / "lwm2m" / "frontend" / "lwm2m-panel.js"
 
 def test_the_committed_bundle_matches_its_sources(tmp_path: Path) -> None:
     if shutil.which("npm") is None:
+        if os.environ.get("LWM2M_NEWEST_RUN") == "1":
+            # sid's npm is often uninstallable mid-transition; the bundle is the same JavaScript
+            # on every Home Assistant release, and script/test checks it.
+            pytest.skip("no npm in script/test_newest's chroot; script/test checks the bundle")
         pytest.fail("npm is missing: script/setup installs it")
     rebuilt = tmp_path / "lwm2m-panel.js"
     result = subprocess.run(
