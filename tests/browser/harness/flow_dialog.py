@@ -87,8 +87,10 @@ class FlowDialog:
         """Add integration → LwM2M: the config flow's first step."""
         self.flow = "config"
         self.page.goto(f"{base_url}/config/integrations/dashboard/add?domain={domain}")
-        confirm = self.page.locator("dialog-box")
-        confirm.locator("mwc-button, ha-button").last.click()  # "Set up LwM2M?" → OK
+        # "Set up LwM2M?" → OK: the actions' last button, the footer's primary one on 2026.
+        self.page.locator("dialog-box").locator(
+            "[slot=actions] mwc-button, [slot=actions] ha-button, ha-button[slot=primaryAction]"
+        ).last.click()
         self.dialog.locator("step-flow-form, step-flow-abort").first.wait_for()
         self.page.wait_for_timeout(250)
 
@@ -96,8 +98,13 @@ class FlowDialog:
         """The entry's menu on the integration page → Reconfigure."""
         self.flow = "config"
         self.page.goto(f"{base_url}/config/integrations/integration/lwm2m")
-        self.page.locator("ha-md-list-item ha-md-button-menu ha-icon-button").first.click()
-        self.page.locator("ha-md-menu-item").filter(has_text="Reconfigure").first.click()
+        self.page.locator(
+            "ha-md-list-item ha-md-button-menu ha-icon-button,"
+            " ha-config-entry-row ha-dropdown ha-icon-button[slot=trigger]"
+        ).first.click()
+        self.page.locator("ha-md-menu-item, ha-dropdown-item").filter(
+            has_text="Reconfigure"
+        ).first.click()
         self.dialog.locator("step-flow-form, step-flow-abort").first.wait_for()
         self.page.wait_for_timeout(250)
 

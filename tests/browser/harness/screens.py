@@ -17,6 +17,8 @@ from .home_assistant import lines_after
 PAGE_TEXT = (Path(__file__).with_name("page_text.js")).read_text(encoding="utf-8")
 # Home Assistant's proxy of map tiles (since 2026); its requests go out to the internet.
 MAP_TILES = "/api/map_tiles/"
+# Its proxy of integration brand icons (since 2026); 404 for those it cannot fetch offline.
+BRAND_ICONS = "/api/brands/"
 FRONTEND_LOGGER = re.compile(r"\[frontend\.js[^\]]*\] (?P<message>.*)")
 INTEGRATION_ERROR = re.compile(r" ERROR \([^)]*\) \[(?P<logger>[^\]]*)\] (?P<message>.*lwm2m.*)")
 FLOW_DIALOG = "dialog-data-entry-flow"
@@ -61,10 +63,10 @@ class Screens:
             return
         source = message.location.get("url", "")
         # Requests off this Home Assistant (brand icons, map tiles) are refused on purpose, and
-        # so fail the map tiles that Home Assistant 2026 fetches for the browser (its
-        # /api/map_tiles/ answers 502 Bad Gateway without the internet).
+        # so fail the map tiles and brand icons that Home Assistant 2026 fetches for the browser
+        # (its /api/map_tiles/ answers 502 Bad Gateway, its /api/brands/ 404, offline).
         offline = not source.startswith(self.base_url) or source.startswith(
-            f"{self.base_url}{MAP_TILES}"
+            (f"{self.base_url}{MAP_TILES}", f"{self.base_url}{BRAND_ICONS}")
         )
         if message.text.startswith("Failed to load resource") and offline:
             return
