@@ -93,6 +93,11 @@ def test_a_pending_device_is_accepted(
         devices.stop()
 
 
+@pytest.mark.xfail(
+    reason="known defect, open: in some runs the demo devices do not re-register at the port "
+    "Reconfigure moved the server to (seen on 2025.4 and 2026.10, idle machine too)",
+    strict=False,
+)
 def test_a_port_taken_at_startup_is_repaired_with_reconfigure(
     home_assistant: Deployment, page: Page, flow: FlowDialog, screens: Screens
 ) -> None:
