@@ -145,6 +145,22 @@ class ProtocolSteps(LwM2MOptionsBase):
             description_placeholders={"object": f"{obj.id} {obj.name}"},
         )
 
+    def _show_resource_pick(self, step_id: str, choices: list[dict[str, str]]) -> ConfigFlowResult:
+        """A dropdown of the chosen object's resources (``choices``) under ``step_id``."""
+        obj = self._chosen_object
+        return self.async_show_form(
+            step_id=step_id,
+            data_schema=vol.Schema({vol.Required(CONF_RESOURCE): dropdown(choices)}),
+            description_placeholders={"object": f"{obj.id} {obj.name}"},
+        )
+
+    def _chosen_resource_settings(self) -> tuple[ObjectProtocol | None, ResourceSettings]:
+        """The chosen object's stored protocol and the chosen resource's settings now."""
+        obj, resource = self._chosen_object, self._chosen_resource
+        previous = self._data.storage.protocols.get(obj.id)
+        before = form.protocol_or_defaults(obj, previous).settings(resource.id)
+        return previous, before or ResourceSettings(show=False)
+
     async def async_step_resource_pick(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
@@ -152,25 +168,15 @@ class ProtocolSteps(LwM2MOptionsBase):
         if user_input is not None:
             self._resource = obj.resource(int(user_input[CONF_RESOURCE]))
             return await self.async_step_resource_functions()
-        return self.async_show_form(
-            step_id="resource_pick",
-            data_schema=vol.Schema(
-                {
-                    vol.Required(CONF_RESOURCE): dropdown(
-                        form.resource_choices(obj, readable_only=True)
-                    )
-                }
-            ),
-            description_placeholders={"object": f"{obj.id} {obj.name}"},
+        return self._show_resource_pick(
+            "resource_pick", form.resource_choices(obj, readable_only=True)
         )
 
     async def async_step_resource_functions(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         obj, resource = self._chosen_object, self._chosen_resource
-        previous = self._data.storage.protocols.get(obj.id)
-        before = form.protocol_or_defaults(obj, previous).settings(resource.id)
-        before = before or ResourceSettings(show=False)
+        previous, before = self._chosen_resource_settings()
         errors: dict[str, str] = {}
         if user_input is not None:
             try:

@@ -5,13 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-import voluptuous as vol
 from homeassistant.config_entries import ConfigFlowResult
 
-from ..device_protocols.settings import ResourceSettings
 from ..device_protocols.validation import RuleSet
 from . import protocol_form as form
-from .base import dropdown
 from .protocol_steps import CONF_RESOURCE, ProtocolSteps
 from .rules_form import RulesFormError, edited, rules_schema, rules_text
 
@@ -30,25 +27,15 @@ class RulesSteps(ProtocolSteps):
             self._resource = obj.resource(int(user_input[CONF_RESOURCE]))
             self._rules = None
             return await self.async_step_rules_edit()
-        return self.async_show_form(
-            step_id="rules_pick",
-            data_schema=vol.Schema(
-                {
-                    vol.Required(CONF_RESOURCE): dropdown(
-                        form.resource_choices(obj, writable_only=True)
-                    )
-                }
-            ),
-            description_placeholders={"object": f"{obj.id} {obj.name}"},
+        return self._show_resource_pick(
+            "rules_pick", form.resource_choices(obj, writable_only=True)
         )
 
     async def async_step_rules_edit(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         obj, resource = self._chosen_object, self._chosen_resource
-        previous = self._data.storage.protocols.get(obj.id)
-        before = form.protocol_or_defaults(obj, previous).settings(resource.id)
-        before = before or ResourceSettings(show=False)
+        previous, before = self._chosen_resource_settings()
         rules = self._rules if self._rules is not None else before.rules
         errors: dict[str, str] = {}
         if user_input is not None:
