@@ -338,7 +338,7 @@ class LwM2MHub:
             self._remember(state)
             self.value_listeners.notify(endpoint, changed)
         if from_device:
-            received = {path.resource_path() for path in values if len(path) >= 3}
+            received = {path.resource_path() for path in values if len(path.ids) >= 3}
             for path in received:
                 alarm = self._alarms.get((endpoint, path))
                 if alarm is not None:
@@ -503,11 +503,15 @@ class LwM2MHub:
         self.storage.schedule_save_devices()
 
     def _write_back(self) -> None:
-        for endpoint in self._unsaved:
+        # Called when the Store writes, from its executor thread on Home Assistant 2025.4,
+        # while the event loop may mark more devices: iterate a copy (each step below is
+        # one step for the interpreter); devices marked meanwhile stay for the next write.
+        taken = tuple(self._unsaved)
+        self._unsaved.difference_update(taken)
+        for endpoint in taken:
             state = self.devices.get(endpoint)
             if state is not None:
                 self.storage.devices[endpoint] = state.to_known()
-        self._unsaved.clear()
 
     def _ensure_device(self, state: DeviceState) -> str:
         credentials = self.storage.credentials.get(state.endpoint)

@@ -13,6 +13,7 @@ import ipaddress
 import logging
 import socket
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import aiocoap
@@ -67,13 +68,27 @@ async def _bind_address(host: str, port: int) -> tuple[Any, ...]:
 _V4_MAPPED = bytes(10) + b"\xff\xff"
 
 
+@lru_cache(maxsize=4096)
+def _multicast_host(host: str) -> bool:
+    """Whether an IPv6 socket address (IPv4-mapped ones as IPv4) is a multicast group."""
+    address = ipaddress.IPv6Address(host.split("%", 1)[0])
+    mapped = address.ipv4_mapped
+    return (address if mapped is None else mapped).is_multicast
+
+
 class _Address(UDP6EndpointAddress):  # type: ignore[misc]
     """aiocoap's UDP address, telling a multicast destination from the raw pktinfo.
 
     aiocoap asks ``is_multicast_locally`` several times for every datagram (to acknowledge,
     to answer) and formats and parses the local address as text each time; the first 16
     bytes of IPV6_PKTINFO are that address: ff00::/8, or 224.0.0.0/4 when IPv4-mapped.
+    It asks ``is_multicast`` of the peer for every request it sends, parsing its address
+    each time too: a device's address answers from a table.
     """
+
+    @property
+    def is_multicast(self) -> bool:
+        return _multicast_host(self.sockaddr[0])
 
     @property
     def is_multicast_locally(self) -> bool:
