@@ -118,6 +118,8 @@ class EntityRow:
     with ``observe`` they are still observed (for an entity that reads them along with
     another resource of its instance). ``primary`` names the entity after its object;
     ``units_decide`` lets the DDF's Units fill in the unit and classes the row leaves open.
+    An ``on_request`` row describes its resources' entity but creates it only when the
+    object's device protocol shows the resource: no registry entry otherwise.
     """
 
     description: LwM2MEntityDescription | None
@@ -129,6 +131,7 @@ class EntityRow:
     primary: bool = False
     units_decide: bool = False
     observe: bool = False
+    on_request: bool = False
 
     def matches(self, object_id: int, resource: ResourceDef) -> bool:
         return (

@@ -42,14 +42,14 @@ class DeviceState:
         A response that carries a multiple resource (its instances, or ``[]`` for none)
         replaces every instance of it the hub had.
         """
-        multiple = {path.resource_path() for path in values if len(path) == 4}
-        multiple |= {path for path, value in values.items() if len(path) == 3 and value == []}
+        multiple = {path.resource_path() for path in values if len(path.ids) == 4}
+        multiple |= {path for path, value in values.items() if len(path.ids) == 3 and value == []}
         changed: set[Path] = set()
         stale = (
             [
                 key
                 for key in self.values
-                if len(key) == 4 and key.resource_path() in multiple and key not in values
+                if len(key.ids) == 4 and key.resource_path() in multiple and key not in values
             ]
             if multiple
             else []
@@ -58,7 +58,7 @@ class DeviceState:
             del self.values[key]
             changed.add(key.resource_path())
         for path, value in values.items():
-            if len(path) < 3 or path in multiple:
+            if len(path.ids) < 3 or path in multiple:
                 continue
             if self.values.get(path, _MISSING) != value:
                 self.values[path] = value
@@ -70,10 +70,13 @@ class DeviceState:
             del self.values[key]
 
     def to_known(self) -> KnownDevice:
+        # The Store may call this from its executor thread while the event loop takes new
+        # values in: copy first (one step for the interpreter), then read the copy.
+        values = dict(self.values)
         return KnownDevice(
             self.endpoint,
-            self.summary,
-            {str(path): to_stored(value) for path, value in sorted(self.values.items())},
+            dict(self.summary),
+            {str(path): to_stored(value) for path, value in sorted(values.items())},
         )
 
     @classmethod

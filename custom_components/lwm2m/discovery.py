@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -58,6 +58,16 @@ class EntityTarget:
     endpoint: str
     path: Path  # /object/instance/resource
     description: LwM2MEntityDescription
+    # ``{endpoint}-{obj}-{inst}-{res}``; a functionality's entity adds ``-{role}``. Made
+    # once: the hub's table and the entity's registry entry share the one string.
+    unique_id: str = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object_id, instance_id, resource_id = self.path.ids
+        base = f"{self.endpoint}-{object_id}-{instance_id}-{resource_id}"
+        role = self.description.role
+        unique_id = base if role is Role.VALUE else f"{base}-{role.value}"
+        object.__setattr__(self, "unique_id", unique_id)
 
     @property
     def platform(self) -> Platform:
@@ -66,14 +76,6 @@ class EntityTarget:
     @property
     def instance_id(self) -> int:
         return self.path.ids[1]
-
-    @property
-    def unique_id(self) -> str:
-        """``{endpoint}-{obj}-{inst}-{res}``; a functionality's entity adds ``-{role}``."""
-        object_id, instance_id, resource_id = self.path.ids
-        base = f"{self.endpoint}-{object_id}-{instance_id}-{resource_id}"
-        role = self.description.role
-        return base if role is Role.VALUE else f"{base}-{role.value}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +166,8 @@ def _describe_alone(
         if not protocol.shown(resource.id):
             return None
         enabled = True
+    elif row.on_request:
+        return None
     unit, device_class, state_class = _units_and_classes(row, resource)
     return _complete(
         row,

@@ -23,10 +23,8 @@ from .engine import Path
 from .hub import LwM2MHub
 from .operation_history import acting_as
 from .signals import (
-    signal_availability,
     signal_new_entities,
     signal_received,
-    signal_remove,
 )
 
 
@@ -34,6 +32,12 @@ from .signals import (
 def device_info(endpoint: str) -> DeviceInfo:
     """One ``DeviceInfo`` for all the entities of a device (Home Assistant only reads it)."""
     return DeviceInfo(identifiers={(DOMAIN, endpoint)})
+
+
+@lru_cache(maxsize=65536)
+def _only(path: Path) -> frozenset[Path]:
+    """``{path}``, one set for every device's entity on that path (paths are shared)."""
+    return frozenset((path,))
 
 
 class LwM2MEntity(Entity):
@@ -83,11 +87,9 @@ class LwM2MEntity(Entity):
         self.async_on_remove(
             self.hub.value_listeners.listen(self.endpoint, self.watched_paths, self._values_changed)
         )
-        for signal, handler in (
-            (signal_availability(entry_id, self.endpoint), self._availability_changed),
-            (signal_remove(entry_id, self.target.unique_id), self._resource_gone),
-        ):
-            self.async_on_remove(async_dispatcher_connect(self.hass, signal, handler))
+        self.async_on_remove(
+            self.hub.entity_links.attach(self.endpoint, self.target.unique_id, self)
+        )
         if self.listens_to_reports:
             self.async_on_remove(
                 async_dispatcher_connect(
@@ -98,7 +100,7 @@ class LwM2MEntity(Entity):
     @property
     def watched_paths(self) -> frozenset[Path]:
         """The resources whose changes change this entity's state."""
-        return frozenset((self.path,))
+        return _only(self.path)
 
     @callback
     def _values_changed(self, changed: set[Path]) -> None:
@@ -115,10 +117,10 @@ class LwM2MEntity(Entity):
         """The device reported ``value`` for this entity's resource."""
 
     @callback
-    def _availability_changed(self) -> None:
+    def availability_changed(self) -> None:
         self.async_write_ha_state()
 
-    async def _resource_gone(self) -> None:
+    async def resource_gone(self) -> None:
         await self.async_remove()
 
     async def async_write_value(self, value: Any) -> None:

@@ -22,6 +22,11 @@ description but with ``observe`` keeps such a resource observed without an entit
 own. Rows with ``value_names`` name a resource's codes: an enum sensor's states, or the
 meanings a problem sensor lists.
 
+Rows marked ``on_request`` describe an entity nobody wants on every device (identity
+strings the device registry already shows, the device's clock and time zone, static
+capabilities, range limits, units and quality codes): it gets no registry entry, not even a
+disabled one, until the object's device protocol shows the resource.
+
 The user's device protocol for an object (``device_protocols``) replaces the defaults: it
 shows exactly the resources it lists and observes the ones it marks. Its functionalities
 feed the same table: a resource with a measurement becomes the ``MEASURED`` sensor
@@ -134,15 +139,29 @@ def _none(**match: Any) -> EntityRow:
     return EntityRow(description=None, **match)
 
 
-def _device(resource_id: int, description: LwM2MEntityDescription) -> EntityRow:
+def _device(
+    resource_id: int, description: LwM2MEntityDescription, *, on_request: bool = False
+) -> EntityRow:
     """A resource of the Device object (/3)."""
-    return EntityRow(description=description, objects=_ids(3), resources=_ids(resource_id))
+    return EntityRow(
+        description=description,
+        objects=_ids(3),
+        resources=_ids(resource_id),
+        on_request=on_request,
+    )
 
 
-def _connectivity(resource_id: int, key: str, **fields: Any) -> EntityRow:
+def _connectivity(
+    resource_id: int, key: str, *, on_request: bool = False, **fields: Any
+) -> EntityRow:
     """A resource of the Connectivity Monitoring object (/4): all diagnostic sensors."""
     description = Sensor(key=key, translation_key=key, entity_category=_DIAGNOSTIC, **fields)
-    return EntityRow(description=description, objects=_ids(4), resources=_ids(resource_id))
+    return EntityRow(
+        description=description,
+        objects=_ids(4),
+        resources=_ids(resource_id),
+        on_request=on_request,
+    )
 
 
 def _measuring(
@@ -169,14 +188,10 @@ def _measuring(
             resources=MIN_MEASURED | MAX_MEASURED,
         ),
         EntityRow(
-            description=Sensor(
-                key="range_limits",
-                entity_category=_DIAGNOSTIC,
-                entity_registry_enabled_default=False,
-                **classes,
-            ),
+            description=Sensor(key="range_limits", entity_category=_DIAGNOSTIC, **classes),
             objects=objects,
             resources=RANGE_LIMITS,
+            on_request=True,
         ),
     )
 
@@ -239,7 +254,8 @@ TABLE: tuple[EntityRow, ...] = (
         resources=_ids(3),
     ),
     _none(objects=_ids(1)),
-    # Device (/3). Identity strings also land in the device registry, so they start disabled.
+    # Device (/3). Identity strings land in the device registry; they, the clock, the time
+    # zone and the static capabilities become entities only on request (device protocols).
     _device(
         0,
         Sensor(
@@ -247,6 +263,7 @@ TABLE: tuple[EntityRow, ...] = (
             translation_key="manufacturer",
             **_hidden(entity_category=_DIAGNOSTIC),
         ),
+        on_request=True,
     ),
     _device(
         1,
@@ -255,6 +272,7 @@ TABLE: tuple[EntityRow, ...] = (
             translation_key="model_number",
             **_hidden(entity_category=_DIAGNOSTIC),
         ),
+        on_request=True,
     ),
     _device(
         2,
@@ -263,6 +281,7 @@ TABLE: tuple[EntityRow, ...] = (
             translation_key="serial_number",
             **_hidden(entity_category=_DIAGNOSTIC),
         ),
+        on_request=True,
     ),
     _device(
         3,
@@ -296,6 +315,7 @@ TABLE: tuple[EntityRow, ...] = (
             translation_key="available_power_sources",
             **_hidden(entity_category=_DIAGNOSTIC),
         ),
+        on_request=True,
     ),
     _device(
         7,
@@ -369,14 +389,17 @@ TABLE: tuple[EntityRow, ...] = (
             device_class=_D.TIMESTAMP,
             **_hidden(entity_category=_DIAGNOSTIC),
         ),
+        on_request=True,
     ),
     _device(
         14,
         Text(key="utc_offset", translation_key="utc_offset", **_hidden(entity_category=_CONFIG)),
+        on_request=True,
     ),
     _device(
         15,
         Text(key="timezone", translation_key="timezone", **_hidden(entity_category=_CONFIG)),
+        on_request=True,
     ),
     _device(
         16,
@@ -385,6 +408,7 @@ TABLE: tuple[EntityRow, ...] = (
             translation_key="supported_binding",
             **_hidden(entity_category=_DIAGNOSTIC),
         ),
+        on_request=True,
     ),
     _device(
         17,
@@ -393,6 +417,7 @@ TABLE: tuple[EntityRow, ...] = (
             translation_key="device_type",
             **_hidden(entity_category=_DIAGNOSTIC),
         ),
+        on_request=True,
     ),
     _device(
         18,
@@ -401,6 +426,7 @@ TABLE: tuple[EntityRow, ...] = (
             translation_key="hardware_version",
             **_hidden(entity_category=_DIAGNOSTIC),
         ),
+        on_request=True,
     ),
     _device(
         19,
@@ -409,6 +435,7 @@ TABLE: tuple[EntityRow, ...] = (
             translation_key="software_version",
             **_hidden(entity_category=_DIAGNOSTIC),
         ),
+        on_request=True,
     ),
     _device(
         20,
@@ -429,6 +456,7 @@ TABLE: tuple[EntityRow, ...] = (
             native_unit_of_measurement=UnitOfInformation.KIBIBYTES,
             **_hidden(entity_category=_DIAGNOSTIC),
         ),
+        on_request=True,
     ),
     _none(objects=_ids(3)),
     # Connectivity Monitoring (/4).
@@ -438,7 +466,7 @@ TABLE: tuple[EntityRow, ...] = (
         "available_network_bearer",
         device_class=_D.ENUM,
         value_names=NETWORK_BEARERS,
-        entity_registry_enabled_default=False,
+        on_request=True,
     ),
     _connectivity(
         2,
@@ -449,18 +477,18 @@ TABLE: tuple[EntityRow, ...] = (
     ),
     _connectivity(3, "link_quality", state_class=_MEASUREMENT),
     _connectivity(4, "ip_addresses"),
-    _connectivity(5, "router_ip_addresses", entity_registry_enabled_default=False),
+    _connectivity(5, "router_ip_addresses", on_request=True),
     _connectivity(
         6,
         "link_utilization",
         native_unit_of_measurement=PERCENTAGE,
         state_class=_MEASUREMENT,
-        entity_registry_enabled_default=False,
+        on_request=True,
     ),
     _connectivity(7, "apn"),
     _connectivity(8, "cell_id"),
-    _connectivity(9, "smnc", entity_registry_enabled_default=False),
-    _connectivity(10, "smcc", entity_registry_enabled_default=False),
+    _connectivity(9, "smnc", on_request=True),
+    _connectivity(10, "smcc", on_request=True),
     EntityRow(
         description=Sensor(
             key="signal_snr",
@@ -472,8 +500,8 @@ TABLE: tuple[EntityRow, ...] = (
         resources=_ids(11),
         units_decide=True,
     ),
-    _connectivity(12, "lac", entity_registry_enabled_default=False),
-    _connectivity(13, "coverage_enhancement_level", entity_registry_enabled_default=False),
+    _connectivity(12, "lac", on_request=True),
+    _connectivity(13, "coverage_enhancement_level", on_request=True),
     _none(objects=_ids(4)),
     # Firmware Update (/5): one update entity on State, which also follows Update Result,
     # the version resources and the images registered in Home Assistant.
@@ -563,18 +591,16 @@ TABLE: tuple[EntityRow, ...] = (
         types=NUMERIC,
     ),
     EntityRow(
-        description=Sensor(
-            key="timestamp",
-            device_class=_D.TIMESTAMP,
-            **_hidden(entity_category=_DIAGNOSTIC),
-        ),
+        description=Sensor(key="timestamp", device_class=_D.TIMESTAMP, entity_category=_DIAGNOSTIC),
         resources=_ids(5518),
         types=TIME,
+        on_request=True,
     ),
     _none(resources=_ids(6050)),
     EntityRow(
-        description=Sensor(key="details", **_hidden(entity_category=_DIAGNOSTIC)),
+        description=Sensor(key="details", entity_category=_DIAGNOSTIC),
         resources=_ids(5701, 5751, 6042, 6049),
+        on_request=True,
     ),
     EntityRow(
         description=Text(key="application_type", **_hidden(entity_category=_CONFIG)),
@@ -589,10 +615,11 @@ TABLE: tuple[EntityRow, ...] = (
         types=NUMERIC,
     ),
     EntityRow(
-        description=Sensor(key="range_limits", **_hidden(entity_category=_DIAGNOSTIC)),
+        description=Sensor(key="range_limits", entity_category=_DIAGNOSTIC),
         resources=RANGE_LIMITS,
         types=NUMERIC,
         units_decide=True,
+        on_request=True,
     ),
     EntityRow(
         description=Button(key="reset", entity_category=_CONFIG),

@@ -62,12 +62,12 @@ from .engine import (
     SendReceived,
     Updated,
 )
+from .entity_links import EntityLinks
 from .signals import (
-    signal_availability,
     signal_new_entities,
     signal_received,
-    signal_remove,
 )
+from .stale_entities import remove_untouched_leftovers
 from .storage import LwM2MStorage
 from .value_listeners import ValueListeners
 from .values.credentials import without_credentials
@@ -112,6 +112,7 @@ class LwM2MHub:
         self._unsaved: set[str] = set()  # devices whose stored form lags behind
         self._sync_slots = asyncio.Semaphore(SYNC_CONCURRENCY)
         self.value_listeners = ValueListeners()
+        self.entity_links = EntityLinks(hass)
         self._alarms: dict[tuple[str, Path], _ResourceAlarm] = {}
         storage.before_devices_save = self._write_back
 
@@ -270,7 +271,7 @@ class LwM2MHub:
         self._take_registration(state, registration)
         device_id = self._ensure_device(state)
         self._refresh_targets(endpoint)
-        async_dispatcher_send(self.hass, signal_availability(self.entry.entry_id, endpoint))
+        self.entity_links.availability_changed(endpoint)
         self.hass.bus.async_fire(
             EVENT_REGISTERED, {ATTR_DEVICE_ID: device_id, ATTR_ENDPOINT: endpoint}
         )
@@ -309,7 +310,7 @@ class LwM2MHub:
         self.observed.pop(endpoint, None)
         state.summary["registered"] = False
         self._remember(state)
-        async_dispatcher_send(self.hass, signal_availability(self.entry.entry_id, endpoint))
+        self.entity_links.availability_changed(endpoint)
         self.hass.bus.async_fire(
             EVENT_DEREGISTERED,
             {
@@ -337,7 +338,7 @@ class LwM2MHub:
             self._remember(state)
             self.value_listeners.notify(endpoint, changed)
         if from_device:
-            received = {path.resource_path() for path in values if len(path) >= 3}
+            received = {path.resource_path() for path in values if len(path.ids) >= 3}
             for path in received:
                 alarm = self._alarms.get((endpoint, path))
                 if alarm is not None:
@@ -502,11 +503,15 @@ class LwM2MHub:
         self.storage.schedule_save_devices()
 
     def _write_back(self) -> None:
-        for endpoint in self._unsaved:
+        # Called when the Store writes, from its executor thread on Home Assistant 2025.4,
+        # while the event loop may mark more devices: iterate a copy (each step below is
+        # one step for the interpreter); devices marked meanwhile stay for the next write.
+        taken = tuple(self._unsaved)
+        self._unsaved.difference_update(taken)
+        for endpoint in taken:
             state = self.devices.get(endpoint)
             if state is not None:
                 self.storage.devices[endpoint] = state.to_known()
-        self._unsaved.clear()
 
     def _ensure_device(self, state: DeviceState) -> str:
         credentials = self.storage.credentials.get(state.endpoint)
@@ -524,14 +529,17 @@ class LwM2MHub:
         """Recompute the device's entities: add new ones, drop gone ones, renew changed ones."""
         state = self.devices[endpoint]
         new = device_targets(endpoint, state.objects, self.object_registry, self.storage.protocols)
-        old = self.targets.get(endpoint, {})
+        old = self.targets.get(endpoint)
+        if old is None:
+            remove_untouched_leftovers(self.hass, self.entry.entry_id, endpoint, new)
+            old = {}
         self.targets[endpoint] = new
         self._track_alarms(endpoint, new)
         entity_registry = er.async_get(self.hass)
         for unique_id, target in old.items():
             if new.get(unique_id) == target:
                 continue
-            async_dispatcher_send(self.hass, signal_remove(self.entry.entry_id, unique_id))
+            self.entity_links.resource_gone(endpoint, unique_id)
             replacement = new.get(unique_id)
             entity_id = entity_registry.async_get_entity_id(target.platform, DOMAIN, unique_id)
             if entity_id is None:

@@ -17,16 +17,6 @@ def signal_received(entry_id: str, endpoint: str) -> str:
     return f"{DOMAIN}_{entry_id}_received_{endpoint}"
 
 
-def signal_availability(entry_id: str, endpoint: str) -> str:
-    """Sent when the device's registration state changes."""
-    return f"{DOMAIN}_{entry_id}_available_{endpoint}"
-
-
-def signal_remove(entry_id: str, unique_id: str) -> str:
-    """Sent when the resource behind an entity is gone."""
-    return f"{DOMAIN}_{entry_id}_remove_{unique_id}"
-
-
 def signal_firmware(entry_id: str, endpoint: str) -> str:
     """Sent with the FirmwareStatus of the device's update whenever it moves on."""
     return f"{DOMAIN}_{entry_id}_firmware_{endpoint}"

@@ -27,7 +27,7 @@ class ValueListeners:
         self, endpoint: str, paths: Iterable[Path], listener: ValuesChanged
     ) -> CALLBACK_TYPE:
         """Call ``listener`` with the changed paths whenever one of ``paths`` changes."""
-        watched = set(paths)
+        watched = paths if isinstance(paths, frozenset) else frozenset(paths)
         by_path = self._by_endpoint[endpoint]
         for path in watched:
             by_path.setdefault(path, []).append(listener)

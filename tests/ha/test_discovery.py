@@ -28,7 +28,7 @@ from custom_components.lwm2m.engine import (
     ResourceType,
     parse_ddf,
 )
-from custom_components.lwm2m.entity_table import IN_VALUE_UNITS, TABLE
+from custom_components.lwm2m.entity_table import IN_VALUE_UNITS, RANGE_LIMITS, TABLE
 from custom_components.lwm2m.units import UNITS, ha_unit
 from tests.engine.model import ddf_builder
 
@@ -109,16 +109,46 @@ def test_resources_without_entities(
 
 
 def test_device_details_are_diagnostic(registry: ObjectRegistry) -> None:
-    for resource_id in (0, 1, 2, 3, 9, 11, 18, 19):
-        spec = _spec(registry, 3, resource_id)
+    obj = registry.get(3)
+    assert obj is not None
+    details = (0, 1, 2, 3, 9, 11, 13, 18, 19)
+    shown = ObjectProtocol({rid: ResourceSettings(show=True) for rid in details})
+    for resource_id in details:
+        spec = describe(obj, obj.resources[resource_id], shown)
         assert spec is not None
         assert spec.entity_category is EntityCategory.DIAGNOSTIC
-    noisy = _spec(registry, 3, 13)
-    assert noisy is not None
-    assert not noisy.entity_registry_enabled_default
+    for resource_id in (3, 9, 11):
+        assert _spec(registry, 3, resource_id) is not None
+    memory = _spec(registry, 3, 10)
+    assert memory is not None
+    assert not memory.entity_registry_enabled_default
     signal = _spec(registry, 4, 2)
     assert signal is not None
     assert (signal.device_class, signal.native_unit_of_measurement) == ("signal_strength", "dBm")
+
+
+ON_REQUEST = [
+    *((3, rid) for rid in (0, 1, 2, 6, 13, 14, 15, 16, 17, 18, 19, 21)),
+    *((4, rid) for rid in (1, 5, 6, 9, 10, 12, 13)),
+    *((3303, rid) for rid in (5518, 5603, 5604, 5701, 6042, 6049)),
+    (3311, 5701),
+]
+
+
+@pytest.mark.parametrize(("object_id", "resource_id"), ON_REQUEST)
+def test_entities_only_on_request(
+    registry: ObjectRegistry, object_id: int, resource_id: int
+) -> None:
+    """No registry entry by default; the object's device protocol shows it, enabled, under
+    the same unique id and description as before."""
+    obj = registry.get(object_id)
+    assert obj is not None
+    assert _spec(registry, object_id, resource_id) is None
+    shown = ObjectProtocol({resource_id: ResourceSettings(show=True)})
+    spec = describe(obj, obj.resources[resource_id], shown)
+    assert spec is not None
+    assert spec.entity_registry_enabled_default
+    assert spec.entity_category is not None
 
 
 def _generic(resource_type: ResourceType, operations: Operations, units: str = "") -> ObjectDef:
@@ -266,7 +296,8 @@ def test_whole_bundled_model_maps(registry: ObjectRegistry) -> None:
 
 def test_rows_are_looked_up_once_per_resource_definition() -> None:
     """Registrations ask for the same definitions again and again: the answer is cached
-    (a measured extreme or range limit also asks for its Sensor Value's)."""
+    (a measured extreme also asks for its Sensor Value's; range limits get an entity only
+    on request, so by default they ask no further)."""
     obj = ObjectRegistry.default().get(3303)
     assert obj is not None
     first = describe_object(obj)
@@ -275,7 +306,7 @@ def test_rows_are_looked_up_once_per_resource_definition() -> None:
     after = find_row.cache_info()
     assert after.misses == before.misses
     assert after.hits - before.hits == len(obj.resources) + len(
-        IN_VALUE_UNITS & obj.resources.keys()
+        (IN_VALUE_UNITS - RANGE_LIMITS) & obj.resources.keys()
     )
 
 
@@ -350,7 +381,8 @@ def test_extremes_and_limits_share_the_sensor_values_unit() -> None:
             )
         )
     )
-    specs = {spec.resource_id: spec for spec in describe_object(vendor)}
+    shown = ObjectProtocol({rid: ResourceSettings(show=True) for rid in vendor.resources})
+    specs = {spec.resource_id: spec for spec in describe_object(vendor, shown)}
     for rid in (5601, 5602, 5603, 5700):
         unit_and_class = (_unit(specs[rid]), specs[rid].device_class)
         assert unit_and_class == ("°C", "temperature"), rid

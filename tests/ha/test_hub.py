@@ -15,6 +15,7 @@ from homeassistant.const import (
     UnitOfTemperature,
 )
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
@@ -95,10 +96,38 @@ async def test_platforms_follow_the_mapping(
     factory_reset = registry.async_get("button.dev_1_factory_reset")
     assert factory_reset is not None
     assert factory_reset.disabled_by is er.RegistryEntryDisabler.INTEGRATION
-    manufacturer = registry.async_get("sensor.dev_1_manufacturer")
-    assert manufacturer is not None
-    assert manufacturer.entity_category == "diagnostic"
-    assert manufacturer.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    # The manufacturer is the device registry's; its entity comes only on request.
+    assert registry.async_get_entity_id("sensor", DOMAIN, "dev-1-3-0-0") is None
+    device = dr.async_get(hass).async_get(factory_reset.device_id)
+    assert device is not None
+    assert device.manufacturer is not None
+
+
+async def test_a_device_protocol_brings_back_an_entity_given_only_on_request(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, register_sensor_device: Callable[..., Any]
+) -> None:
+    await register_sensor_device()
+    registry = er.async_get(hass)
+    assert registry.async_get_entity_id("sensor", DOMAIN, "dev-1-3-0-0") is None
+
+    hub = loaded_entry.runtime_data.hub
+    hub.storage.protocols.objects[3] = ObjectProtocol(
+        {0: ResourceSettings(show=True), 4: ResourceSettings(show=True)}
+    )
+    await hub.async_settings_changed()
+    await hass.async_block_till_done()
+
+    entity_id = registry.async_get_entity_id("sensor", DOMAIN, "dev-1-3-0-0")
+    assert entity_id is not None
+    entry = registry.async_get(entity_id)
+    assert entry is not None
+    assert (entry.disabled_by, entry.entity_category) == (None, "diagnostic")
+    device = dr.async_get(hass).async_get(entry.device_id)
+    assert device is not None
+    state = hass.states.get(entity_id)
+    assert state is not None
+    assert state.state == device.manufacturer
+    assert registry.async_get_entity_id("sensor", DOMAIN, "dev-1-3-0-3") is None  # not listed
 
 
 async def test_multiple_binary_resource_is_on_while_any_instance_is(

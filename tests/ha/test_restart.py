@@ -9,12 +9,14 @@ from typing import Any
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant, State
+from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
     mock_restore_cache_with_extra_data,
 )
 
+from custom_components.lwm2m.const import DOMAIN
 from custom_components.lwm2m.device_protocols.settings import ObjectProtocol, ResourceSettings
 from custom_components.lwm2m.engine import DeviceCredentials, SecurityMode
 
@@ -132,3 +134,37 @@ async def test_sensor_restores_its_state_when_the_hub_has_no_value(
     assert await hass.config_entries.async_setup(loaded_entry.entry_id)
     await hass.async_block_till_done()
     assert hass.states.get(TEMPERATURE).state == "19.5"
+
+
+async def test_entries_the_table_no_longer_gives_go_unless_the_user_enabled_them(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    register_sensor_device: Callable[..., Any],
+) -> None:
+    """An earlier release gave the manufacturer and the device clock disabled entities;
+    now they come only on request. After a restart the untouched entry is gone, the one
+    the user enabled stays."""
+    await register_sensor_device()
+    device = device_of(hass, "dev-1")
+    assert device is not None
+    registry = er.async_get(hass)
+    untouched = registry.async_get_or_create(
+        "sensor",
+        DOMAIN,
+        "dev-1-3-0-0",
+        config_entry=loaded_entry,
+        device_id=device.id,
+        disabled_by=er.RegistryEntryDisabler.INTEGRATION,
+    )
+    enabled = registry.async_get_or_create(
+        "sensor", DOMAIN, "dev-1-3-0-13", config_entry=loaded_entry, device_id=device.id
+    )
+    kept = registry.async_get_entity_id("button", DOMAIN, "dev-1-3-0-5")  # factory reset
+    assert kept is not None
+
+    await _reload(hass, loaded_entry)
+
+    assert registry.async_get(untouched.entity_id) is None
+    assert registry.async_get(enabled.entity_id) is not None
+    assert registry.async_get(kept) is not None
+    assert hass.states.get(TEMPERATURE) is not None

@@ -88,7 +88,7 @@ async def test_write_converts_by_resource_type(
     assert writes[1][3] == {Path.parse("/3311/0/5850"): True, Path.parse("/3311/0/5750"): "Desk"}
     assert writes[2][3] == {Path.parse("/3/0/6/0"): 1, Path.parse("/3/0/6/1"): 2}
     assert hass.states.get("number.dev_1_light_control_dimmer").state == "55.0"
-    assert hass.states.get("sensor.dev_1_available_power_sources") is None  # disabled
+    assert hass.states.get("sensor.dev_1_available_power_sources") is None  # only on request
 
 
 @pytest.mark.parametrize(

@@ -40,7 +40,20 @@ class Path:
 
     @classmethod
     def parse(cls, text: str) -> Self:
-        """Parse ``/3/0/1`` (a trailing slash is tolerated; ``/`` is the root)."""
+        """Parse ``/3/0/1`` (a trailing slash is tolerated; ``/`` is the root).
+
+        Paths already parsed come from a table: every device of a fleet names the same
+        few hundred paths, in every request and notification.
+        """
+        if type(text) is str and cls is Path:
+            found = _PARSED.get(text)
+            if found is None:
+                found = _remember(_PARSED, text, _shared(cls._parse(text).ids))
+            return found  # type: ignore[return-value]
+        return cls._parse(text)
+
+    @classmethod
+    def _parse(cls, text: str) -> Self:
         if not isinstance(text, str):
             raise ValueError(f"path must be a string, got {type(text).__name__}")
         if not text.startswith("/"):
@@ -119,10 +132,14 @@ class Path:
     def parent(self) -> Path:
         if not self.ids:
             raise ValueError("the root path has no parent")
-        return _valid(self.ids[:-1])
+        return _shared(self.ids[:-1])
 
     def child(self, child_id: int) -> Path:
-        return Path((*self.ids, child_id))
+        ids = (*self.ids, child_id)
+        found = _SHARED.get(ids)
+        if found is not None:
+            return found
+        return _remember(_SHARED, ids, Path(ids))
 
     def startswith(self, prefix: Path) -> bool:
         """True when ``prefix`` is this path or one of its ancestors."""
@@ -135,7 +152,7 @@ class Path:
         """This path cut to its resource level (``/3/0/7/1`` -> ``/3/0/7``)."""
         if len(self.ids) < 3:
             raise ValueError(f"{self} does not name a resource")
-        return _valid(self.ids[:3])
+        return _shared(self.ids[:3])
 
 
 def _valid(ids: tuple[int, ...]) -> Path:
@@ -143,3 +160,24 @@ def _valid(ids: tuple[int, ...]) -> Path:
     path = object.__new__(Path)
     object.__setattr__(path, "ids", ids)
     return path
+
+
+# Paths are immutable and the same on every device: one object per path serves them all.
+_TABLE_LIMIT = 65536
+_SHARED: dict[tuple[int, ...], Path] = {}
+_PARSED: dict[str, Path] = {}
+
+
+def _remember[K](table: dict[K, Path], key: K, path: Path) -> Path:
+    if len(table) >= _TABLE_LIMIT:
+        table.clear()
+    table[key] = path
+    return path
+
+
+def _shared(ids: tuple[int, ...]) -> Path:
+    """The one Path for ``ids`` (known to be valid)."""
+    found = _SHARED.get(ids)
+    if found is None:
+        found = _remember(_SHARED, ids, _valid(ids))
+    return found

@@ -156,3 +156,63 @@ async def test_observe_composite(server: LwM2MServer, events: EventLog, peer: Ra
         "obs", [TEMPERATURE, Path.of(3303, 0, 5701)], active=True
     )
     await peer.observer_count(0)
+
+
+async def test_a_confirmable_notification_gets_a_four_byte_empty_ack(
+    server: LwM2MServer, events: EventLog
+) -> None:
+    """The notification's ACK goes straight onto the wire: exactly RFC 7252's empty ACK
+    (version 1, type ACK, no token, code 0.00) with the notification's message ID; one
+    that no observation waits for still gets RST."""
+    loop = asyncio.get_running_loop()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.setblocking(False)
+        await loop.sock_connect(sock, ("127.0.0.1", server.port))
+
+        async def receive() -> aiocoap.Message:
+            async with asyncio.timeout(5):
+                return aiocoap.Message.decode(await loop.sock_recv(sock, 1500))
+
+        register_message = aiocoap.Message(
+            code=Code.POST, _mtype=aiocoap.CON, _mid=1, _token=b"\x01", uri_path=("rd",),
+            uri_query=("ep=acked", "lt=300", "lwm2m=1.1"), content_format=40,
+            payload=b"</3303/0/5700>",
+        )  # fmt: skip
+        await loop.sock_sendall(sock, register_message.encode())
+        assert (await receive()).code == Code.CREATED
+        observing = asyncio.ensure_future(server.observe("acked", TEMPERATURE))
+        token = b""
+        while not token:
+            message = await receive()
+            if not message.code.is_request():
+                continue
+            answer = aiocoap.Message(
+                code=Code.CONTENT, _mtype=aiocoap.ACK, _mid=message.mid, _token=message.token,
+                content_format=0, payload=b"20",
+            )  # fmt: skip
+            if message.opt.observe == 0:
+                answer.opt.observe = 1
+                token = message.token
+            await loop.sock_sendall(sock, answer.encode())
+        await observing
+
+        notification = aiocoap.Message(
+            code=Code.CONTENT, _mtype=aiocoap.CON, _mid=0x4321, _token=token, observe=2,
+            content_format=0, payload=b"21.5",
+        )  # fmt: skip
+        notified = events.next(NotificationReceived)
+        await loop.sock_sendall(sock, notification.encode())
+        async with asyncio.timeout(5):
+            acknowledgement = await loop.sock_recv(sock, 1500)
+            while aiocoap.Message.decode(acknowledgement).code.is_request():
+                acknowledgement = await loop.sock_recv(sock, 1500)
+        assert acknowledgement == bytes((0x60, 0x00, 0x43, 0x21))
+        assert (await notified).values == {TEMPERATURE: 21.5}
+
+        stranger = aiocoap.Message(
+            code=Code.CONTENT, _mtype=aiocoap.CON, _mid=0x4322, _token=b"\x0e", observe=3,
+            payload=b"1",
+        )  # fmt: skip
+        await loop.sock_sendall(sock, stranger.encode())
+        answer = await receive()
+        assert (answer.mtype, answer.mid) == (RST, 0x4322)

@@ -46,3 +46,17 @@ def test_an_answer_to_multicast_leaves_the_destination_to_the_kernel() -> None:
     answer = multicast.as_response_address()
     assert answer.pktinfo is None
     assert answer.sockaddr == PEER
+
+
+@pytest.mark.parametrize(
+    "peer",
+    ["::ffff:127.0.0.1", "::ffff:192.168.1.10", "::ffff:224.0.1.187", "::ffff:239.1.2.3",
+     "::1", "fe80::1", "ff02::fd", "ff05::fd", "2001:db8::1"],
+)  # fmt: skip
+def test_multicast_peer_as_aiocoap_tells_it(peer: str) -> None:
+    sockaddr = (peer, 40000, 0, 0)
+    ours = _Address(sockaddr, INTERFACE, pktinfo=_pktinfo("127.0.0.1"))
+    theirs = UDP6EndpointAddress(sockaddr, INTERFACE, pktinfo=_pktinfo("127.0.0.1"))
+    assert ours.is_multicast is theirs.is_multicast
+    expected = ipaddress.ip_address(peer.removeprefix("::ffff:")).is_multicast
+    assert ours.is_multicast is expected

@@ -102,12 +102,18 @@ PATH_LIST_FORMATS: frozenset[ContentFormat] = frozenset(_PATH_LIST_CODECS)
 
 
 def _content_format(fmt: ContentFormat | int) -> ContentFormat:
+    known = _BY_NUMBER.get(fmt) if type(fmt) is int else None
+    if known is not None:
+        return known
     if isinstance(fmt, bool) or not isinstance(fmt, int):
         raise CodecError(f"a content format is an int, got {type_name(fmt)}")
     try:
         return ContentFormat(fmt)
     except ValueError:
         raise CodecError(f"unsupported content format {fmt}") from None
+
+
+_BY_NUMBER: dict[int, ContentFormat] = {int(fmt): fmt for fmt in ContentFormat}
 
 
 def _request_path(path: Path) -> Path:

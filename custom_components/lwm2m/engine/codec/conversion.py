@@ -35,10 +35,11 @@ _OBJECT_LINK = re.compile(r"([0-9]{1,5}):([0-9]{1,5})", re.ASCII)
 
 def resource_definition(model: ObjectLookup | None, path: Path) -> ResourceDef | None:
     """The definition of the resource ``path`` names, if the model knows it."""
-    if model is None or path.object_id is None or path.resource_id is None:
+    ids = path.ids  # read once: this runs for every value of every notification
+    if model is None or len(ids) < 3:
         return None
-    definition = model.get(path.object_id)
-    return None if definition is None else definition.resource(path.resource_id)
+    definition = model.get(ids[0])
+    return None if definition is None else definition.resources.get(ids[2])
 
 
 def value_type(model: ObjectLookup | None, path: Path) -> ResourceType | None:

@@ -54,11 +54,21 @@ def decode_history(
     model: ObjectLookup | None,
     now: float,
 ) -> tuple[dict[Path, Any], tuple[TimedValue, ...]]:
-    """Latest values plus, for payloads with times, every value at its absolute time."""
-    fmt = assumed_format(content_format, is_single_value(model, path))
+    """Latest values plus, for payloads with times, every value at its absolute time.
+
+    Every notification comes this way: the model is asked about the path only when the
+    payload does not say its format, and one record without a time (SenML's usual
+    notification of one resource) is its own latest value.
+    """
+    if content_format is None:
+        fmt = assumed_format(None, is_single_value(model, path))
+    else:
+        fmt = content_format
     if fmt not in TIMESTAMPED_FORMATS:
         return decode(fmt, path, payload, model), ()
     timed = decode_timestamped(fmt, path, payload, model)
+    if len(timed) == 1 and timed[0].time is None:
+        return {timed[0].path: timed[0].value}, ()
     if all(record.time is None for record in timed):
         return latest(timed), ()
     history = tuple(absolute(timed, now))

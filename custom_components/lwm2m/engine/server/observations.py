@@ -171,7 +171,8 @@ class Observations:
                 link.endpoint,
                 target.path,
             )
-            decoded = self._decode(link, target, await self._complete(link, target, exchange))
+            full = await self._complete(link, target, exchange)
+            decoded = self._decode(link, target, full, full.opt.content_format)
             values = {} if decoded is None else decoded[0]
             return Observation(link.endpoint, target, values, b"", self._canceller)
         active = _Active(
@@ -219,14 +220,15 @@ class Observations:
         self._deliver(active, message)
 
     def _deliver(self, active: _Active, message: aiocoap.Message) -> None:
-        sequence = message.opt.observe
+        options = message.opt
+        sequence = options.observe
         if sequence is None:
             if active.cancel_answer is not None and not active.cancel_answer.done():
                 active.cancel_answer.set_result(message)
             return
         if not message.code.is_successful():
             return
-        block = message.opt.block2
+        block = options.block2
         if block is not None and block.more:
             self._spawn(self._deliver_blockwise(active, message, sequence))
             return
@@ -249,11 +251,15 @@ class Observations:
         self._notify(active, full, sequence)
 
     def _decode(
-        self, link: DeviceLink, target: ObservationTarget, message: aiocoap.Message
+        self,
+        link: DeviceLink,
+        target: ObservationTarget,
+        message: aiocoap.Message,
+        content_format: int | None,
     ) -> tuple[dict[Path, Any], tuple[TimedValue, ...]] | None:
         try:
             return decode_history(
-                message.opt.content_format,
+                content_format,
                 target.path,
                 bytes(message.payload),
                 link.model,
@@ -273,7 +279,8 @@ class Observations:
         self, active: _Active, message: aiocoap.Message, sequence: int | None
     ) -> dict[Path, Any] | None:
         link, target = active.link, active.target
-        decoded = self._decode(link, target, message)
+        content_format = message.opt.content_format
+        decoded = self._decode(link, target, message, content_format)
         if decoded is None:
             return None
         values, history = decoded
@@ -283,7 +290,7 @@ class Observations:
                 path=target.path,
                 values=values,
                 observe_sequence=sequence,
-                content_format=message.opt.content_format,
+                content_format=content_format,
                 history=history,
             )
         )

@@ -13,6 +13,7 @@ import ipaddress
 import logging
 import socket
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import aiocoap
@@ -67,13 +68,27 @@ async def _bind_address(host: str, port: int) -> tuple[Any, ...]:
 _V4_MAPPED = bytes(10) + b"\xff\xff"
 
 
+@lru_cache(maxsize=4096)
+def _multicast_host(host: str) -> bool:
+    """Whether an IPv6 socket address (IPv4-mapped ones as IPv4) is a multicast group."""
+    address = ipaddress.IPv6Address(host.split("%", 1)[0])
+    mapped = address.ipv4_mapped
+    return (address if mapped is None else mapped).is_multicast
+
+
 class _Address(UDP6EndpointAddress):  # type: ignore[misc]
     """aiocoap's UDP address, telling a multicast destination from the raw pktinfo.
 
     aiocoap asks ``is_multicast_locally`` several times for every datagram (to acknowledge,
     to answer) and formats and parses the local address as text each time; the first 16
     bytes of IPV6_PKTINFO are that address: ff00::/8, or 224.0.0.0/4 when IPv4-mapped.
+    It asks ``is_multicast`` of the peer for every request it sends, parsing its address
+    each time too: a device's address answers from a table.
     """
+
+    @property
+    def is_multicast(self) -> bool:
+        return _multicast_host(self.sockaddr[0])
 
     @property
     def is_multicast_locally(self) -> bool:
@@ -117,6 +132,46 @@ class _UDP6(MessageInterfaceUDP6):  # type: ignore[misc]
         message.direction = Direction.INCOMING
         self._ctx.dispatch_message(message)
 
+    def send_empty_ack(self, remote: Any, mid: int) -> None:
+        """Four bytes straight onto the wire, as aiocoap's ``send`` would put them."""
+        target = remote.as_response_address()
+        pktinfo = target.pktinfo
+        ancdata = [] if pktinfo is None else [(socket.IPPROTO_IPV6, socket.IPV6_PKTINFO, pktinfo)]
+        self._remote_being_sent_to.set(target)
+        try:
+            self.transport.sendmsg(_empty_ack(mid), ancdata, 0, target.sockaddr)
+        finally:
+            self._remote_being_sent_to.set(None)
+
+
+_ACK_HEADER = 0x60  # version 1, type ACK, no token
+
+
+def _empty_ack(mid: int) -> bytes:
+    return bytes((_ACK_HEADER, 0, mid >> 8, mid & 0xFF))
+
+
+def _acknowledge_cheaply(manager: Any, interface: _UDP6) -> None:
+    """Acknowledge a response (a notification, mostly) without building a Message.
+
+    aiocoap's message layer makes an empty ACK a full ``Message``, logs, encodes and
+    files it for duplicates: a fifth of a notification's cost. Filing matters only for an
+    ACK of a request it deduplicates; such ACKs take aiocoap's own way. Without the
+    message layer's internals (another aiocoap version) nothing changes.
+    """
+    original = getattr(manager, "_send_empty_ack", None)
+    recent = getattr(manager, "_recent_messages", None)
+    if original is None or not isinstance(recent, dict):
+        return
+
+    def send_empty_ack(remote: Any, mid: int, reason: str) -> None:
+        if (remote, mid) in recent:
+            original(remote, mid, reason)
+        else:
+            interface.send_empty_ack(remote, mid)
+
+    manager._send_empty_ack = send_empty_ack
+
 
 async def bind_udp(host: str, port: int, site: Any) -> aiocoap.Context:
     """An aiocoap context serving ``site`` on (host, port); port 0 picks a free one."""
@@ -133,8 +188,10 @@ async def bind_udp(host: str, port: int, site: Any) -> aiocoap.Context:
     loop = asyncio.get_running_loop()
     context = aiocoap.Context(loop=loop, serversite=site, loggername=logger.name)
 
-    def create_interface(manager: Any) -> Any:
-        return _UDP6._create_transport_endpoint(sock, manager, logger, loop)
+    async def create_interface(manager: Any) -> Any:
+        interface = await _UDP6._create_transport_endpoint(sock, manager, logger, loop)
+        _acknowledge_cheaply(manager, interface)
+        return interface
 
     try:
         await context._append_tokenmanaged_messagemanaged_transport(create_interface)
