@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
 import random
 import resource
+import signal
 import sys
 from collections.abc import Sequence
 from urllib.parse import urlsplit
@@ -121,9 +121,15 @@ class Fleet:
     async def close(self) -> None:
         for device in self.devices:
             if device.registered:
-                with contextlib.suppress(Exception):
+                try:
                     async with asyncio.timeout(2):
                         await device.deregister()
+                except Exception as err:  # the process ends either way
+                    _LOGGER.info(
+                        "%s could not deregister: %s", device.endpoint, failure_reason(err)
+                    )
+                else:
+                    _LOGGER.info("%s deregistered", device.endpoint)
             await device.stop()
 
 
@@ -163,6 +169,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not options.verbose:
         logging.getLogger("coap").setLevel(logging.CRITICAL)
         logging.getLogger("coap-server").setLevel(logging.CRITICAL)
+    # Started in the background by a shell, the process inherits SIGINT ignored; Ctrl-C (and
+    # script/develop's stop) must still make the devices deregister.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         parse_server(options.server)
         raise_file_limit(options.count)

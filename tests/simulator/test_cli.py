@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import signal
+import subprocess
+import sys
+from typing import IO
 
 import pytest
 from aiocoap.numbers.codes import Code
@@ -63,3 +67,42 @@ def test_an_animated_fleet_starts_at_separate_places() -> None:
         assert abs(float(longitude) - 13.404954) <= 0.0201
     still = Fleet(arguments(["--server", "coap://127.0.0.1:5683", "--count", "2"]))
     assert {device.value(Path.of(6, 0, 0)) for device in still.devices} == {52.520008}
+
+
+async def test_sigint_deregisters_even_when_the_shell_started_it_ignoring_sigint(
+    server: ServerStandIn,
+) -> None:
+    """As script/develop's demo devices, started in the background: SIGINT still stops them
+    the Ctrl-C way, with a deregistration."""
+    host, port = server.address
+    command = [sys.executable, "-m", "simulator", "--server", f"coap://{host}:{port}"]
+    process = await asyncio.to_thread(
+        subprocess.Popen,
+        [*command, "--prefix", "background-"],
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    try:
+        assert process.stderr is not None
+        # The registration's answer reached the device once it says so.
+        said = await asyncio.to_thread(_lines_until, process.stderr, "Ctrl-C stops them")
+        assert "background-1 registered at" in said
+        process.send_signal(signal.SIGINT)
+        deregistration = await server.wait_for("deregister", within=30)
+        _, rest = await asyncio.to_thread(process.communicate, timeout=30)
+    finally:
+        process.kill()
+        process.wait()
+    assert process.returncode == 0
+    assert deregistration.kind == "deregister"
+    assert "background-1 deregistered" in rest
+
+
+def _lines_until(stream: IO[str], text: str) -> str:
+    lines = []
+    for line in stream:
+        lines.append(line)
+        if text in line:
+            break
+    return "".join(lines)

@@ -57,6 +57,12 @@ class SimulatedDevices:
                 preexec_fn=die_with_parent,
             )
 
+    def registrations(self, endpoint: str) -> int:
+        """How often ``endpoint`` logged a completed registration (once per start)."""
+        if not self.log_path.exists():
+            return 0
+        return self.log_path.read_text("utf-8").count(f"{endpoint} registered at")
+
     @property
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
