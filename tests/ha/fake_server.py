@@ -35,6 +35,7 @@ from custom_components.lwm2m.engine import (
     Updated,
 )
 from custom_components.lwm2m.engine.dtls import EndpointObserver, PskLookup
+from custom_components.lwm2m.engine.events import EventListeners
 from custom_components.lwm2m.engine.requests.exchange import (
     DEFAULT_ACCEPT_TIMEOUT,
     Exchanger,
@@ -140,25 +141,17 @@ class RefusableSecurePort(SecurePort):
         return None
 
 
-def _refusable(ports: ServedPorts) -> RefusableSecurePort:
-    port = RefusableSecurePort("127.0.0.1", 0)
-    ports._secure = port
-    return port
+class OnLoopback(ServedPorts):
+    """What the tests ask of either server: whether it runs, who listens; and a secure
+    port (a free one) they may refuse DTLS."""
 
+    _events: EventListeners
 
-class LoopbackBootstrap(BootstrapServer):
-    """The real bootstrap server on 127.0.0.1 (free ports); a test may refuse it DTLS
-    and announce bootstrap events as the server does."""
-
-    def __init__(self) -> None:
-        super().__init__(CredentialStore(), ObjectRegistry.default(), host="127.0.0.1", port=0)
-        self.secure = _refusable(self)
+    def serve_on_loopback(self) -> None:
+        self._secure = self.secure = RefusableSecurePort("127.0.0.1", 0)
 
     def refuse_dtls(self, reason: str | None) -> None:
         self.secure.refusal = reason
-
-    def emit(self, event: LwM2MEvent) -> None:
-        self._emit(event)
 
     @property
     def running(self) -> bool:
@@ -169,13 +162,25 @@ class LoopbackBootstrap(BootstrapServer):
         return len(self._events._listeners)
 
 
-class TableServer(LwM2MServer):
-    """The real server on 127.0.0.1 (free ports) in front of a device table."""
+class LoopbackBootstrap(OnLoopback, BootstrapServer):
+    """The real bootstrap server on 127.0.0.1; a test announces bootstrap events as the
+    server does."""
+
+    def __init__(self) -> None:
+        super().__init__(CredentialStore(), ObjectRegistry.default(), host="127.0.0.1", port=0)
+        self.serve_on_loopback()
+
+    def emit(self, event: LwM2MEvent) -> None:
+        self._emit(event)
+
+
+class TableServer(OnLoopback, LwM2MServer):
+    """The real server on 127.0.0.1 in front of a device table."""
 
     def __init__(self) -> None:
         registry = ObjectRegistry.default()
         super().__init__(registry, host="127.0.0.1", port=0)
-        self.secure = _refusable(self)
+        self.serve_on_loopback()
         self.table = DeviceTable()
         dispatcher = TableDispatcher(
             self._store,
@@ -196,17 +201,6 @@ class TableServer(LwM2MServer):
         )
         dispatcher.table = self.table
         self._dispatcher = dispatcher
-
-    @property
-    def running(self) -> bool:
-        return bool(self._transports)
-
-    @property
-    def listener_count(self) -> int:
-        return len(self._events._listeners)
-
-    def refuse_dtls(self, reason: str | None) -> None:
-        self.secure.refusal = reason
 
     # The table's parts, by the names the tests use
 
