@@ -31,7 +31,11 @@ from custom_components.lwm2m.engine import (
     LwM2MEngine,
 )
 
-from .fake_server import FakeBootstrap, FakeServer
+from .fake_server import LoopbackBootstrap, TableServer
+from .live_network import loopback
+
+__all__ = ["loopback"]
+
 
 ENTRY_DATA = {
     CONF_BIND_ADDRESS: "127.0.0.1",
@@ -89,13 +93,19 @@ def firmware_folder(tmp_path: FsPath) -> Iterator[FsPath]:
 
 
 @pytest.fixture
-def fake_server() -> FakeServer:
-    return FakeServer()
+async def fake_server(hass: HomeAssistant, loopback: None) -> AsyncIterator[TableServer]:
+    server = TableServer()
+    yield server
+    if server.running:
+        await server.stop()
 
 
 @pytest.fixture
-def fake_bootstrap() -> FakeBootstrap:
-    return FakeBootstrap()
+async def fake_bootstrap(hass: HomeAssistant, loopback: None) -> AsyncIterator[LoopbackBootstrap]:
+    bootstrap = LoopbackBootstrap()
+    yield bootstrap
+    if bootstrap.running:
+        await bootstrap.stop()
 
 
 @pytest.fixture
@@ -121,8 +131,8 @@ class FakeEngine:
     """The engine's front door with stand-in servers and no firmware updater."""
 
     settings: EngineSettings
-    server: FakeServer
-    bootstrap: FakeBootstrap
+    server: TableServer
+    bootstrap: LoopbackBootstrap
     credentials: CredentialStore
     host: str
     firmware: None = None
@@ -133,10 +143,10 @@ class FakeEngine:
 
 @pytest.fixture
 def fake_engine(
-    fake_server: FakeServer,
-    fake_bootstrap: FakeBootstrap,
+    fake_server: TableServer,
+    fake_bootstrap: LoopbackBootstrap,
     credentials_seen: list[dict[str, Any]],
-) -> Iterator[FakeServer]:
+) -> Iterator[TableServer]:
     """The integration builds this fake instead of the real engine."""
 
     async def _create(
@@ -163,7 +173,7 @@ def config_entry() -> MockConfigEntry:
 
 @pytest.fixture
 async def loaded_entry(
-    hass: HomeAssistant, config_entry: MockConfigEntry, fake_engine: FakeServer
+    hass: HomeAssistant, config_entry: MockConfigEntry, fake_engine: TableServer
 ) -> AsyncIterator[MockConfigEntry]:
     config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(config_entry.entry_id)
@@ -172,7 +182,7 @@ async def loaded_entry(
 
 
 @pytest.fixture
-def register_sensor_device(hass: HomeAssistant, fake_server: FakeServer) -> Callable[..., Any]:
+def register_sensor_device(hass: HomeAssistant, fake_server: TableServer) -> Callable[..., Any]:
     """Register a device with temperature, humidity and light objects; returns a coroutine."""
 
     async def _register(endpoint: str = "dev-1", **kwargs: Any) -> None:

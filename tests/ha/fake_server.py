@@ -1,74 +1,225 @@
-"""A stand-in for the engine's LwM2MServer that follows its public API, for unit tests."""
+"""The real LwM2MServer on loopback with one seam replaced: the devices behind it.
+
+Everything the integration calls is the engine's own code (listeners, registrations,
+accepting and rejecting held devices, the request methods' checks); only the request
+dispatcher is swapped for :class:`TableDispatcher`, which answers each request from a
+table of device values instead of sending it over UDP, records it, and raises an
+error a test plants for one operation. Devices register through the registration
+store the way the registrar files them, so a test can give a registration exact fields.
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, override
+
+import aiocoap
 
 from custom_components.lwm2m.engine import (
+    BootstrapServer,
+    CredentialStore,
     Deregistered,
     DeviceNotRegisteredError,
-    DtlsStats,
     Expired,
     Link,
     LwM2MError,
     LwM2MEvent,
+    LwM2MServer,
     NotificationReceived,
+    ObjectRegistry,
     Path,
     Registered,
     Registration,
     Updated,
 )
+from custom_components.lwm2m.engine.dtls import EndpointObserver, PskLookup
+from custom_components.lwm2m.engine.events import EventListeners
+from custom_components.lwm2m.engine.requests.exchange import (
+    DEFAULT_ACCEPT_TIMEOUT,
+    Exchanger,
+    tuning,
+)
+from custom_components.lwm2m.engine.requests.request import DeviceRequest, Operation
+from custom_components.lwm2m.engine.server.dispatcher import RequestDispatcher
+from custom_components.lwm2m.engine.server.observations import Observation, ObservationTarget
+from custom_components.lwm2m.engine.server.presence import DEFAULT_AWAKE_WINDOW
+from custom_components.lwm2m.engine.server.queue import DEFAULT_QUEUE_LIMIT
+from custom_components.lwm2m.engine.transport.secure_port import SecurePort
+from custom_components.lwm2m.engine.transport.served_ports import ServedPorts
 
 
 @dataclass
-class Handle:
-    cancelled: bool = False
+class DeviceTable:
+    """What the devices answer, and what they were asked."""
 
-    async def cancel(self, *, active: bool = False) -> None:
-        self.cancelled = True
-
-
-@dataclass
-class FakeServer:
-    """Records every request; answers reads from ``devices``; raises from ``fail``."""
-
-    port: int = 5683
-    secure_port: int | None = 5684
-    dtls_unavailable_reason: str | None = None
-    registrations: dict[str, Registration] = field(default_factory=dict)
-    devices: dict[str, dict[Path, Any]] = field(default_factory=dict)
+    values: dict[str, dict[Path, Any]] = field(default_factory=dict)
     calls: list[tuple[Any, ...]] = field(default_factory=list)
     fail: dict[str, LwM2MError] = field(default_factory=dict)
+    links: list[Link] = field(default_factory=list)
     queue: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     imported_queue: dict[str, Any] | None = None
-    started: bool = False
-    listeners: list[Callable[[LwM2MEvent], None]] = field(default_factory=list)
-    links: list[Link] = field(default_factory=list)
-    dtls_stats: DtlsStats | None = None
-    capacity_listeners: list[Callable[[bool], None]] = field(default_factory=list)
+    answering: Callable[[str, DeviceRequest], Awaitable[None]] | None = None
+    """Awaited before each answer: a device that takes its time."""
 
-    def add_capacity_listener(self, listener: Callable[[bool], None]) -> Callable[[], None]:
-        self.capacity_listeners.append(listener)
-        return lambda: self.capacity_listeners.remove(listener)
 
-    async def start(self) -> None:
-        self.started = True
+def _call(endpoint: str, request: DeviceRequest) -> tuple[Any, ...]:
+    name = request.operation.value
+    match request.operation:
+        case Operation.WRITE | Operation.CREATE:
+            return (name, endpoint, request.path, dict(request.values))
+        case Operation.WRITE_ATTRIBUTES:
+            return (name, endpoint, request.path, dict(request.attributes))
+        case Operation.EXECUTE:
+            return (name, endpoint, request.path, request.arguments)
+        case _:
+            return (name, endpoint, request.path)
 
-    async def stop(self) -> None:
-        self.started = False
 
-    def add_listener(self, listener: Callable[[LwM2MEvent], None]) -> Callable[[], None]:
-        self.listeners.append(listener)
-        return lambda: self.listeners.remove(listener)
+class TableDispatcher(RequestDispatcher):
+    """The server's dispatcher, answering from a :class:`DeviceTable` at once."""
+
+    table: DeviceTable
+
+    def _check(self, operation: str, endpoint: str) -> None:
+        if operation in self.table.fail:
+            raise self.table.fail[operation]
+        if self._store.get(endpoint) is None:
+            raise DeviceNotRegisteredError(endpoint)
+
+    @override
+    async def submit(self, endpoint: str, request: DeviceRequest) -> Any:
+        self.table.calls.append(_call(endpoint, request))
+        if self.table.answering is not None:
+            await self.table.answering(endpoint, request)
+        self._check(request.operation.value, endpoint)
+        values = self.table.values.setdefault(endpoint, {})
+        match request.operation:
+            case Operation.READ:
+                return {key: value for key, value in values.items() if key.startswith(request.path)}
+            case Operation.WRITE:
+                values.update(request.values)
+            case Operation.DISCOVER:
+                return self.table.links
+            case Operation.CREATE:
+                created = request.values[0][0].parent if request.values else request.path.child(0)
+                return Path(created.ids[:2])
+            case Operation.OBSERVE:
+                target = ObservationTarget((request.path,), accept=request.accept)
+                return Observation(endpoint, target, {}, b"", self.cancel_observation)
+        return None
+
+    @override
+    async def cancel_observation(
+        self, endpoint: str, target: ObservationTarget, active: bool
+    ) -> None:
+        self.table.calls.append(("cancel_observation", endpoint, target.path))
+        self._check("cancel_observation", endpoint)
+
+    @override
+    def export_queue(self) -> dict[str, list[dict[str, Any]]]:
+        return dict(self.table.queue)
+
+    @override
+    def import_queue(self, data: Mapping[str, Iterable[Mapping[str, Any]]]) -> None:
+        self.table.imported_queue = dict(data)
+
+
+class RefusableSecurePort(SecurePort):
+    """A secure port that opens for real unless a test says DTLS cannot run here."""
+
+    refusal: str | None = None
+
+    @override
+    async def open(
+        self, psk_lookup: PskLookup, observer: EndpointObserver | None = None
+    ) -> aiocoap.Context | None:
+        if self.refusal is None:
+            return await super().open(psk_lookup, observer)
+        self.unavailable_reason = self.refusal
+        return None
+
+
+class OnLoopback(ServedPorts):
+    """What the tests ask of either server: whether it runs, who listens; and a secure
+    port (a free one) they may refuse DTLS."""
+
+    _events: EventListeners
+
+    def serve_on_loopback(self) -> None:
+        self._secure = self.secure = RefusableSecurePort("127.0.0.1", 0)
+
+    def refuse_dtls(self, reason: str | None) -> None:
+        self.secure.refusal = reason
+
+    @property
+    def running(self) -> bool:
+        return bool(self._transports)
+
+    @property
+    def listener_count(self) -> int:
+        return len(self._events._listeners)
+
+
+class LoopbackBootstrap(OnLoopback, BootstrapServer):
+    """The real bootstrap server on 127.0.0.1; a test announces bootstrap events as the
+    server does."""
+
+    def __init__(self) -> None:
+        super().__init__(CredentialStore(), ObjectRegistry.default(), host="127.0.0.1", port=0)
+        self.serve_on_loopback()
 
     def emit(self, event: LwM2MEvent) -> None:
-        for listener in list(self.listeners):
-            listener(event)
+        self._emit(event)
 
-    # Device side helpers
+
+class TableServer(OnLoopback, LwM2MServer):
+    """The real server on 127.0.0.1 in front of a device table."""
+
+    def __init__(self) -> None:
+        registry = ObjectRegistry.default()
+        super().__init__(registry, host="127.0.0.1", port=0)
+        self.serve_on_loopback()
+        self.table = DeviceTable()
+        dispatcher = TableDispatcher(
+            self._store,
+            self._routes,
+            registry,
+            Exchanger(
+                tuning=tuning(),
+                request_timeout=None,
+                accept_timeout=DEFAULT_ACCEPT_TIMEOUT,
+                log_once=self._log_once,
+                clock=self._clock,
+            ),
+            self._emit,
+            self._clock,
+            self._log_once,
+            awake_window=DEFAULT_AWAKE_WINDOW,
+            queue_limit=DEFAULT_QUEUE_LIMIT,
+        )
+        dispatcher.table = self.table
+        self._dispatcher = dispatcher
+
+    # The table's parts, by the names the tests use
+
+    @property
+    def devices(self) -> dict[str, dict[Path, Any]]:
+        return self.table.values
+
+    @property
+    def calls(self) -> list[tuple[Any, ...]]:
+        return self.table.calls
+
+    @property
+    def fail(self) -> dict[str, LwM2MError]:
+        return self.table.fail
+
+    def requests(self, operation: str) -> list[tuple[Any, ...]]:
+        return [call for call in self.table.calls if call[0] == operation]
+
+    # What the devices do
 
     def register(
         self,
@@ -79,9 +230,10 @@ class FakeServer:
         pending: bool = False,
         lifetime: int = 300,
     ) -> Registration:
+        """File a registration as the registrar does after admitting it."""
         registration = Registration(
             endpoint=endpoint,
-            registration_id=f"reg-{endpoint}-{len(self.calls)}",
+            registration_id=self._store.new_id(),
             lifetime=lifetime,
             objects={Path.parse(p): dict(params) for p, params in (objects or {}).items()},
             address=("127.0.0.1", 56830),
@@ -90,144 +242,26 @@ class FakeServer:
             registered_at=time.time(),
             updated_at=time.time(),
         )
-        self.registrations[endpoint] = registration
+        replaced = self._store.put(registration)
         if values is not None:
-            self.devices[endpoint] = {Path.parse(p): v for p, v in values.items()}
-        self.emit(Registered(endpoint, registration))
+            self.table.values[endpoint] = {Path.parse(p): v for p, v in values.items()}
+        self.emit(Registered(endpoint, registration, replaced=replaced is not None))
         return registration
 
     def update(self, endpoint: str, objects: Mapping[str, Mapping[str, Any]]) -> None:
         old = self.registrations[endpoint]
-        old.objects = {Path.parse(p): dict(params) for p, params in objects.items()}
-        self.emit(Updated(endpoint, old, frozenset({"objects"})))
+        parsed = {Path.parse(p): dict(params) for p, params in objects.items()}
+        updated = replace(old, objects=parsed, updated_at=time.time())
+        self._store.touch(updated)
+        self.emit(Updated(endpoint, updated, frozenset({"objects"})))
 
     def deregister(self, endpoint: str, *, expired: bool = False) -> None:
-        registration = self.registrations.pop(endpoint)
+        registration = self._store.remove(endpoint)
+        assert registration is not None, endpoint
         event = Expired if expired else Deregistered
         self.emit(event(endpoint, registration))
 
     def notify(self, endpoint: str, path: str, values: Mapping[str, Any]) -> None:
         parsed = {Path.parse(p): v for p, v in values.items()}
-        self.devices.setdefault(endpoint, {}).update(parsed)
+        self.table.values.setdefault(endpoint, {}).update(parsed)
         self.emit(NotificationReceived(endpoint, Path.parse(path), parsed))
-
-    # The server API
-
-    def _check(self, operation: str, endpoint: str) -> None:
-        if operation in self.fail:
-            raise self.fail[operation]
-        if endpoint not in self.registrations:
-            raise DeviceNotRegisteredError(endpoint)
-
-    async def read(
-        self, endpoint: str, path: Path, *, accept: int | None = None
-    ) -> dict[Path, Any]:
-        self.calls.append(("read", endpoint, path))
-        self._check("read", endpoint)
-        return {
-            key: value
-            for key, value in self.devices.get(endpoint, {}).items()
-            if key.startswith(path)
-        }
-
-    async def write(
-        self,
-        endpoint: str,
-        path: Path,
-        values: Mapping[Path, Any],
-        *,
-        partial: bool = False,
-        content_format: int | None = None,
-    ) -> None:
-        self.calls.append(("write", endpoint, path, dict(values)))
-        self._check("write", endpoint)
-        self.devices.setdefault(endpoint, {}).update(values)
-
-    async def write_attributes(self, endpoint: str, path: Path, **attributes: Any) -> None:
-        self.calls.append(("write_attributes", endpoint, path, attributes))
-        self._check("write_attributes", endpoint)
-
-    async def discover(self, endpoint: str, path: Path) -> list[Link]:
-        self.calls.append(("discover", endpoint, path))
-        self._check("discover", endpoint)
-        return self.links
-
-    async def execute(self, endpoint: str, path: Path, args: str | None = None) -> None:
-        self.calls.append(("execute", endpoint, path, args))
-        self._check("execute", endpoint)
-
-    async def create(self, endpoint: str, path: Path, values: Mapping[Path, Any]) -> Path:
-        self.calls.append(("create", endpoint, path, dict(values)))
-        self._check("create", endpoint)
-        instance = next(iter(values)).parent if values else path.child(0)
-        return Path(instance.ids[:2])
-
-    async def delete(self, endpoint: str, path: Path) -> None:
-        self.calls.append(("delete", endpoint, path))
-        self._check("delete", endpoint)
-
-    async def observe(self, endpoint: str, path: Path, *, accept: int | None = None) -> Handle:
-        self.calls.append(("observe", endpoint, path))
-        self._check("observe", endpoint)
-        return Handle()
-
-    async def cancel_observation(self, endpoint: str, path: Path, *, active: bool = False) -> None:
-        self.calls.append(("cancel_observation", endpoint, path))
-        self._check("cancel_observation", endpoint)
-
-    def accept_pending(self, endpoint: str) -> Registration:
-        """Like the engine: the accepted registration is announced as Updated."""
-        self.calls.append(("accept_pending", endpoint))
-        if "accept_pending" in self.fail:
-            raise self.fail["accept_pending"]
-        held = self.registrations[endpoint]
-        accepted = replace(held, pending=False)
-        self.registrations[endpoint] = accepted
-        self.emit(Updated(endpoint, accepted, frozenset({"pending"})))
-        return accepted
-
-    def reject_pending(self, endpoint: str) -> None:
-        self.calls.append(("reject_pending", endpoint))
-        registration = self.registrations.pop(endpoint, None)
-        if registration is not None:
-            self.emit(Deregistered(endpoint, registration))
-
-    def export_queue(self) -> dict[str, list[dict[str, Any]]]:
-        return dict(self.queue)
-
-    def import_queue(self, data: Mapping[str, Any]) -> None:
-        self.imported_queue = dict(data)
-
-    def requests(self, operation: str) -> list[tuple[Any, ...]]:
-        return [call for call in self.calls if call[0] == operation]
-
-
-@dataclass
-class FakeBootstrap:
-    """A stand-in for the engine's BootstrapServer: started or not, and its listeners."""
-
-    port: int = 5783
-    secure_port: int | None = 5784
-    dtls_unavailable_reason: str | None = None
-    started: bool = False
-    listeners: list[Callable[[LwM2MEvent], None]] = field(default_factory=list)
-    dtls_stats: DtlsStats | None = None
-    capacity_listeners: list[Callable[[bool], None]] = field(default_factory=list)
-
-    async def start(self) -> None:
-        self.started = True
-
-    async def stop(self) -> None:
-        self.started = False
-
-    def add_listener(self, listener: Callable[[LwM2MEvent], None]) -> Callable[[], None]:
-        self.listeners.append(listener)
-        return lambda: self.listeners.remove(listener)
-
-    def add_capacity_listener(self, listener: Callable[[bool], None]) -> Callable[[], None]:
-        self.capacity_listeners.append(listener)
-        return lambda: self.capacity_listeners.remove(listener)
-
-    def emit(self, event: LwM2MEvent) -> None:
-        for listener in list(self.listeners):
-            listener(event)

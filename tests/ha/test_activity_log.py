@@ -20,7 +20,7 @@ from custom_components.lwm2m.engine import (
     Phase,
 )
 
-from .fake_server import FakeServer
+from .fake_server import TableServer
 
 CSV = "endpoint id,securityMode\ndev-7,NO_SEC\n"
 
@@ -36,7 +36,7 @@ def info_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
 async def test_a_device_registers_reports_and_leaves(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    fake_server: FakeServer,
+    fake_server: TableServer,
     register_sensor_device: Callable[..., Any],
     caplog: pytest.LogCaptureFixture,
 ) -> None:

@@ -29,7 +29,7 @@ from custom_components.lwm2m.engine import (
 )
 
 from .devices import device_of
-from .fake_server import FakeBootstrap
+from .fake_server import LoopbackBootstrap, TableServer
 
 
 @pytest.fixture
@@ -62,7 +62,8 @@ def _known(entry: MockConfigEntry, endpoint: str) -> None:
 async def test_finished_bootstrap_fires_logs_and_is_remembered(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    fake_bootstrap: FakeBootstrap,
+    fake_server: TableServer,
+    fake_bootstrap: LoopbackBootstrap,
     fired: list[tuple[str, dict[str, Any]]],
     register_sensor_device: Callable[..., Any],
     caplog: pytest.LogCaptureFixture,
@@ -89,27 +90,20 @@ async def test_finished_bootstrap_fires_logs_and_is_remembered(
     assert "at" in last
     entry_diagnostics = await async_get_config_entry_diagnostics(hass, loaded_entry)
     assert entry_diagnostics["bootstraps"]["dev-1"]["result"] == "finished"
-    assert entry_diagnostics["servers"] == {
-        "bind_host": "127.0.0.1",
-        "lwm2m": {
-            "port": 5683,
-            "secure_port": 5684,
-            "dtls_unavailable_reason": None,
-            "dtls": None,  # the fake servers have no session table
-        },
-        "bootstrap": {
-            "port": 5783,
-            "secure_port": 5784,
-            "dtls_unavailable_reason": None,
-            "dtls": None,
-        },
-    }
+    servers = entry_diagnostics["servers"]
+    assert servers["bind_host"] == "127.0.0.1"
+    for name, server in (("lwm2m", fake_server), ("bootstrap", fake_bootstrap)):
+        assert servers[name]["port"] == server.port
+        assert server.secure_port is not None
+        assert servers[name]["secure_port"] == server.secure_port
+        assert servers[name]["dtls_unavailable_reason"] is None
+        assert servers[name]["dtls"]["handshakes_completed"] == 0
 
 
 async def test_each_failure_is_reported_once_until_the_device_bootstraps(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    fake_bootstrap: FakeBootstrap,
+    fake_bootstrap: LoopbackBootstrap,
     fired: list[tuple[str, dict[str, Any]]],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -164,7 +158,7 @@ async def test_each_failure_is_reported_once_until_the_device_bootstraps(
 async def test_made_up_endpoints_cannot_flood_the_bus_the_log_or_memory(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    fake_bootstrap: FakeBootstrap,
+    fake_bootstrap: LoopbackBootstrap,
     fired: list[tuple[str, dict[str, Any]]],
     caplog: pytest.LogCaptureFixture,
 ) -> None:

@@ -24,7 +24,7 @@ from custom_components.lwm2m.const import (
 from custom_components.lwm2m.engine import BindAddressError
 
 from .conftest import ENTRY_DATA
-from .fake_server import FakeServer
+from .fake_server import TableServer
 from .live_network import free_udp_ports
 
 PROBE = "custom_components.lwm2m.config_flow.first_taken_port"
@@ -49,7 +49,7 @@ async def _start(hass: HomeAssistant) -> dict[str, Any]:
 
 
 async def test_user_step_creates_the_entry(
-    hass: HomeAssistant, ports_free: list[Any], fake_engine: FakeServer
+    hass: HomeAssistant, ports_free: list[Any], fake_engine: TableServer
 ) -> None:
     result = await _start(hass)
     result = await hass.config_entries.flow.async_configure(result["flow_id"], dict(ENTRY_DATA))
@@ -62,7 +62,7 @@ async def test_user_step_creates_the_entry(
         ("127.0.0.1", [5683, 5684, 5783, 5784]),
     ]
     await hass.async_block_till_done()
-    assert fake_engine.started
+    assert fake_engine.running
 
 
 @pytest.mark.parametrize(
@@ -102,7 +102,7 @@ async def test_unusable_bind_address(hass: HomeAssistant) -> None:
 
 @pytest.mark.usefixtures("socket_enabled")
 async def test_taken_port_is_reported_by_number(
-    hass: HomeAssistant, fake_engine: FakeServer
+    hass: HomeAssistant, fake_engine: TableServer
 ) -> None:
     coap, coaps, bootstrap, bootstraps = free_udp_ports(4)
     result = await _start(hass)
@@ -144,7 +144,7 @@ def _suggested(result: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.mark.usefixtures("socket_enabled")
 async def test_a_taken_coap_port_moves_the_server_uri_along(
-    hass: HomeAssistant, fake_engine: FakeServer
+    hass: HomeAssistant, fake_engine: TableServer
 ) -> None:
     coap, coaps, bootstrap, bootstraps = free_udp_ports(4)
     result = await _start(hass)

@@ -18,7 +18,7 @@ from custom_components.lwm2m.diagnostics import (
 )
 
 from .devices import device_of
-from .fake_server import FakeServer
+from .fake_server import TableServer
 
 SECURITY_VALUES = {
     "/0/0/0": "coaps://192.0.2.1:5684",
@@ -38,7 +38,7 @@ async def test_security_object_values_are_never_stored_or_shown(
     hass: HomeAssistant,
     hass_storage: dict[str, Any],
     loaded_entry: MockConfigEntry,
-    fake_server: FakeServer,
+    fake_server: TableServer,
     register_sensor_device: Callable[..., Any],
 ) -> None:
     await register_sensor_device()

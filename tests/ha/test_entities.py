@@ -18,7 +18,7 @@ from custom_components.lwm2m.const import DOMAIN
 from custom_components.lwm2m.engine import Path, RequestFailedError
 
 from .devices import device_of
-from .fake_server import FakeServer
+from .fake_server import TableServer
 
 
 @pytest.fixture(autouse=True)
@@ -28,7 +28,7 @@ async def _device(
     await register_sensor_device()
 
 
-async def test_switch_writes_the_device(hass: HomeAssistant, fake_server: FakeServer) -> None:
+async def test_switch_writes_the_device(hass: HomeAssistant, fake_server: TableServer) -> None:
     entity_id = "switch.dev_1_light_control"
     await hass.services.async_call("switch", "turn_on", {"entity_id": entity_id}, blocking=True)
     assert fake_server.requests("write")[-1][3] == {Path.parse("/3311/0/5850"): True}
@@ -38,7 +38,7 @@ async def test_switch_writes_the_device(hass: HomeAssistant, fake_server: FakeSe
 
 
 async def test_failed_write_raises_and_keeps_state(
-    hass: HomeAssistant, fake_server: FakeServer
+    hass: HomeAssistant, fake_server: TableServer
 ) -> None:
     fake_server.fail["write"] = RequestFailedError("dev-1", Path.parse("/3311/0/5850"), "4.05")
     with pytest.raises(HomeAssistantError) as err:
@@ -50,7 +50,7 @@ async def test_failed_write_raises_and_keeps_state(
 
 
 async def test_number_writes_integers_for_integer_resources(
-    hass: HomeAssistant, fake_server: FakeServer
+    hass: HomeAssistant, fake_server: TableServer
 ) -> None:
     entity_id = "number.dev_1_light_control_dimmer"
     state = hass.states.get(entity_id)
@@ -65,7 +65,7 @@ async def test_number_writes_integers_for_integer_resources(
     assert fake_server.requests("write")[-1][3] == {Path.parse("/3311/0/5851"): 42}
 
 
-async def test_text_and_button(hass: HomeAssistant, fake_server: FakeServer) -> None:
+async def test_text_and_button(hass: HomeAssistant, fake_server: TableServer) -> None:
     registry = er.async_get(hass)
     registry.async_update_entity("text.dev_1_light_control_application_type", disabled_by=None)
     await hass.config_entries.async_reload(
@@ -87,7 +87,7 @@ async def test_text_and_button(hass: HomeAssistant, fake_server: FakeServer) -> 
     assert fake_server.requests("execute")[-1] == ("execute", "dev-1", Path.parse("/3/0/4"), None)
 
 
-async def test_binary_sensor_and_timestamp(hass: HomeAssistant, fake_server: FakeServer) -> None:
+async def test_binary_sensor_and_timestamp(hass: HomeAssistant, fake_server: TableServer) -> None:
     moment = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
     fake_server.register(
         "door-1",
@@ -102,7 +102,7 @@ async def test_binary_sensor_and_timestamp(hass: HomeAssistant, fake_server: Fak
 
 
 async def test_registered_device_cannot_be_removed(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: FakeServer
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: TableServer
 ) -> None:
     assert await async_setup_component(hass, "config", {})
     device = device_of(hass, "dev-1")

@@ -25,16 +25,19 @@ from custom_components.lwm2m.device_state import DeviceState
 from custom_components.lwm2m.engine import (
     Asleep,
     Awake,
+    Deregistered,
     Path,
     QueueChanged,
+    Registration,
     RequestTimeoutError,
     SendReceived,
     Updated,
 )
+from custom_components.lwm2m.engine.requests.request import DeviceRequest, Operation
 
 from .conftest import SENSOR_DEVICE_OBJECTS, SENSOR_DEVICE_VALUES
 from .devices import device_of
-from .fake_server import FakeServer
+from .fake_server import TableServer
 
 TEMPERATURE = "sensor.dev_1_temperature"
 
@@ -42,7 +45,7 @@ TEMPERATURE = "sensor.dev_1_temperature"
 async def test_registration_creates_device_with_identity(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    fake_server: FakeServer,
+    fake_server: TableServer,
     register_sensor_device: Callable[..., Any],
 ) -> None:
     events = async_capture_events(hass, EVENT_REGISTERED)
@@ -133,7 +136,7 @@ async def test_a_device_protocol_brings_back_an_entity_given_only_on_request(
 async def test_multiple_binary_resource_is_on_while_any_instance_is(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    fake_server: FakeServer,
+    fake_server: TableServer,
     register_sensor_device: Callable[..., Any],
 ) -> None:
     await register_sensor_device()
@@ -155,7 +158,7 @@ async def test_multiple_binary_resource_is_on_while_any_instance_is(
 async def test_notification_changes_state(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    fake_server: FakeServer,
+    fake_server: TableServer,
     register_sensor_device: Callable[..., Any],
 ) -> None:
     await register_sensor_device()
@@ -172,7 +175,7 @@ async def test_notification_changes_state(
 async def test_notifications_are_stored_at_the_delayed_save_only(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    fake_server: FakeServer,
+    fake_server: TableServer,
     register_sensor_device: Callable[..., Any],
     hass_storage: dict[str, Any],
 ) -> None:
@@ -197,12 +200,12 @@ async def test_notifications_are_stored_at_the_delayed_save_only(
 async def test_queue_changes_are_saved_soon(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    fake_server: FakeServer,
+    fake_server: TableServer,
     hass_storage: dict[str, Any],
 ) -> None:
     """A request queued for a sleeping device is on disk without waiting for a stop."""
     queued = {"dev-1": [{"operation": "read", "path": "/3/0/0"}]}
-    fake_server.export_queue = lambda: queued  # type: ignore[method-assign]
+    fake_server.table.queue = queued
     fake_server.emit(QueueChanged("dev-1"))
     await hass.async_block_till_done()
     assert f"{DOMAIN}.queue" not in hass_storage  # a delayed save, not one per change
@@ -214,7 +217,7 @@ async def test_queue_changes_are_saved_soon(
 async def test_default_observations_are_set_up(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    fake_server: FakeServer,
+    fake_server: TableServer,
     register_sensor_device: Callable[..., Any],
 ) -> None:
     await register_sensor_device()
@@ -230,7 +233,7 @@ async def test_default_observations_are_set_up(
 async def test_deregistration_makes_entities_unavailable(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    fake_server: FakeServer,
+    fake_server: TableServer,
     register_sensor_device: Callable[..., Any],
     caplog: pytest.LogCaptureFixture,
     expired: bool,
@@ -253,12 +256,11 @@ async def test_deregistration_makes_entities_unavailable(
 
 
 async def test_events_of_unknown_devices_are_ignored(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: FakeServer
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: TableServer
 ) -> None:
     events = async_capture_events(hass, EVENT_DEREGISTERED)
     fake_server.notify("stranger", "/3303/0/5700", {"/3303/0/5700": 1.0})
-    fake_server.registrations["stranger"] = fake_server.register("ghost", {})
-    fake_server.deregister("stranger")
+    fake_server.emit(Deregistered("stranger", Registration("stranger", "rd-stranger")))
     await hass.async_block_till_done()
     assert device_of(hass, "stranger") is None
     assert events == []
@@ -267,7 +269,7 @@ async def test_events_of_unknown_devices_are_ignored(
 async def test_instances_added_and_removed_at_runtime(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    fake_server: FakeServer,
+    fake_server: TableServer,
     register_sensor_device: Callable[..., Any],
 ) -> None:
     await register_sensor_device()
@@ -286,7 +288,7 @@ async def test_instances_added_and_removed_at_runtime(
 
 
 async def test_pending_registration_creates_no_device(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: FakeServer
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: TableServer
 ) -> None:
     fake_server.register("unknown-1", {"/3/0": {}}, pending=True)
     await hass.async_block_till_done()
@@ -295,20 +297,20 @@ async def test_pending_registration_creates_no_device(
 
 
 async def test_unload_stops_the_server(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: FakeServer
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: TableServer
 ) -> None:
-    assert fake_server.started
-    fake_server.queue = {"dev-1": [{"op": "write"}]}
+    assert fake_server.running
+    fake_server.table.queue = {"dev-1": [{"op": "write"}]}
     assert await hass.config_entries.async_unload(loaded_entry.entry_id)
     assert loaded_entry.state is ConfigEntryState.NOT_LOADED
-    assert not fake_server.started
-    assert fake_server.listeners == []
+    assert not fake_server.running
+    assert fake_server.listener_count == 0
 
 
 async def test_registering_again_leaves_observations_to_the_engine(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    fake_server: FakeServer,
+    fake_server: TableServer,
     register_sensor_device: Callable[..., Any],
 ) -> None:
     await register_sensor_device()
@@ -321,7 +323,7 @@ async def test_registering_again_leaves_observations_to_the_engine(
 async def test_failed_reads_and_observations_do_not_stop_the_device(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    fake_server: FakeServer,
+    fake_server: TableServer,
     register_sensor_device: Callable[..., Any],
 ) -> None:
     fake_server.fail["read"] = RequestTimeoutError("dev-1", Path.of(3, 0))
@@ -343,7 +345,7 @@ async def test_failed_reads_and_observations_do_not_stop_the_device(
 async def test_a_read_that_times_out_ends_the_sync(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    fake_server: FakeServer,
+    fake_server: TableServer,
     register_sensor_device: Callable[..., Any],
 ) -> None:
     fake_server.fail["read"] = RequestTimeoutError("dev-1", Path.of(3, 0))
@@ -356,7 +358,7 @@ async def test_a_read_that_times_out_ends_the_sync(
 async def test_syncs_after_registration_are_bounded(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    fake_server: FakeServer,
+    fake_server: TableServer,
 ) -> None:
     """Many devices registering at once are read a few at a time, not all at once."""
     hub = loaded_entry.runtime_data.hub
@@ -364,17 +366,17 @@ async def test_syncs_after_registration_are_bounded(
     release = asyncio.Event()
     reading: set[str] = set()
     most = 0
-    answer = fake_server.read
 
-    async def slow_read(endpoint: str, path: Path, *, accept: int | None = None) -> Any:
+    async def slow_reads(endpoint: str, request: DeviceRequest) -> None:
         nonlocal most
+        if request.operation is not Operation.READ:
+            return
         reading.add(endpoint)
         most = max(most, len(reading))
         await release.wait()
         reading.discard(endpoint)
-        return await answer(endpoint, path, accept=accept)
 
-    fake_server.read = slow_read  # type: ignore[method-assign]
+    fake_server.table.answering = slow_reads
     for number in range(5):
         fake_server.register(f"dev-{number}", SENSOR_DEVICE_OBJECTS, SENSOR_DEVICE_VALUES)
     await hass.async_block_till_done()
@@ -388,7 +390,7 @@ async def test_syncs_after_registration_are_bounded(
 
 
 async def test_updates_of_unknown_or_pending_devices_are_ignored(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: FakeServer
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: TableServer
 ) -> None:
     registration = fake_server.register("held", {"/3/0": {}}, pending=True)
     fake_server.emit(Updated("held", registration, frozenset({"objects"})))

@@ -33,7 +33,7 @@ from custom_components.lwm2m.device_protocols.validation import (
 from custom_components.lwm2m.engine import Path, RequestFailedError, parse_ddf
 from tests.engine.model.ddf_builder import ddf, item, obj
 
-from .fake_server import FakeServer
+from .fake_server import TableServer
 
 TEMPERATURE = "sensor.dev_1_temperature"
 APPLICATION = "sensor.dev_1_light_control_application_type"
@@ -86,7 +86,7 @@ def _changes(hass: HomeAssistant, entity_id: str) -> list[Any]:
 
 
 async def test_measurement_sensor_with_the_protocols_unit(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: FakeServer
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: TableServer
 ) -> None:
     """A device that reports in °F: its Sensor Value and Min Measured Value (21.5 and 18.0
     °F) are temperatures in °F, which a metric Home Assistant shows in °C, both alike."""
@@ -138,7 +138,7 @@ async def test_a_measurement_unit_picks_a_fitting_device_class(
 
 
 async def test_a_us_installation_shows_every_temperature_in_fahrenheit(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: FakeServer
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: TableServer
 ) -> None:
     """The Sensor Value and its extremes convert alike, with or without a measurement whose
     unit is the device's °C."""
@@ -189,7 +189,7 @@ SEED_000 = [
 async def test_seed_000_parsing_as_a_table(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    fake_server: FakeServer,
+    fake_server: TableServer,
     freezer: FrozenDateTimeFactory,
 ) -> None:
     await _use(hass, loaded_entry, 3311, r5750=ResourceSettings(measurement=MEASURED))
@@ -220,7 +220,7 @@ async def test_seed_000_parsing_as_a_table(
 
 
 async def test_booleans_are_measured_as_0_and_1(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: FakeServer
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: TableServer
 ) -> None:
     assert er.async_get(hass).async_get("switch.dev_1_light_control") is not None
     await _use(hass, loaded_entry, 3311, r5850=ResourceSettings(measurement=MEASURED))
@@ -235,7 +235,7 @@ async def test_booleans_are_measured_as_0_and_1(
 async def test_alarm_raised_and_cleared_with_its_attributes(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    fake_server: FakeServer,
+    fake_server: TableServer,
     freezer: FrozenDateTimeFactory,
 ) -> None:
     await _use(hass, loaded_entry, 3303, r5700=ResourceSettings(alarm=HOT))
@@ -281,7 +281,7 @@ async def test_alarm_raised_and_cleared_with_its_attributes(
 async def test_event_entity_fires_on_every_reported_value(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    fake_server: FakeServer,
+    fake_server: TableServer,
     freezer: FrozenDateTimeFactory,
 ) -> None:
     door = EventSettings("com_cumulocity_model_DoorSensorEvent", "Door sensor was triggered")
@@ -307,7 +307,7 @@ async def test_event_entity_fires_on_every_reported_value(
 async def test_custom_action_hands_raw_bytes_to_automations(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    fake_server: FakeServer,
+    fake_server: TableServer,
     freezer: FrozenDateTimeFactory,
 ) -> None:
     registry = loaded_entry.runtime_data.object_registry
@@ -346,7 +346,7 @@ async def test_custom_action_hands_raw_bytes_to_automations(
 
 
 async def test_secret_objects_take_no_functionality(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: FakeServer
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: TableServer
 ) -> None:
     fake_server.register("sec-1", {"/0/0": {}}, {"/0/0/5": b"secret-key"})
     await hass.async_block_till_done()
@@ -373,7 +373,7 @@ async def test_secret_objects_take_no_functionality(
 
 
 async def test_auto_observe_writes_every_attribute(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: FakeServer
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: TableServer
 ) -> None:
     settings = ResourceSettings(
         measurement=MEASURED, observe=True, pmin=5, pmax=300, gt=30.0, lt=5.0, st=0.5
@@ -424,7 +424,7 @@ SEED_RULES = RuleSet(
 async def test_validation_rules_guard_every_write(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    fake_server: FakeServer,
+    fake_server: TableServer,
     register_sensor_device: Callable[..., Any],
 ) -> None:
     """dev-2 registers after the protocol shows 5750, so its text entity is enabled."""
@@ -459,7 +459,7 @@ async def test_validation_rules_guard_every_write(
 
 
 async def test_a_rule_reads_the_linked_resource_when_it_is_unknown(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: FakeServer
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: TableServer
 ) -> None:
     same_as_timezone = RuleSet(
         ((ValidationRule(RuleType.OBJECT_LINK, Operator.EQUALS, "/3/0/15"),),)
@@ -492,7 +492,7 @@ async def test_a_rule_reads_the_linked_resource_when_it_is_unknown(
 
 
 async def test_an_attribute_the_device_refuses_does_not_stop_the_observation(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: FakeServer
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: TableServer
 ) -> None:
     fake_server.fail["write_attributes"] = RequestFailedError(
         "dev-1", Path.parse("/3303/0/5700"), "4.00"
@@ -506,7 +506,7 @@ async def test_an_attribute_the_device_refuses_does_not_stop_the_observation(
 async def test_rules_guard_switch_and_number_entities(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    fake_server: FakeServer,
+    fake_server: TableServer,
     register_sensor_device: Callable[..., Any],
 ) -> None:
     only_off = RuleSet(((ValidationRule(RuleType.STRING, Operator.EQUALS, "False"),),))

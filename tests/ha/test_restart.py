@@ -21,7 +21,7 @@ from custom_components.lwm2m.device_protocols.settings import ObjectProtocol, Re
 from custom_components.lwm2m.engine import DeviceCredentials, SecurityMode
 
 from .devices import device_of
-from .fake_server import FakeServer
+from .fake_server import TableServer
 
 TEMPERATURE = "sensor.dev_1_temperature"
 
@@ -36,16 +36,16 @@ async def _reload(hass: HomeAssistant, entry: MockConfigEntry) -> None:
 async def test_devices_entities_and_values_survive_a_restart(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    fake_server: FakeServer,
+    fake_server: TableServer,
     register_sensor_device: Callable[..., Any],
 ) -> None:
     await register_sensor_device()
     fake_server.notify("dev-1", "/3303/0/5700", {"/3303/0/5700": 24.0})
     await hass.async_block_till_done()
-    fake_server.registrations.clear()
 
     await _reload(hass, loaded_entry)
 
+    assert "dev-1" not in fake_server.registrations  # the restarted server forgot it
     assert device_of(hass, "dev-1") is not None
     state = hass.states.get(TEMPERATURE)
     assert state is not None
@@ -56,13 +56,13 @@ async def test_devices_entities_and_values_survive_a_restart(
 async def test_restored_device_goes_unavailable_when_its_lifetime_ends(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    fake_server: FakeServer,
+    fake_server: TableServer,
     register_sensor_device: Callable[..., Any],
     freezer: FrozenDateTimeFactory,
 ) -> None:
     await register_sensor_device(lifetime=60)
-    fake_server.registrations.clear()
     await _reload(hass, loaded_entry)
+    assert "dev-1" not in fake_server.registrations
     assert hass.states.get(TEMPERATURE).state == "21.5"
 
     freezer.tick(61)
@@ -74,7 +74,7 @@ async def test_restored_device_goes_unavailable_when_its_lifetime_ends(
 async def test_imported_data_survives_a_restart(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    fake_server: FakeServer,
+    fake_server: TableServer,
     credentials_seen: list[dict[str, Any]],
 ) -> None:
     data = loaded_entry.runtime_data
@@ -82,7 +82,7 @@ async def test_imported_data_survives_a_restart(
     await data.storage.async_save_credentials()
     data.storage.protocols.objects[3303] = ObjectProtocol({5700: ResourceSettings(observe=True)})
     await data.storage.async_save_protocols()
-    fake_server.queue = {"dev-1": [{"operation": "write"}]}
+    fake_server.table.queue = {"dev-1": [{"operation": "write"}]}
 
     await _reload(hass, loaded_entry)
 
@@ -90,13 +90,13 @@ async def test_imported_data_survives_a_restart(
     assert list(data.storage.credentials) == ["dev-9"]
     assert credentials_seen[-1].keys() == {"dev-9"}
     assert data.storage.protocols.get(3303) is not None
-    assert fake_server.imported_queue == {"dev-1": [{"operation": "write"}]}
+    assert fake_server.table.imported_queue == {"dev-1": [{"operation": "write"}]}
 
 
 async def test_expired_device_is_unavailable_after_restart(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    fake_server: FakeServer,
+    fake_server: TableServer,
     register_sensor_device: Callable[..., Any],
 ) -> None:
     await register_sensor_device()
@@ -111,14 +111,14 @@ async def test_expired_device_is_unavailable_after_restart(
 async def test_sensor_restores_its_state_when_the_hub_has_no_value(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    fake_server: FakeServer,
+    fake_server: TableServer,
     register_sensor_device: Callable[..., Any],
 ) -> None:
     await register_sensor_device()
-    fake_server.registrations.clear()
     storage = loaded_entry.runtime_data.storage
     assert await hass.config_entries.async_unload(loaded_entry.entry_id)
     await hass.async_block_till_done()
+    assert "dev-1" not in fake_server.registrations
     storage.devices["dev-1"].values.pop("/3303/0/5700")
     await storage.async_save_devices()
     mock_restore_cache_with_extra_data(

@@ -24,7 +24,7 @@ from custom_components.lwm2m.engine import (
 )
 
 from .devices import device_of
-from .fake_server import FakeServer
+from .fake_server import TableServer
 
 
 @pytest.fixture(autouse=True)
@@ -41,7 +41,7 @@ async def _call(hass: HomeAssistant, service: str, *, response: bool = False, **
 
 
 async def test_read_returns_values_and_updates_states(
-    hass: HomeAssistant, fake_server: FakeServer
+    hass: HomeAssistant, fake_server: TableServer
 ) -> None:
     fake_server.devices["dev-1"][Path.parse("/3303/0/5700")] = 30.5
     result = await _call(hass, "read", response=True, path="/3303/0/5700")
@@ -49,7 +49,7 @@ async def test_read_returns_values_and_updates_states(
     assert hass.states.get("sensor.dev_1_temperature").state == "30.5"
 
 
-async def test_device_id_targets_the_device(hass: HomeAssistant, fake_server: FakeServer) -> None:
+async def test_device_id_targets_the_device(hass: HomeAssistant, fake_server: TableServer) -> None:
     device = device_of(hass, "dev-1")
     assert device is not None
     result = await hass.services.async_call(
@@ -78,7 +78,7 @@ async def test_unknown_device_id(hass: HomeAssistant, config_entry: MockConfigEn
 
 
 async def test_write_converts_by_resource_type(
-    hass: HomeAssistant, fake_server: FakeServer
+    hass: HomeAssistant, fake_server: TableServer
 ) -> None:
     await _call(hass, "write", path="/3311/0/5851", value="55")
     await _call(hass, "write", path="/3311/0", value={"5850": "on", "5750": "Desk"})
@@ -111,7 +111,7 @@ async def test_bad_write_input(hass: HomeAssistant, path: str, value: Any, key: 
 
 
 async def test_execute_observe_cancel_attributes_delete(
-    hass: HomeAssistant, fake_server: FakeServer
+    hass: HomeAssistant, fake_server: TableServer
 ) -> None:
     await _call(hass, "execute", path="/3/0/4", arguments="0='now'")
     await _call(hass, "observe", path="/3303/0/5601")
@@ -147,8 +147,8 @@ async def test_bad_request_shapes(
     assert err.value.translation_key == key
 
 
-async def test_discover_and_create_respond(hass: HomeAssistant, fake_server: FakeServer) -> None:
-    fake_server.links = [Link("/3303/0/5700", {"pmin": "10"}), Link("/3303/0/5601", {})]
+async def test_discover_and_create_respond(hass: HomeAssistant, fake_server: TableServer) -> None:
+    fake_server.table.links = [Link("/3303/0/5700", {"pmin": "10"}), Link("/3303/0/5601", {})]
     result = await _call(hass, "discover", response=True, path="/3303/0")
     assert result == {
         "links": [
@@ -187,7 +187,7 @@ async def test_discover_and_create_respond(hass: HomeAssistant, fake_server: Fak
     ],
 )
 async def test_device_errors_are_translated(
-    hass: HomeAssistant, fake_server: FakeServer, error: LwM2MError, key: str, kind: type
+    hass: HomeAssistant, fake_server: TableServer, error: LwM2MError, key: str, kind: type
 ) -> None:
     fake_server.fail["read"] = error
     with pytest.raises(kind) as err:
@@ -213,7 +213,7 @@ async def test_actions_need_a_loaded_entry(
     assert err.value.translation_key == "not_loaded"
 
 
-async def test_command_runs_shell_syntax(hass: HomeAssistant, fake_server: FakeServer) -> None:
+async def test_command_runs_shell_syntax(hass: HomeAssistant, fake_server: TableServer) -> None:
     result = await _call(hass, "command", response=True, command="read /3/0/0")
     assert result == {"command": "read", "path": "/3/0/0", "values": {"/3/0/0": "Acme"}}
     for command in (
@@ -238,7 +238,7 @@ async def test_command_runs_shell_syntax(hass: HomeAssistant, fake_server: FakeS
         {"pmin": 10, "pmax": 60, "gt": 30.0, "lt": 5.0, "st": 0.5},
     ) in fake_server.calls
     assert fake_server.requests("cancel_observation")[-1][2] == Path.parse("/3303/0/5700")
-    fake_server.links = [Link("/3/0", {})]
+    fake_server.table.links = [Link("/3/0", {})]
     result = await _call(hass, "command", response=True, command="discover /3")
     assert result["links"] == [{"link": "/3/0", "attributes": {}}]
     result = await _call(hass, "command", response=True, command='create /3303 {"5750": "Cellar"}')

@@ -15,20 +15,20 @@ from custom_components.lwm2m.port_owner import PortOwner
 from custom_components.lwm2m.storage import LwM2MStorage, StoredDDF
 from tests.engine.model.ddf_builder import ddf, item, obj
 
-from .fake_server import FakeBootstrap, FakeServer
+from .fake_server import LoopbackBootstrap, TableServer
 
 PROBE = "custom_components.lwm2m.port_conflicts.first_taken_port"
 OWNER = "custom_components.lwm2m.port_conflicts.udp_port_owner"
 
 
 async def test_a_taken_port_is_named_with_its_owner_and_repaired(
-    hass: HomeAssistant, config_entry: MockConfigEntry, fake_engine: FakeServer
+    hass: HomeAssistant, config_entry: MockConfigEntry, fake_engine: TableServer
 ) -> None:
     """Only the port another program holds is named, with who holds it, in the message and
     in a repair issue that goes once the entry starts."""
     config_entry.add_to_hass(hass)
     with (
-        patch.object(FakeServer, "start", side_effect=OSError(98, "Address in use")),
+        patch.object(TableServer, "start", side_effect=OSError(98, "Address in use")),
         patch(PROBE, return_value=5684),
         patch(OWNER, return_value=PortOwner(4321, "coiotd")),
     ):
@@ -64,15 +64,15 @@ async def _async_setup_with_port_taken(
 
 
 async def test_an_unknown_owner_and_other_bind_errors(
-    hass: HomeAssistant, config_entry: MockConfigEntry, fake_engine: FakeServer
+    hass: HomeAssistant, config_entry: MockConfigEntry, fake_engine: TableServer
 ) -> None:
-    await _async_setup_with_port_taken(hass, config_entry, FakeServer, 5683)
+    await _async_setup_with_port_taken(hass, config_entry, TableServer, 5683)
     assert config_entry.error_reason_translation_key == "port_in_use"
     assert config_entry.error_reason_translation_placeholders["port"] == "5683"
     await hass.config_entries.async_unload(config_entry.entry_id)
 
     refused = OSError(99, "Cannot assign requested address")
-    with patch.object(FakeServer, "start", side_effect=refused):
+    with patch.object(TableServer, "start", side_effect=refused):
         await hass.config_entries.async_setup(config_entry.entry_id)
     assert config_entry.error_reason_translation_key == "server_start_failed"
     assert config_entry.error_reason_translation_placeholders == {
@@ -84,13 +84,13 @@ async def test_an_unknown_owner_and_other_bind_errors(
 async def test_dtls_problem_raises_one_repair_issue_until_fixed(
     hass: HomeAssistant,
     config_entry: MockConfigEntry,
-    fake_engine: FakeServer,
-    fake_bootstrap: FakeBootstrap,
+    fake_engine: TableServer,
+    fake_bootstrap: LoopbackBootstrap,
 ) -> None:
     """Both servers without DTLS, for the same reason: one issue, both ports, one reason."""
     reason = "DTLS unavailable: the cryptography package is missing"
-    fake_engine.dtls_unavailable_reason = reason
-    fake_bootstrap.dtls_unavailable_reason = reason
+    fake_engine.refuse_dtls(reason)
+    fake_bootstrap.refuse_dtls(reason)
     config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     issues = [issue for (domain, _), issue in ir.async_get(hass).issues.items() if domain == DOMAIN]
@@ -98,13 +98,13 @@ async def test_dtls_problem_raises_one_repair_issue_until_fixed(
     assert issues[0].issue_id == "dtls_unavailable"
     assert issues[0].translation_placeholders == {"ports": "5684, 5784", "reason": reason}
 
-    fake_engine.dtls_unavailable_reason = None
+    fake_engine.refuse_dtls(None)
     assert await hass.config_entries.async_reload(config_entry.entry_id)
     issue = ir.async_get(hass).async_get_issue(DOMAIN, "dtls_unavailable")
     assert issue is not None
     assert issue.translation_placeholders == {"ports": "5784", "reason": reason}
 
-    fake_bootstrap.dtls_unavailable_reason = None
+    fake_bootstrap.refuse_dtls(None)
     assert await hass.config_entries.async_reload(config_entry.entry_id)
     assert ir.async_get(hass).async_get_issue(DOMAIN, "dtls_unavailable") is None
 
@@ -112,31 +112,31 @@ async def test_dtls_problem_raises_one_repair_issue_until_fixed(
 async def test_unloading_stops_both_servers_and_drops_the_issue(
     hass: HomeAssistant,
     config_entry: MockConfigEntry,
-    fake_engine: FakeServer,
-    fake_bootstrap: FakeBootstrap,
+    fake_engine: TableServer,
+    fake_bootstrap: LoopbackBootstrap,
 ) -> None:
-    fake_bootstrap.dtls_unavailable_reason = "no DTLS here"
+    fake_bootstrap.refuse_dtls("no DTLS here")
     config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(config_entry.entry_id)
-    assert fake_engine.started
-    assert fake_bootstrap.started
-    assert len(fake_bootstrap.listeners) == 1
+    assert fake_engine.running
+    assert fake_bootstrap.running
+    assert fake_bootstrap.listener_count == 1
     assert ir.async_get(hass).async_get_issue(DOMAIN, "dtls_unavailable") is not None
 
     assert await hass.config_entries.async_unload(config_entry.entry_id)
-    assert not fake_engine.started
-    assert not fake_bootstrap.started
-    assert fake_bootstrap.listeners == []
+    assert not fake_engine.running
+    assert not fake_bootstrap.running
+    assert fake_bootstrap.listener_count == 0
     assert ir.async_get(hass).async_get_issue(DOMAIN, "dtls_unavailable") is None
 
 
 async def test_bootstrap_server_that_cannot_bind_is_retried_and_stops_the_other(
     hass: HomeAssistant,
     config_entry: MockConfigEntry,
-    fake_engine: FakeServer,
-    fake_bootstrap: FakeBootstrap,
+    fake_engine: TableServer,
+    fake_bootstrap: LoopbackBootstrap,
 ) -> None:
-    await _async_setup_with_port_taken(hass, config_entry, FakeBootstrap, 5783)
+    await _async_setup_with_port_taken(hass, config_entry, LoopbackBootstrap, 5783)
     assert config_entry.state is ConfigEntryState.SETUP_RETRY
     assert config_entry.error_reason_translation_key == "port_in_use"
     assert config_entry.error_reason_translation_placeholders == {
@@ -144,12 +144,12 @@ async def test_bootstrap_server_that_cannot_bind_is_retried_and_stops_the_other(
         "server": "bootstrap server",
         "owner": "",
     }
-    assert not fake_engine.started
-    assert fake_bootstrap.listeners == []
+    assert not fake_engine.running
+    assert fake_bootstrap.listener_count == 0
 
 
 async def test_stored_ddfs_rebuild_the_registry(
-    hass: HomeAssistant, config_entry: MockConfigEntry, fake_engine: FakeServer
+    hass: HomeAssistant, config_entry: MockConfigEntry, fake_engine: TableServer
 ) -> None:
     storage = LwM2MStorage(hass)
     latin = (

@@ -15,7 +15,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.lwm2m.const import DOMAIN
 from custom_components.lwm2m.engine import QueueChanged
 
-from .fake_server import FakeServer
+from .fake_server import TableServer
 
 TEMPERATURE = "/3303/0/5700"
 
@@ -24,7 +24,7 @@ async def test_device_state_on_disk_is_never_older_than_30_s_under_notifications
     hass: HomeAssistant,
     hass_storage: dict[str, Any],
     loaded_entry: MockConfigEntry,
-    fake_server: FakeServer,
+    fake_server: TableServer,
     register_sensor_device: Callable[..., Any],
 ) -> None:
     await register_sensor_device()
@@ -44,7 +44,7 @@ async def test_queued_requests_on_disk_are_never_older_than_2_s_while_queueing(
     hass: HomeAssistant,
     hass_storage: dict[str, Any],
     loaded_entry: MockConfigEntry,
-    fake_server: FakeServer,
+    fake_server: TableServer,
     register_sensor_device: Callable[..., Any],
 ) -> None:
     await register_sensor_device()
@@ -53,7 +53,7 @@ async def test_queued_requests_on_disk_are_never_older_than_2_s_while_queueing(
     lags = []
     for tick in range(1, 121):  # a request queued every half second for a minute
         queued = [*queued, {"operation": "read", "path": f"/3303/0/{tick}"}]
-        fake_server.queue["dev-1"] = queued
+        fake_server.table.queue["dev-1"] = queued
         fake_server.emit(QueueChanged("dev-1"))
         async_fire_time_changed(hass, start + timedelta(seconds=tick / 2))
         await hass.async_block_till_done()

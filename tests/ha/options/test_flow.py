@@ -12,11 +12,11 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.lwm2m.engine import LwM2MError, Path
+from custom_components.lwm2m.engine import Path
 from custom_components.lwm2m.options.uploads import MAX_UPLOAD_BYTES
 from tests.engine.model.ddf_builder import ddf, item, obj
 from tests.ha.devices import device_of
-from tests.ha.fake_server import FakeServer
+from tests.ha.fake_server import TableServer
 
 CSV = (
     "endpoint id,securityMode,NAME,lwm2m server url,lwm2m psk_id,lwm2m psk_key,"
@@ -215,7 +215,7 @@ async def test_unreadable_csv(
 async def test_ddf_import_adds_objects_and_entities(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    fake_server: FakeServer,
+    fake_server: TableServer,
     uploaded_file: Callable[[str, bytes], Any],
 ) -> None:
     fake_server.register("boiler-1", {"/30000/0": {}}, {"/30000/0/1": 61})
@@ -272,7 +272,7 @@ async def test_bad_ddf_is_refused(
 async def test_device_protocol_chooses_shown_and_observed_resources(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    fake_server: FakeServer,
+    fake_server: TableServer,
     register_sensor_device: Callable[..., Any],
 ) -> None:
     await register_sensor_device()
@@ -340,7 +340,7 @@ async def test_device_protocol_chooses_shown_and_observed_resources(
 
 
 async def test_pending_devices(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: FakeServer
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: TableServer
 ) -> None:
     result = await _menu(hass, loaded_entry, "pending")
     assert result["type"] is FlowResultType.ABORT
@@ -353,12 +353,14 @@ async def test_pending_devices(
     assert result["step_id"] == "pending"
     assert result["description_placeholders"] == {"count": "2"}
 
-    fake_server.fail["accept_pending"] = LwM2MError("gone")
+    fake_server.deregister("new-1")  # gone before the installer decides: accepting fails
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"endpoint": "new-1", "decision": "accept"}
     )
     assert result["errors"] == {"base": "pending_failed"}
-    del fake_server.fail["accept_pending"]
+    fake_server.register("new-1", {"/3/0": {}}, {"/3/0/0": "Acme"}, pending=True)
+    await hass.async_block_till_done()
+    result = await _menu(hass, loaded_entry, "pending")
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"endpoint": "new-1", "decision": "accept"}
     )

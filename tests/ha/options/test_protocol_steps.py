@@ -29,7 +29,7 @@ from custom_components.lwm2m.device_protocols.validation import (
 )
 from custom_components.lwm2m.engine import Path
 from custom_components.lwm2m.options.uploads import MAX_UPLOAD_BYTES
-from tests.ha.fake_server import FakeServer
+from tests.ha.fake_server import TableServer
 
 FlowResult = dict[str, Any]
 
@@ -147,7 +147,7 @@ async def test_done_closes_the_object_and_says_whether_anything_was_saved(
 
 
 async def test_resource_functionalities_are_saved_and_become_entities(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: FakeServer
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: TableServer
 ) -> None:
     result = await _resource_form(hass, loaded_entry, 3303, 5701)
     observation = result["data_schema"].schema["observation"].schema.schema
@@ -247,7 +247,7 @@ async def test_resource_functionalities_need_complete_settings(
 
 
 async def test_entities_and_observation_take_conditions(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: FakeServer
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: TableServer
 ) -> None:
     loaded_entry.runtime_data.storage.protocols.objects[3303] = ObjectProtocol(
         {5750: ResourceSettings(show=False, event=EventSettings("e", "t"))}
