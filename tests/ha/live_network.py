@@ -23,6 +23,7 @@ from custom_components.lwm2m.const import (
     CONF_SERVER_URI,
     DOMAIN,
 )
+from simulator import SimulatedDevice
 
 
 @pytest.fixture
@@ -79,6 +80,16 @@ async def live_entry(hass: HomeAssistant, loopback: None) -> AsyncIterator[MockC
     if entry.state.recoverable:
         await hass.config_entries.async_unload(entry.entry_id)
         await hass.async_block_till_done()
+
+
+async def registered_device(
+    hass: HomeAssistant, entry: MockConfigEntry, device: SimulatedDevice
+) -> SimulatedDevice:
+    """``device`` started and registered with the entry's LwM2M server, its entities made."""
+    await device.start()
+    await device.register(("127.0.0.1", entry.data[CONF_COAP_PORT]))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    return device
 
 
 async def add_live_entry(hass: HomeAssistant) -> MockConfigEntry:

@@ -37,6 +37,7 @@ from .live_network import (
     free_udp_ports,
     live_entry,
     loopback,
+    registered_device,
     state_change,
 )
 
@@ -53,10 +54,7 @@ async def device(
     hass: HomeAssistant, live_entry: MockConfigEntry
 ) -> AsyncIterator[SimulatedDevice]:
     simulated = SimulatedDevice("sim-1", auto_update=False)
-    await simulated.start()
-    await simulated.register(("127.0.0.1", live_entry.data[CONF_COAP_PORT]))
-    await hass.async_block_till_done(wait_background_tasks=True)
-    yield simulated
+    yield await registered_device(hass, live_entry, simulated)
     await simulated.stop()
 
 
