@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
@@ -19,24 +18,21 @@ from custom_components.lwm2m.engine import Path
 from simulator import DeviceObject, SimulatedDevice
 
 from .devices import device_of
-from .live_network import expected_lingering_timers, live_entry, loopback, registered_device
+from .live_network import (
+    device,
+    expected_lingering_timers,
+    live_entry,
+    loopback,
+    registered_device,
+)
 
-__all__ = ["expected_lingering_timers", "live_entry", "loopback"]
+__all__ = ["device", "expected_lingering_timers", "live_entry", "loopback"]
 
 LIGHT_ON = Path.parse("/3311/0/5850")
 
 
-@pytest.fixture
-async def device(
-    hass: HomeAssistant, live_entry: MockConfigEntry
-) -> AsyncIterator[SimulatedDevice]:
-    simulated = SimulatedDevice("dev-1", auto_update=False)
-    yield await registered_device(hass, live_entry, simulated)
-    await simulated.stop()
-
-
 async def test_switch_writes_the_device(hass: HomeAssistant, device: SimulatedDevice) -> None:
-    entity_id = "switch.dev_1_light_control"
+    entity_id = "switch.sim_1_light_control"
     await hass.services.async_call("switch", "turn_off", {"entity_id": entity_id}, blocking=True)
     assert device.value(LIGHT_ON) is False
     assert hass.states.get(entity_id).state == "off"
@@ -51,17 +47,17 @@ async def test_failed_write_raises_and_keeps_state(
     device.faults.add("PUT", str(LIGHT_ON), Code.METHOD_NOT_ALLOWED)
     with pytest.raises(HomeAssistantError) as err:
         await hass.services.async_call(
-            "switch", "turn_off", {"entity_id": "switch.dev_1_light_control"}, blocking=True
+            "switch", "turn_off", {"entity_id": "switch.sim_1_light_control"}, blocking=True
         )
     assert err.value.translation_key == "request_failed"
     assert device.value(LIGHT_ON) is True
-    assert hass.states.get("switch.dev_1_light_control").state == "on"
+    assert hass.states.get("switch.sim_1_light_control").state == "on"
 
 
 async def test_number_writes_integers_for_integer_resources(
     hass: HomeAssistant, device: SimulatedDevice
 ) -> None:
-    entity_id = "number.dev_1_light_control_dimmer"
+    entity_id = "number.sim_1_light_control_dimmer"
     state = hass.states.get(entity_id)
     assert (state.attributes["min"], state.attributes["max"], state.attributes["step"]) == (
         0,
@@ -79,11 +75,11 @@ async def test_text_and_button(
     hass: HomeAssistant, live_entry: MockConfigEntry, device: SimulatedDevice
 ) -> None:
     registry = er.async_get(hass)
-    registry.async_update_entity("text.dev_1_light_control_application_type", disabled_by=None)
+    registry.async_update_entity("text.sim_1_light_control_application_type", disabled_by=None)
     await hass.config_entries.async_reload(live_entry.entry_id)
     await device.register(("127.0.0.1", live_entry.data[CONF_COAP_PORT]))
     await hass.async_block_till_done(wait_background_tasks=True)
-    text = "text.dev_1_light_control_application_type"
+    text = "text.sim_1_light_control_application_type"
     assert hass.states.get(text).state == "Ceiling light"
     await hass.services.async_call(
         "text", "set_value", {"entity_id": text, "value": "Desk lamp"}, blocking=True
@@ -91,7 +87,7 @@ async def test_text_and_button(
     assert device.value(Path.parse("/3311/0/5750")) == "Desk lamp"
 
     await hass.services.async_call(
-        "button", "press", {"entity_id": "button.dev_1_reboot"}, blocking=True
+        "button", "press", {"entity_id": "button.sim_1_reboot"}, blocking=True
     )
     assert device.executed[-1] == (Path.parse("/3/0/4"), "")
 
@@ -108,21 +104,18 @@ async def test_binary_sensor_and_timestamp(
             DeviceObject(3302, {0: {5500: False}}),
         ],
     )
-    await registered_device(hass, live_entry, door)
-    try:
+    async with registered_device(hass, live_entry, door):
         assert hass.states.get("binary_sensor.door_1_digital_input").state == "on"
         presence = hass.states.get("binary_sensor.door_1_occupancy")
         assert presence.state == "off"
         assert presence.attributes["device_class"] == "occupancy"
-    finally:
-        await door.stop()
 
 
 async def test_registered_device_cannot_be_removed(
     hass: HomeAssistant, live_entry: MockConfigEntry, device: SimulatedDevice
 ) -> None:
     assert await async_setup_component(hass, "config", {})
-    registered = device_of(hass, "dev-1")
+    registered = device_of(hass, "sim-1")
     assert registered is not None
     from custom_components.lwm2m import async_remove_config_entry_device
 
@@ -130,8 +123,8 @@ async def test_registered_device_cannot_be_removed(
     await device.deregister()
     await hass.async_block_till_done()
     assert await async_remove_config_entry_device(hass, live_entry, registered)
-    assert "dev-1" not in live_entry.runtime_data.storage.devices
-    assert "dev-1" not in live_entry.runtime_data.hub.devices
+    assert "sim-1" not in live_entry.runtime_data.storage.devices
+    assert "sim-1" not in live_entry.runtime_data.hub.devices
     foreign = dr.async_get(hass).async_get_or_create(
         config_entry_id=live_entry.entry_id, identifiers={("other", "y")}
     )
