@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -23,6 +24,7 @@ from custom_components.lwm2m.const import (
     CONF_SERVER_URI,
     DOMAIN,
 )
+from simulator import SimulatedDevice
 
 
 @pytest.fixture
@@ -81,6 +83,21 @@ async def live_entry(hass: HomeAssistant, loopback: None) -> AsyncIterator[MockC
         await hass.async_block_till_done()
 
 
+@asynccontextmanager
+async def registered_device(
+    hass: HomeAssistant, entry: MockConfigEntry, device: SimulatedDevice
+) -> AsyncIterator[SimulatedDevice]:
+    """``device`` started and registered with the entry's LwM2M server, its entities
+    made; stopped afterwards."""
+    await device.start()
+    try:
+        await device.register(("127.0.0.1", entry.data[CONF_COAP_PORT]))
+        await hass.async_block_till_done(wait_background_tasks=True)
+        yield device
+    finally:
+        await device.stop()
+
+
 async def add_live_entry(hass: HomeAssistant) -> MockConfigEntry:
     """An entry set up on free loopback ports, open policy: the real servers listening."""
     coap, coaps, bootstrap, bootstraps = free_udp_ports(4)
@@ -101,3 +118,14 @@ async def add_live_entry(hass: HomeAssistant) -> MockConfigEntry:
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     return entry
+
+
+@pytest.fixture
+async def device(
+    hass: HomeAssistant, live_entry: MockConfigEntry
+) -> AsyncIterator[SimulatedDevice]:
+    """sim-1, a simulated device with the default objects, registered with the live entry."""
+    async with registered_device(
+        hass, live_entry, SimulatedDevice("sim-1", auto_update=False)
+    ) as simulated:
+        yield simulated

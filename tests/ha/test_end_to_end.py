@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
@@ -33,6 +31,7 @@ from tests.engine.model.ddf_builder import ddf, item, obj
 
 from .devices import device_of
 from .live_network import (
+    device,
     expected_lingering_timers,
     free_udp_ports,
     live_entry,
@@ -40,24 +39,12 @@ from .live_network import (
     state_change,
 )
 
-__all__ = ["expected_lingering_timers", "live_entry", "loopback"]
+__all__ = ["device", "expected_lingering_timers", "live_entry", "loopback"]
 
 TEMPERATURE = "sensor.sim_1_temperature"
 LIGHT = "switch.sim_1_light_control"
 REBOOT = "button.sim_1_reboot"
 PUMP_DDF = ddf(obj("30001", name="Pump", version="1.0", items=[item("1", name="Speed")]))
-
-
-@pytest.fixture
-async def device(
-    hass: HomeAssistant, live_entry: MockConfigEntry
-) -> AsyncIterator[SimulatedDevice]:
-    simulated = SimulatedDevice("sim-1", auto_update=False)
-    await simulated.start()
-    await simulated.register(("127.0.0.1", live_entry.data[CONF_COAP_PORT]))
-    await hass.async_block_till_done(wait_background_tasks=True)
-    yield simulated
-    await simulated.stop()
 
 
 async def _call(hass: HomeAssistant, service: str, **data: Any) -> Any:

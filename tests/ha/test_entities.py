@@ -1,12 +1,11 @@
-"""Entity commands reach the device; restored sensors; device removal."""
+"""Entity commands reach the device; device removal. The real servers, simulated devices."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
+from aiocoap.numbers.codes import Code
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
@@ -14,45 +13,51 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.lwm2m.const import DOMAIN
-from custom_components.lwm2m.engine import Path, RequestFailedError
+from custom_components.lwm2m.const import CONF_COAP_PORT
+from custom_components.lwm2m.engine import Path
+from simulator import DeviceObject, SimulatedDevice
 
 from .devices import device_of
-from .fake_server import TableServer
+from .live_network import (
+    device,
+    expected_lingering_timers,
+    live_entry,
+    loopback,
+    registered_device,
+)
+
+__all__ = ["device", "expected_lingering_timers", "live_entry", "loopback"]
+
+LIGHT_ON = Path.parse("/3311/0/5850")
 
 
-@pytest.fixture(autouse=True)
-async def _device(
-    loaded_entry: MockConfigEntry, register_sensor_device: Callable[..., Any]
-) -> None:
-    await register_sensor_device()
-
-
-async def test_switch_writes_the_device(hass: HomeAssistant, fake_server: TableServer) -> None:
-    entity_id = "switch.dev_1_light_control"
-    await hass.services.async_call("switch", "turn_on", {"entity_id": entity_id}, blocking=True)
-    assert fake_server.requests("write")[-1][3] == {Path.parse("/3311/0/5850"): True}
-    assert hass.states.get(entity_id).state == "on"
+async def test_switch_writes_the_device(hass: HomeAssistant, device: SimulatedDevice) -> None:
+    entity_id = "switch.sim_1_light_control"
     await hass.services.async_call("switch", "turn_off", {"entity_id": entity_id}, blocking=True)
+    assert device.value(LIGHT_ON) is False
     assert hass.states.get(entity_id).state == "off"
+    await hass.services.async_call("switch", "turn_on", {"entity_id": entity_id}, blocking=True)
+    assert device.value(LIGHT_ON) is True
+    assert hass.states.get(entity_id).state == "on"
 
 
 async def test_failed_write_raises_and_keeps_state(
-    hass: HomeAssistant, fake_server: TableServer
+    hass: HomeAssistant, device: SimulatedDevice
 ) -> None:
-    fake_server.fail["write"] = RequestFailedError("dev-1", Path.parse("/3311/0/5850"), "4.05")
+    device.faults.add("PUT", str(LIGHT_ON), Code.METHOD_NOT_ALLOWED)
     with pytest.raises(HomeAssistantError) as err:
         await hass.services.async_call(
-            "switch", "turn_on", {"entity_id": "switch.dev_1_light_control"}, blocking=True
+            "switch", "turn_off", {"entity_id": "switch.sim_1_light_control"}, blocking=True
         )
     assert err.value.translation_key == "request_failed"
-    assert hass.states.get("switch.dev_1_light_control").state == "off"
+    assert device.value(LIGHT_ON) is True
+    assert hass.states.get("switch.sim_1_light_control").state == "on"
 
 
 async def test_number_writes_integers_for_integer_resources(
-    hass: HomeAssistant, fake_server: TableServer
+    hass: HomeAssistant, device: SimulatedDevice
 ) -> None:
-    entity_id = "number.dev_1_light_control_dimmer"
+    entity_id = "number.sim_1_light_control_dimmer"
     state = hass.states.get(entity_id)
     assert (state.attributes["min"], state.attributes["max"], state.attributes["step"]) == (
         0,
@@ -62,60 +67,65 @@ async def test_number_writes_integers_for_integer_resources(
     await hass.services.async_call(
         "number", "set_value", {"entity_id": entity_id, "value": 42}, blocking=True
     )
-    assert fake_server.requests("write")[-1][3] == {Path.parse("/3311/0/5851"): 42}
+    written = device.value(Path.parse("/3311/0/5851"))
+    assert (written, type(written)) == (42, int)
 
 
-async def test_text_and_button(hass: HomeAssistant, fake_server: TableServer) -> None:
+async def test_text_and_button(
+    hass: HomeAssistant, live_entry: MockConfigEntry, device: SimulatedDevice
+) -> None:
     registry = er.async_get(hass)
-    registry.async_update_entity("text.dev_1_light_control_application_type", disabled_by=None)
-    await hass.config_entries.async_reload(
-        next(iter(hass.config_entries.async_entries(DOMAIN))).entry_id
-    )
-    await hass.async_block_till_done()
-    fake_server.register("dev-1", {"/3/0": {}, "/3311/0": {}}, {"/3311/0/5750": "Lamp"})
-    await hass.async_block_till_done()
-    text = "text.dev_1_light_control_application_type"
-    assert hass.states.get(text).state == "Lamp"
+    registry.async_update_entity("text.sim_1_light_control_application_type", disabled_by=None)
+    await hass.config_entries.async_reload(live_entry.entry_id)
+    await device.register(("127.0.0.1", live_entry.data[CONF_COAP_PORT]))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    text = "text.sim_1_light_control_application_type"
+    assert hass.states.get(text).state == "Ceiling light"
     await hass.services.async_call(
         "text", "set_value", {"entity_id": text, "value": "Desk lamp"}, blocking=True
     )
-    assert fake_server.requests("write")[-1][3] == {Path.parse("/3311/0/5750"): "Desk lamp"}
+    assert device.value(Path.parse("/3311/0/5750")) == "Desk lamp"
 
     await hass.services.async_call(
-        "button", "press", {"entity_id": "button.dev_1_reboot"}, blocking=True
+        "button", "press", {"entity_id": "button.sim_1_reboot"}, blocking=True
     )
-    assert fake_server.requests("execute")[-1] == ("execute", "dev-1", Path.parse("/3/0/4"), None)
+    assert device.executed[-1] == (Path.parse("/3/0/4"), "")
 
 
-async def test_binary_sensor_and_timestamp(hass: HomeAssistant, fake_server: TableServer) -> None:
+async def test_binary_sensor_and_timestamp(
+    hass: HomeAssistant, live_entry: MockConfigEntry
+) -> None:
     moment = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-    fake_server.register(
+    door = SimulatedDevice(
         "door-1",
-        {"/3200/0": {}, "/3302/0": {}},
-        {"/3200/0/5500": True, "/3302/0/5500": False, "/3200/0/5518": moment},
+        auto_update=False,
+        objects=[
+            DeviceObject(3200, {0: {5500: True, 5518: moment}}),
+            DeviceObject(3302, {0: {5500: False}}),
+        ],
     )
-    await hass.async_block_till_done()
-    assert hass.states.get("binary_sensor.door_1_digital_input").state == "on"
-    presence = hass.states.get("binary_sensor.door_1_occupancy")
-    assert presence.state == "off"
-    assert presence.attributes["device_class"] == "occupancy"
+    async with registered_device(hass, live_entry, door):
+        assert hass.states.get("binary_sensor.door_1_digital_input").state == "on"
+        presence = hass.states.get("binary_sensor.door_1_occupancy")
+        assert presence.state == "off"
+        assert presence.attributes["device_class"] == "occupancy"
 
 
 async def test_registered_device_cannot_be_removed(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: TableServer
+    hass: HomeAssistant, live_entry: MockConfigEntry, device: SimulatedDevice
 ) -> None:
     assert await async_setup_component(hass, "config", {})
-    device = device_of(hass, "dev-1")
-    assert device is not None
+    registered = device_of(hass, "sim-1")
+    assert registered is not None
     from custom_components.lwm2m import async_remove_config_entry_device
 
-    assert not await async_remove_config_entry_device(hass, loaded_entry, device)
-    fake_server.deregister("dev-1")
+    assert not await async_remove_config_entry_device(hass, live_entry, registered)
+    await device.deregister()
     await hass.async_block_till_done()
-    assert await async_remove_config_entry_device(hass, loaded_entry, device)
-    assert "dev-1" not in loaded_entry.runtime_data.storage.devices
-    assert "dev-1" not in loaded_entry.runtime_data.hub.devices
+    assert await async_remove_config_entry_device(hass, live_entry, registered)
+    assert "sim-1" not in live_entry.runtime_data.storage.devices
+    assert "sim-1" not in live_entry.runtime_data.hub.devices
     foreign = dr.async_get(hass).async_get_or_create(
-        config_entry_id=loaded_entry.entry_id, identifiers={("other", "y")}
+        config_entry_id=live_entry.entry_id, identifiers={("other", "y")}
     )
-    assert await async_remove_config_entry_device(hass, loaded_entry, foreign)
+    assert await async_remove_config_entry_device(hass, live_entry, foreign)
