@@ -13,7 +13,8 @@ about, in the same run.
 * ``floor N E D``: the same Home Assistant with a minimal integration of its own that adds
   N devices of E enabled and D disabled sensors, 100 devices at a time (the fleet's
   registration concurrency), each with a unique id, a ``DeviceInfo`` and a state. The same
-  figures: Home Assistant's own cost for that entity layout.
+  figures: Home Assistant's own cost for that entity layout. Each side runs against a
+  floor of its own layout (with ``--before``, a second floor when the layouts differ).
 * ``notify engine`` / ``notify raw``: one observed device sends pre-encoded confirmable
   notifications as fast as they are acknowledged (:mod:`notify_load`, a child process whose
   CPU is reported). The engine alone (``LwM2MServer``) against a raw asyncio
@@ -299,6 +300,7 @@ def plot(report: dict[str, Any], target: FsPath) -> None:
     ):
         for side, marker, label in (
             ("before", "^:", "before"),
+            ("floor_before", "v:", "floor, before's layout"),
             ("ha", "o-", "integration"),
             ("floor", "s--", "Home Assistant's floor"),
         ):
@@ -350,16 +352,26 @@ def orchestrate(options: argparse.Namespace) -> None:
     for side in sides:
         report.setdefault(side, {})
         report["ratio"].setdefault(side, {})
+    # Each side is compared with a floor of its own entity layout: "floor" has the
+    # layout of this checkout, "floor_before" that of --before when it differs.
+    floors = {"ha": "floor", "before": "floor_before"}
     for size in options.sizes:
-        runs: dict[str, list[dict[str, Any]]] = {side: [] for side in [*sides, "floor"]}
+        runs: dict[str, list[dict[str, Any]]] = {side: [] for side in [*sides, *floors.values()]}
         for _ in range(options.repeats):
+            layouts: dict[tuple[int, int], str] = {}
             for side in sides:
-                runs[side].append(_fresh("ha", str(size), tree=trees[side]))
-            enabled = round(runs["ha"][-1]["enabled_per_device"])
-            disabled = round(runs["ha"][-1]["disabled_per_device"])
-            runs["floor"].append(_fresh("floor", str(size), str(enabled), str(disabled)))
-        floor = report["floor"][str(size)] = summarize(runs["floor"], keys)
+                run = _fresh("ha", str(size), tree=trees[side])
+                runs[side].append(run)
+                layout = (round(run["enabled_per_device"]), round(run["disabled_per_device"]))
+                layouts.setdefault(layout, floors[side])
+            for (enabled, disabled), floor_name in layouts.items():
+                runs[floor_name].append(_fresh("floor", str(size), str(enabled), str(disabled)))
+        for floor_name in floors.values():
+            if runs[floor_name]:
+                report.setdefault(floor_name, {})[str(size)] = summarize(runs[floor_name], keys)
         for side in sides:
+            floor_name = floors[side] if runs[floors[side]] else "floor"
+            floor = report[floor_name][str(size)]
             mine = report[side][str(size)] = summarize(runs[side], [*keys, "all_observed_seconds"])
             report["ratio"][side][str(size)] = {
                 key: mine[key]["median"] / floor[key]["median"] for key in keys

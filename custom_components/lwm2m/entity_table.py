@@ -139,16 +139,23 @@ def _none(**match: Any) -> EntityRow:
     return EntityRow(description=None, **match)
 
 
+def _one(
+    object_id: int, resource_id: int, description: LwM2MEntityDescription, on_request: bool
+) -> EntityRow:
+    """The row of one resource of one object."""
+    return EntityRow(
+        description=description,
+        objects=_ids(object_id),
+        resources=_ids(resource_id),
+        on_request=on_request,
+    )
+
+
 def _device(
     resource_id: int, description: LwM2MEntityDescription, *, on_request: bool = False
 ) -> EntityRow:
     """A resource of the Device object (/3)."""
-    return EntityRow(
-        description=description,
-        objects=_ids(3),
-        resources=_ids(resource_id),
-        on_request=on_request,
-    )
+    return _one(3, resource_id, description, on_request)
 
 
 def _connectivity(
@@ -156,12 +163,7 @@ def _connectivity(
 ) -> EntityRow:
     """A resource of the Connectivity Monitoring object (/4): all diagnostic sensors."""
     description = Sensor(key=key, translation_key=key, entity_category=_DIAGNOSTIC, **fields)
-    return EntityRow(
-        description=description,
-        objects=_ids(4),
-        resources=_ids(resource_id),
-        on_request=on_request,
-    )
+    return _one(4, resource_id, description, on_request)
 
 
 def _measuring(
