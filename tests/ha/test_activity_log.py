@@ -12,15 +12,28 @@ import pytest
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.lwm2m.const import CONF_COAP_PORT
 from custom_components.lwm2m.engine import (
     DeliveryMethod,
     FirmwareProgress,
     FirmwareStatus,
     FirmwareUpdateFinished,
+    Path,
     Phase,
 )
+from simulator import SimulatedDevice
 
-from .fake_server import TableServer
+from .live_network import (
+    expected_lingering_timers,
+    live_entry,
+    loopback,
+    registered_device,
+    state_change,
+)
+
+__all__ = ["expected_lingering_timers", "live_entry", "loopback"]
+
+TEMPERATURE = Path.parse("/3303/0/5700")
 
 CSV = "endpoint id,securityMode\ndev-7,NO_SEC\n"
 
@@ -34,24 +47,32 @@ def info_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
 
 
 async def test_a_device_registers_reports_and_leaves(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    fake_server: TableServer,
-    register_sensor_device: Callable[..., Any],
-    caplog: pytest.LogCaptureFixture,
+    hass: HomeAssistant, live_entry: MockConfigEntry, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="custom_components.lwm2m")
-    await register_sensor_device()
-    for value in (21.0, 21.5, 22.0):
-        fake_server.notify("dev-1", "/3303/0/5700", {"/3303/0/5700": value})
-    fake_server.update("dev-1", {"/3303/0": {}})
-    await register_sensor_device()  # registers again while registered
-    fake_server.deregister("dev-1")
-    await hass.async_block_till_done()
+    device = SimulatedDevice("dev-1", auto_update=False)
+    async with registered_device(hass, live_entry, device):
+        for value in (21.0, 21.5, 22.0):
+            await state_change(
+                hass,
+                "sensor.dev_1_temperature",
+                lambda state, text=str(value): state.state == text,
+                _notify(device, value),
+            )
+        await device.update(send_objects=True)
+        await device.register(("127.0.0.1", live_entry.data[CONF_COAP_PORT]))  # again
+        await hass.async_block_till_done(wait_background_tasks=True)
+        await device.deregister()
+        await hass.async_block_till_done()
+    objects = len(device.store.objects)
     assert info_lines(caplog) == [
-        "dev-1 registered: LwM2M 1.0, 5 objects, lifetime 300 s, over plain CoAP",
+        f"dev-1 registered: LwM2M 1.1, {objects} objects, lifetime 300 s, over plain CoAP",
         "dev-1 is unavailable: deregistered",
     ]
+
+
+async def _notify(device: SimulatedDevice, value: float) -> None:
+    device.set_value(TEMPERATURE, value)
 
 
 async def test_an_import_is_one_line(
