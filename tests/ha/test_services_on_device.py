@@ -1,0 +1,71 @@
+"""Actions carried out by a simulated device over loopback: what it was sent, what it holds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.lwm2m.const import DOMAIN
+from custom_components.lwm2m.engine import Path
+from simulator import RequestRecord, SimulatedDevice
+
+from .devices import device_of
+from .live_network import device, expected_lingering_timers, live_entry, loopback
+
+__all__ = ["device", "expected_lingering_timers", "live_entry", "loopback"]
+
+
+async def _call(hass: HomeAssistant, service: str, *, response: bool = False, **data: Any) -> Any:
+    return await hass.services.async_call(
+        DOMAIN, service, {"endpoint": "sim-1", **data}, blocking=True, return_response=response
+    )
+
+
+def _sent(device: SimulatedDevice, method: str, path: str) -> list[RequestRecord]:
+    return [
+        record for record in device.log.records if (record.method, record.path) == (method, path)
+    ]
+
+
+async def test_read_returns_values_and_updates_states(
+    hass: HomeAssistant, device: SimulatedDevice
+) -> None:
+    temperature = Path.parse("/3303/0/5700")
+    device.store.set(temperature, 30.5)  # changed without a notification
+    result = await _call(hass, "read", response=True, path="/3303/0/5700")
+    assert result == {"values": {"/3303/0/5700": 30.5}}
+    assert hass.states.get("sensor.sim_1_temperature").state == "30.5"
+
+
+async def test_device_id_targets_the_device(hass: HomeAssistant, device: SimulatedDevice) -> None:
+    registered = device_of(hass, "sim-1")
+    assert registered is not None
+    result = await hass.services.async_call(
+        DOMAIN,
+        "read",
+        {"device_id": registered.id, "path": "/3/0/0"},
+        blocking=True,
+        return_response=True,
+    )
+    assert result == {"values": {"/3/0/0": "Simulated Devices Ltd"}}
+
+
+async def test_execute_observe_cancel_attributes_delete(
+    hass: HomeAssistant, live_entry: MockConfigEntry, device: SimulatedDevice
+) -> None:
+    server = live_entry.runtime_data.hub.server
+    minimum = Path.parse("/3303/0/5601")
+    await _call(hass, "execute", path="/3/0/4", arguments="0='now'")
+    await _call(hass, "observe", path="/3303/0/5601")
+    assert server.is_observed("sim-1", minimum)
+    await _call(hass, "cancel_observation", path="/3303/0/5601")
+    assert not server.is_observed("sim-1", minimum)
+    await _call(hass, "write_attributes", path="/3303/0/5700", pmin=5, pmax=30, st=0.5)
+    await _call(hass, "delete", path="/3303/0")
+    assert device.executed[-1] == (Path.parse("/3/0/4"), "0='now'")
+    assert [record.observe for record in _sent(device, "GET", "/3303/0/5601")][-1] == 0
+    assert set(_sent(device, "PUT", "/3303/0/5700")[-1].query) == {"pmin=5", "pmax=30", "st=0.5"}
+    assert _sent(device, "DELETE", "/3303/0")
+    assert 0 not in device.instances(3303)
