@@ -39,7 +39,15 @@ from .device_protocols.settings import (
     ResourceSettings,
 )
 from .engine import ObjectDef, ObjectRegistry, Path, ResourceDef, ResourceType, announced_version
-from .entity_table import FUNCTION_ROWS, IN_VALUE_UNITS, MEASURED, NUMERIC, SENSOR_VALUE, TABLE
+from .entity_table import (
+    FUNCTION_ROWS,
+    IN_VALUE_UNITS,
+    MEASURED,
+    NUMERIC,
+    OBSERVED_AS_INSTANCE,
+    SENSOR_VALUE,
+    TABLE,
+)
 from .units import UNITS, Unit, ha_unit
 from .values.names import state_options
 
@@ -80,9 +88,10 @@ class EntityTarget:
 
 @dataclass(frozen=True, slots=True)
 class AutoObserve:
-    """A resource to observe right after registration, with its notification attributes."""
+    """A resource (``resource_id`` None: the whole object instance) to observe right after
+    registration, with its notification attributes."""
 
-    resource_id: int
+    resource_id: int | None
     pmin: int | None = None
     pmax: int | None = None
     gt: float | None = None
@@ -440,6 +449,8 @@ def observations(obj: ObjectDef, protocol: ObjectProtocol | None = None) -> list
         row = find_row(obj.id, obj.resources[rid])
         if row is not None and row.observe:
             result.append(AutoObserve(rid))
+    if result and obj.id in OBSERVED_AS_INSTANCE:
+        return [AutoObserve(None)]
     return result
 
 
@@ -497,5 +508,6 @@ def device_observations(
     result: dict[Path, AutoObserve] = {}
     for instance, obj in _defined_instances(objects, object_registry):
         for observation in observations(obj, protocols.get(obj.id)):
-            result[instance.child(observation.resource_id)] = observation
+            rid = observation.resource_id
+            result[instance if rid is None else instance.child(rid)] = observation
     return result

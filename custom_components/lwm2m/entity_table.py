@@ -699,6 +699,11 @@ FUNCTION_ROWS: tuple[FunctionRow, ...] = (
     ),
 )
 
+OBSERVED_AS_INSTANCE = frozenset({6})
+"""Objects whose default observations are one observation of the whole instance: a
+Location fix moves latitude, longitude, altitude, speed and timestamp together, and one
+observation costs the device, the server and Home Assistant a sixth of six."""
+
 MEASURED = EntityRow(
     description=Sensor(key="measurement", state_class=_MEASUREMENT), units_decide=True
 )

@@ -19,11 +19,19 @@ from custom_components.lwm2m.device_protocols.settings import (
     ObjectProtocol,
     ResourceSettings,
 )
-from custom_components.lwm2m.discovery import describe, describe_object, find_row, observations
+from custom_components.lwm2m.discovery import (
+    AutoObserve,
+    describe,
+    describe_object,
+    device_observations,
+    find_row,
+    observations,
+)
 from custom_components.lwm2m.engine import (
     ObjectDef,
     ObjectRegistry,
     Operations,
+    Path,
     ResourceDef,
     ResourceType,
     parse_ddf,
@@ -440,3 +448,16 @@ def test_devices_with_the_same_objects_share_their_descriptions(registry: Object
     other = ObjectProtocol(resources={5700: ResourceSettings(show=True)})
     changed = device_targets("three", links, registry, DeviceProtocols({3303: other}))
     assert changed["three-3303-0-5700"].description is not first["one-3303-0-5700"].description
+
+
+def test_location_is_observed_as_one_instance(registry: ObjectRegistry) -> None:
+    """By default one observation covers a Location instance; a device protocol for the
+    object observes the resources it marks, one by one."""
+    location = registry.get(6)
+    assert location is not None
+    assert observations(location) == [AutoObserve(None)]
+    objects = {Path.of(6, 0): {}, Path.of(3303, 0): {}}
+    observed = device_observations(objects, registry, DeviceProtocols())
+    assert set(observed) == {Path.of(6, 0), Path.of(3303, 0, 5700)}
+    protocol = ObjectProtocol({0: ResourceSettings(show=True, observe=True)})
+    assert [o.resource_id for o in observations(location, protocol)] == [0]
