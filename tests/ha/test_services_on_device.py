@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.lwm2m.const import DOMAIN
-from custom_components.lwm2m.engine import Path
+from custom_components.lwm2m.engine import LwM2MEvent, Path, Updated
 from simulator import RequestRecord, SimulatedDevice
 
 from .devices import device_of
@@ -27,6 +28,19 @@ def _sent(device: SimulatedDevice, method: str, path: str) -> list[RequestRecord
     return [
         record for record in device.log.records if (record.method, record.path) == (method, path)
     ]
+
+
+def _objects_announced(entry: MockConfigEntry) -> asyncio.Future[None]:
+    """Done when the device's next registration update changes its objects."""
+    announced: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def _heard(event: LwM2MEvent) -> None:
+        if isinstance(event, Updated) and "objects" in event.changed and not announced.done():
+            announced.set_result(None)
+            remove()
+
+    remove = entry.runtime_data.hub.server.add_listener(_heard)
+    return announced
 
 
 async def test_read_returns_values_and_updates_states(
@@ -63,7 +77,11 @@ async def test_execute_observe_cancel_attributes_delete(
     await _call(hass, "cancel_observation", path="/3303/0/5601")
     assert not server.is_observed("sim-1", minimum)
     await _call(hass, "write_attributes", path="/3303/0/5700", pmin=5, pmax=30, st=0.5)
+    announced = _objects_announced(live_entry)
     await _call(hass, "delete", path="/3303/0")
+    async with asyncio.timeout(10):
+        await announced  # the device tells its objects again; the hub follows
+    await hass.async_block_till_done(wait_background_tasks=True)
     assert device.executed[-1] == (Path.parse("/3/0/4"), "0='now'")
     assert [record.observe for record in _sent(device, "GET", "/3303/0/5601")][-1] == 0
     assert set(_sent(device, "PUT", "/3303/0/5700")[-1].query) == {"pmin=5", "pmax=30", "st=0.5"}
