@@ -171,38 +171,6 @@ async def test_actions_need_a_loaded_entry(
     assert err.value.translation_key == "not_loaded"
 
 
-async def test_command_runs_shell_syntax(hass: HomeAssistant, fake_server: TableServer) -> None:
-    result = await _call(hass, "command", response=True, command="read /3/0/0")
-    assert result == {"command": "read", "path": "/3/0/0", "values": {"/3/0/0": "Acme"}}
-    for command in (
-        "observe /3303/0/5700",
-        "execute /3/0/4",
-        "cancelobservation /3303/0/5700",
-        "write /3311/0/5750 Reading lamp",
-        "writeattr /3303/0/5700 pmin=10&pmax=60&greater=30&less=5&step=0.5&cancel",
-        "delete /3303/0",
-    ):
-        await _call(hass, "command", command=command)
-    assert (
-        "write",
-        "dev-1",
-        Path.parse("/3311/0/5750"),
-        {Path.parse("/3311/0/5750"): "Reading lamp"},
-    ) in (fake_server.calls)
-    assert (
-        "write_attributes",
-        "dev-1",
-        Path.parse("/3303/0/5700"),
-        {"pmin": 10, "pmax": 60, "gt": 30.0, "lt": 5.0, "st": 0.5},
-    ) in fake_server.calls
-    assert fake_server.requests("cancel_observation")[-1][2] == Path.parse("/3303/0/5700")
-    fake_server.table.links = [Link("/3/0", {})]
-    result = await _call(hass, "command", response=True, command="discover /3")
-    assert result["links"] == [{"link": "/3/0", "attributes": {}}]
-    result = await _call(hass, "command", response=True, command='create /3303 {"5750": "Cellar"}')
-    assert result["created"] == "/3303/1"
-
-
 @pytest.mark.parametrize(
     ("command", "key"),
     [

@@ -87,3 +87,42 @@ async def test_execute_observe_cancel_attributes_delete(
     assert set(_sent(device, "PUT", "/3303/0/5700")[-1].query) == {"pmin=5", "pmax=30", "st=0.5"}
     assert _sent(device, "DELETE", "/3303/0")
     assert 0 not in device.instances(3303)
+
+
+async def test_command_runs_shell_syntax(
+    hass: HomeAssistant, live_entry: MockConfigEntry, device: SimulatedDevice
+) -> None:
+    server = live_entry.runtime_data.hub.server
+    temperature = Path.parse("/3303/0/5700")
+    result = await _call(hass, "command", response=True, command="read /3/0/0")
+    values = {"/3/0/0": "Simulated Devices Ltd"}
+    assert result == {"command": "read", "path": "/3/0/0", "values": values}
+    observing = len(_sent(device, "GET", "/3303/0/5700"))
+    await _call(hass, "command", command="observe /3303/0/5700")
+    assert _sent(device, "GET", "/3303/0/5700")[observing].observe == 0
+    await _call(hass, "command", command="execute /3/0/4")
+    assert device.executed[-1] == (Path.parse("/3/0/4"), "")
+    await _call(hass, "command", command="cancelobservation /3303/0/5700")
+    assert not server.is_observed("sim-1", temperature)
+    await _call(hass, "command", command="write /3311/0/5750 Reading lamp")
+    assert device.value(Path.parse("/3311/0/5750")) == "Reading lamp"
+    attributes = "pmin=10&pmax=60&greater=30&less=5&step=0.5&cancel"
+    await _call(hass, "command", command=f"writeattr /3303/0/5700 {attributes}")
+    query = _sent(device, "PUT", "/3303/0/5700")[-1].query
+    assert query == ("pmin=10", "pmax=60", "gt=30.0", "lt=5.0", "st=0.5")
+
+    result = await _call(hass, "command", response=True, command="discover /3")
+    assert {"link": "/3/0", "attributes": {}} in result["links"]
+    assert {"link": "/3/0/6", "attributes": {"dim": "2"}} in result["links"]
+    announced = _objects_announced(live_entry)
+    result = await _call(hass, "command", response=True, command='create /3303 {"5750": "Cellar"}')
+    assert result["created"] == "/3303/1"
+    assert device.instances(3303)[1][5750] == "Cellar"
+    async with asyncio.timeout(10):
+        await announced
+    announced = _objects_announced(live_entry)
+    await _call(hass, "command", command="delete /3303/0")
+    assert 0 not in device.instances(3303)
+    async with asyncio.timeout(10):
+        await announced
+    await hass.async_block_till_done(wait_background_tasks=True)
