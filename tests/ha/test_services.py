@@ -147,7 +147,7 @@ async def test_discover_and_create_respond(hass: HomeAssistant, fake_server: Tab
 async def test_device_errors_are_translated(
     hass: HomeAssistant, fake_server: TableServer, error: LwM2MError, key: str, kind: type
 ) -> None:
-    fake_server.fail["read"] = error
+    fake_server.table.fail["read"] = error
     with pytest.raises(kind) as err:
         await _call(hass, "read", response=True, path="/3")
     assert err.value.translation_key == key
