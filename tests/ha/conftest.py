@@ -1,4 +1,5 @@
-"""Fixtures of the Home Assistant tests: a fake engine, a loaded entry, device data."""
+"""Fixtures of the Home Assistant tests: the real servers on loopback in front of a device
+table (see fake_server.py), a loaded entry, device data."""
 
 from __future__ import annotations
 
@@ -128,7 +129,7 @@ class RecordingStore(CredentialStore):
 
 @dataclass
 class FakeEngine:
-    """The engine's front door with stand-in servers and no firmware updater."""
+    """The engine's front door with the loopback server doubles and no firmware updater."""
 
     settings: EngineSettings
     server: TableServer

@@ -202,20 +202,6 @@ class TableServer(OnLoopback, LwM2MServer):
         dispatcher.table = self.table
         self._dispatcher = dispatcher
 
-    # The table's parts, by the names the tests use
-
-    @property
-    def devices(self) -> dict[str, dict[Path, Any]]:
-        return self.table.values
-
-    @property
-    def calls(self) -> list[tuple[Any, ...]]:
-        return self.table.calls
-
-    @property
-    def fail(self) -> dict[str, LwM2MError]:
-        return self.table.fail
-
     def requests(self, operation: str) -> list[tuple[Any, ...]]:
         return [call for call in self.table.calls if call[0] == operation]
 

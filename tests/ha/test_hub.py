@@ -274,7 +274,7 @@ async def test_instances_added_and_removed_at_runtime(
 ) -> None:
     await register_sensor_device()
     objects = {"/3/0": {}, "/3303/0": {}, "/3303/1": {}}
-    fake_server.devices["dev-1"][Path.parse("/3303/1/5700")] = 5.0
+    fake_server.table.values["dev-1"][Path.parse("/3303/1/5700")] = 5.0
 
     fake_server.update("dev-1", objects)
     await hass.async_block_till_done()
@@ -326,14 +326,14 @@ async def test_failed_reads_and_observations_do_not_stop_the_device(
     fake_server: TableServer,
     register_sensor_device: Callable[..., Any],
 ) -> None:
-    fake_server.fail["read"] = RequestTimeoutError("dev-1", Path.of(3, 0))
-    fake_server.fail["observe"] = RequestTimeoutError("dev-1", Path.of(3303, 0, 5700))
+    fake_server.table.fail["read"] = RequestTimeoutError("dev-1", Path.of(3, 0))
+    fake_server.table.fail["observe"] = RequestTimeoutError("dev-1", Path.of(3303, 0, 5700))
     await register_sensor_device()
     assert hass.states.get(TEMPERATURE).state == "unknown"
     assert loaded_entry.runtime_data.hub.observed["dev-1"] == {}
 
-    fake_server.fail.clear()
-    fake_server.fail["cancel_observation"] = RequestTimeoutError("dev-1", Path.of(3303))
+    fake_server.table.fail.clear()
+    fake_server.table.fail["cancel_observation"] = RequestTimeoutError("dev-1", Path.of(3303))
     hub = loaded_entry.runtime_data.hub
     await hub.async_update_observations("dev-1")
     assert Path.parse("/3303/0/5700") in hub.observed["dev-1"]
@@ -348,7 +348,7 @@ async def test_a_read_that_times_out_ends_the_sync(
     fake_server: TableServer,
     register_sensor_device: Callable[..., Any],
 ) -> None:
-    fake_server.fail["read"] = RequestTimeoutError("dev-1", Path.of(3, 0))
+    fake_server.table.fail["read"] = RequestTimeoutError("dev-1", Path.of(3, 0))
     await register_sensor_device()
     await hass.async_block_till_done(wait_background_tasks=True)
     assert len(fake_server.requests("read")) == 1

@@ -369,7 +369,9 @@ async def test_secret_objects_take_no_functionality(
         DOMAIN, "write", {"endpoint": "sec-1", "path": "/0/0/0", "value": "test"}, blocking=True
     )
     assert fake_server.requests("write")[-1][1:3] == ("sec-1", Path.parse("/0/0/0"))
-    assert not [call for call in fake_server.calls if call[0] == "observe" and call[1] == "sec-1"]
+    assert not [
+        call for call in fake_server.table.calls if call[0] == "observe" and call[1] == "sec-1"
+    ]
 
 
 async def test_auto_observe_writes_every_attribute(
@@ -404,10 +406,14 @@ async def test_auto_observe_writes_every_attribute(
         Path.parse("/3303/0/5700"),
         {"pmin": 5, "pmax": 300, "gt": None, "lt": None, "st": None},
     )
-    assert ("cancel_observation", "dev-1", Path.parse("/3304/0/5700")) not in fake_server.calls
+    assert (
+        "cancel_observation",
+        "dev-1",
+        Path.parse("/3304/0/5700"),
+    ) not in fake_server.table.calls
     await _use(hass, loaded_entry, 3304, r5700=ResourceSettings(show=False, observe=True))
     # No functionality: the default observation ends and none takes its place.
-    assert ("cancel_observation", "dev-1", Path.parse("/3304/0/5700")) in fake_server.calls
+    assert ("cancel_observation", "dev-1", Path.parse("/3304/0/5700")) in fake_server.table.calls
 
 
 SEED_RULES = RuleSet(
@@ -465,15 +471,15 @@ async def test_a_rule_reads_the_linked_resource_when_it_is_unknown(
         ((ValidationRule(RuleType.OBJECT_LINK, Operator.EQUALS, "/3/0/15"),),)
     )
     await _use(hass, loaded_entry, 3311, r5750=ResourceSettings(rules=same_as_timezone))
-    fake_server.devices["dev-1"][Path.parse("/3/0/15")] = "Europe/Paris"
+    fake_server.table.values["dev-1"][Path.parse("/3/0/15")] = "Europe/Paris"
     await hass.services.async_call(
         DOMAIN,
         "write",
         {"endpoint": "dev-1", "path": "/3311/0/5750", "value": "Europe/Paris"},
         blocking=True,
     )
-    assert ("read", "dev-1", Path.parse("/3/0/15")) in fake_server.calls
-    fake_server.fail["read"] = RequestFailedError("dev-1", Path.parse("/3/0/16"), "4.04")
+    assert ("read", "dev-1", Path.parse("/3/0/15")) in fake_server.table.calls
+    fake_server.table.fail["read"] = RequestFailedError("dev-1", Path.parse("/3/0/16"), "4.04")
     await _use(
         hass,
         loaded_entry,
@@ -494,7 +500,7 @@ async def test_a_rule_reads_the_linked_resource_when_it_is_unknown(
 async def test_an_attribute_the_device_refuses_does_not_stop_the_observation(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, fake_server: TableServer
 ) -> None:
-    fake_server.fail["write_attributes"] = RequestFailedError(
+    fake_server.table.fail["write_attributes"] = RequestFailedError(
         "dev-1", Path.parse("/3303/0/5700"), "4.00"
     )
     settings = ResourceSettings(measurement=MEASURED, observe=True, gt=30.0)

@@ -1,4 +1,5 @@
-"""Actions: each one against the fake engine, targets, responses and translated errors."""
+"""Actions against the server double: input checks, responses and translated errors (the
+actions a device carries out are in test_services_on_device.py)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,6 @@ from custom_components.lwm2m.engine import (
     ResponseTimeoutError,
 )
 
-from .devices import device_of
 from .fake_server import TableServer
 
 
@@ -38,28 +38,6 @@ async def _call(hass: HomeAssistant, service: str, *, response: bool = False, **
     return await hass.services.async_call(
         DOMAIN, service, {"endpoint": "dev-1", **data}, blocking=True, return_response=response
     )
-
-
-async def test_read_returns_values_and_updates_states(
-    hass: HomeAssistant, fake_server: TableServer
-) -> None:
-    fake_server.devices["dev-1"][Path.parse("/3303/0/5700")] = 30.5
-    result = await _call(hass, "read", response=True, path="/3303/0/5700")
-    assert result == {"values": {"/3303/0/5700": 30.5}}
-    assert hass.states.get("sensor.dev_1_temperature").state == "30.5"
-
-
-async def test_device_id_targets_the_device(hass: HomeAssistant, fake_server: TableServer) -> None:
-    device = device_of(hass, "dev-1")
-    assert device is not None
-    result = await hass.services.async_call(
-        DOMAIN,
-        "read",
-        {"device_id": device.id, "path": "/3/0/0"},
-        blocking=True,
-        return_response=True,
-    )
-    assert result == {"values": {"/3/0/0": "Acme"}}
 
 
 async def test_unknown_device_id(hass: HomeAssistant, config_entry: MockConfigEntry) -> None:
@@ -108,26 +86,6 @@ async def test_bad_write_input(hass: HomeAssistant, path: str, value: Any, key: 
         await _call(hass, "write", path=path, value=value)
     assert err.value.translation_key == key
     assert err.value.translation_domain == DOMAIN
-
-
-async def test_execute_observe_cancel_attributes_delete(
-    hass: HomeAssistant, fake_server: TableServer
-) -> None:
-    await _call(hass, "execute", path="/3/0/4", arguments="0='now'")
-    await _call(hass, "observe", path="/3303/0/5601")
-    await _call(hass, "cancel_observation", path="/3303/0/5601")
-    await _call(hass, "write_attributes", path="/3303/0/5700", pmin=5, pmax=30, st=0.5)
-    await _call(hass, "delete", path="/3303/0")
-    assert ("execute", "dev-1", Path.parse("/3/0/4"), "0='now'") in fake_server.calls
-    assert ("observe", "dev-1", Path.parse("/3303/0/5601")) in fake_server.calls
-    assert ("cancel_observation", "dev-1", Path.parse("/3303/0/5601")) in fake_server.calls
-    assert (
-        "write_attributes",
-        "dev-1",
-        Path.parse("/3303/0/5700"),
-        {"pmin": 5, "pmax": 30, "st": 0.5},
-    ) in fake_server.calls
-    assert ("delete", "dev-1", Path.parse("/3303/0")) in fake_server.calls
 
 
 @pytest.mark.parametrize(
@@ -189,7 +147,7 @@ async def test_discover_and_create_respond(hass: HomeAssistant, fake_server: Tab
 async def test_device_errors_are_translated(
     hass: HomeAssistant, fake_server: TableServer, error: LwM2MError, key: str, kind: type
 ) -> None:
-    fake_server.fail["read"] = error
+    fake_server.table.fail["read"] = error
     with pytest.raises(kind) as err:
         await _call(hass, "read", response=True, path="/3")
     assert err.value.translation_key == key
@@ -211,38 +169,6 @@ async def test_actions_need_a_loaded_entry(
     with pytest.raises(ServiceValidationError) as err:
         await _call(hass, "observe", path="/3")
     assert err.value.translation_key == "not_loaded"
-
-
-async def test_command_runs_shell_syntax(hass: HomeAssistant, fake_server: TableServer) -> None:
-    result = await _call(hass, "command", response=True, command="read /3/0/0")
-    assert result == {"command": "read", "path": "/3/0/0", "values": {"/3/0/0": "Acme"}}
-    for command in (
-        "observe /3303/0/5700",
-        "execute /3/0/4",
-        "cancelobservation /3303/0/5700",
-        "write /3311/0/5750 Reading lamp",
-        "writeattr /3303/0/5700 pmin=10&pmax=60&greater=30&less=5&step=0.5&cancel",
-        "delete /3303/0",
-    ):
-        await _call(hass, "command", command=command)
-    assert (
-        "write",
-        "dev-1",
-        Path.parse("/3311/0/5750"),
-        {Path.parse("/3311/0/5750"): "Reading lamp"},
-    ) in (fake_server.calls)
-    assert (
-        "write_attributes",
-        "dev-1",
-        Path.parse("/3303/0/5700"),
-        {"pmin": 10, "pmax": 60, "gt": 30.0, "lt": 5.0, "st": 0.5},
-    ) in fake_server.calls
-    assert fake_server.requests("cancel_observation")[-1][2] == Path.parse("/3303/0/5700")
-    fake_server.table.links = [Link("/3/0", {})]
-    result = await _call(hass, "command", response=True, command="discover /3")
-    assert result["links"] == [{"link": "/3/0", "attributes": {}}]
-    result = await _call(hass, "command", response=True, command='create /3303 {"5750": "Cellar"}')
-    assert result["created"] == "/3303/1"
 
 
 @pytest.mark.parametrize(

@@ -335,7 +335,7 @@ async def test_device_protocol_chooses_shown_and_observed_resources(
     assert result["step_id"] == "protocol_object"  # nothing configured any more
     await hass.async_block_till_done()
     assert loaded_entry.runtime_data.storage.protocols.get(3303) is None
-    assert ("cancel_observation", "dev-1", Path.parse("/3303/0/5601")) in fake_server.calls
+    assert ("cancel_observation", "dev-1", Path.parse("/3303/0/5601")) in fake_server.table.calls
     assert hass.states.get("sensor.dev_1_temperature_max_measured_value") is not None
 
 

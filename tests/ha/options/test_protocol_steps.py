@@ -207,7 +207,7 @@ async def test_resource_functionalities_are_saved_and_become_entities(
         "dev-1",
         Path.parse("/3303/0/5700"),
         {"pmin": 5, "pmax": 60, "gt": 30.0, "lt": 5.0, "st": 0.5},
-    ) in fake_server.calls
+    ) in fake_server.table.calls
 
     result = await _object(hass, loaded_entry, 3303)
     assert (
