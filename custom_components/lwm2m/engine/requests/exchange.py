@@ -171,6 +171,8 @@ class Exchanger:
             expired.cancel()
             if not response.done():
                 response.cancel()  # aiocoap forgets the token: a late response is refused
+            elif not response.cancelled():
+                response.exception()  # a failure landing as the wait was cancelled is no news
 
     async def _probe(
         self, link: DeviceLink, message: aiocoap.Message, path: Path, blockwise: bool
