@@ -124,17 +124,41 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Generator[None, object, o
     return result
 
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if not TALLY.screens:
-        return
-    terminalreporter.write_line(
-        f"browser: {TALLY.screens} screens, {TALLY.checks} checks, "
-        f"{len(TALLY.findings)} findings; screenshots in {SCREENS}"
-    )
-    SCREENS.mkdir(exist_ok=True)
-    (SCREENS / "summary.json").write_text(
-        json.dumps(
-            {"screens": TALLY.screens, "checks": TALLY.checks, "findings": TALLY.findings},
-            indent=2,
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not _is_worker(session.config):
+        for old in SCREENS.glob("tally-*.json"):
+            old.unlink()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Each process's tally in a file of its own: the summary adds them up."""
+    if TALLY.screens:
+        SCREENS.mkdir(exist_ok=True)
+        name = getattr(session.config, "workerinput", {}).get("workerid", "main")
+        (SCREENS / f"tally-{name}.json").write_text(
+            json.dumps(
+                {"screens": TALLY.screens, "checks": TALLY.checks, "findings": TALLY.findings}
+            )
         )
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _is_worker(terminalreporter.config):
+        return
+    tallies = [json.loads(path.read_text()) for path in sorted(SCREENS.glob("tally-*.json"))]
+    if not tallies:
+        return
+    total = {
+        "screens": sum(tally["screens"] for tally in tallies),
+        "checks": sum(tally["checks"] for tally in tallies),
+        "findings": [finding for tally in tallies for finding in tally["findings"]],
+    }
+    terminalreporter.write_line(
+        f"browser: {total['screens']} screens, {total['checks']} checks, "
+        f"{len(total['findings'])} findings; screenshots in {SCREENS}"
     )
+    (SCREENS / "summary.json").write_text(json.dumps(total, indent=2))
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
