@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from playwright.sync_api import ConsoleMessage, Locator, Page
+from playwright.sync_api import ConsoleMessage, Error, Locator, Page
 
 from .checks import ScreenContent, Verdict, check
 from .home_assistant import lines_after
@@ -19,6 +19,12 @@ PAGE_TEXT = (Path(__file__).with_name("page_text.js")).read_text(encoding="utf-8
 MAP_TILES = "/api/map_tiles/"
 # Its proxy of integration brand icons (since 2026); 404 for those it cannot fetch offline.
 BRAND_ICONS = "/api/brands/"
+# Where the frontend looks for the sources of a page error's stack to log it; never served.
+# The page error itself is reported.
+STACK_SOURCES = "/unknown/node_modules/"
+# A race in Home Assistant's own frontend at page load, whatever the integrations: the default
+# dashboard, whose code every page loads, can read the core configuration before it arrived.
+FRONTEND_START_RACE = "Cannot read properties of null (reading 'recovery_mode')"
 FRONTEND_LOGGER = re.compile(r"\[frontend\.js[^\]]*\] (?P<message>.*)")
 INTEGRATION_ERROR = re.compile(r" ERROR \([^)]*\) \[(?P<logger>[^\]]*)\] (?P<message>.*lwm2m.*)")
 FLOW_DIALOG = "dialog-data-entry-flow"
@@ -56,7 +62,11 @@ class Screens:
         self._log_offset = log_path.stat().st_size if log_path.exists() else 0
         self._console: list[str] = []
         page.on("console", self._console_message)
-        page.on("pageerror", lambda error: self._console.append(f"page error: {error.message}"))
+        page.on("pageerror", self._page_error)
+
+    def _page_error(self, error: Error) -> None:
+        if error.message != FRONTEND_START_RACE:
+            self._console.append(f"page error: {error.message}")
 
     def _console_message(self, message: ConsoleMessage) -> None:
         if message.type != "error":
@@ -68,6 +78,7 @@ class Screens:
         offline = not source.startswith(self.base_url) or source.startswith(
             (f"{self.base_url}{MAP_TILES}", f"{self.base_url}{BRAND_ICONS}")
         )
+        offline = offline or source.startswith(f"{self.base_url}{STACK_SOURCES}")
         if message.text.startswith("Failed to load resource") and offline:
             return
         where = f" ({source})" if source else ""
