@@ -9,6 +9,7 @@ the socket itself, without that option, so a taken port fails at once with
 from __future__ import annotations
 
 import asyncio
+import copy
 import ipaddress
 import logging
 import socket
@@ -227,6 +228,32 @@ def _acknowledge_cheaply(manager: Any, interface: _UDP6) -> None:
     manager._send_empty_ack = send_empty_ack
 
 
+def _file_responses_lightly(manager: Any) -> None:
+    """Keep a response for duplicates without the request it answered.
+
+    aiocoap files every response to a confirmable request for EXCHANGE_LIFETIME (247 s),
+    to send again when the request comes again; the response holds the request it
+    answered (options, payload), which nothing needs to send it again: with a fleet
+    registering, that request was about half the cache's memory. A shallow copy without
+    it is filed instead. Without the message layer's internals (another aiocoap
+    version) nothing changes.
+    """
+    recent = getattr(manager, "_recent_messages", None)
+    if getattr(manager, "_store_response_for_duplicates", None) is None or not isinstance(
+        recent, dict
+    ):
+        return
+
+    def store_response_for_duplicates(message: aiocoap.Message) -> None:
+        key = (message.remote, message.mid)
+        if key in recent:
+            kept = copy.copy(message)
+            vars(kept).pop("request", None)
+            recent[key] = kept
+
+    manager._store_response_for_duplicates = store_response_for_duplicates
+
+
 async def bind_udp(host: str, port: int, site: Any) -> aiocoap.Context:
     """An aiocoap context serving ``site`` on (host, port); port 0 picks a free one."""
     address = await _bind_address(host, port)
@@ -246,6 +273,7 @@ async def bind_udp(host: str, port: int, site: Any) -> aiocoap.Context:
         interface = await _UDP6._create_transport_endpoint(sock, manager, logger, loop)
         interface.notification_sinks = {}
         _acknowledge_cheaply(manager, interface)
+        _file_responses_lightly(manager)
         return interface
 
     try:
