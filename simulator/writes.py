@@ -100,8 +100,12 @@ def create(state: ClientState, path: Path, content_format: int | None, payload: 
     instance_id = state.store.free_instance_id(object_id)
     if payload:
         target = path
-        if content_format == ContentFormat.TLV and _holds_resources(payload):
-            target = path.child(instance_id)
+        if content_format == ContentFormat.TLV:
+            named = _named_instance(payload)
+            if named is None:
+                target = path.child(instance_id)
+            else:
+                instance_id = named
         values = decode_payload(state, content_format, target, payload)
     instance_ids = {value_path.ids[1] for value_path in values}
     if len(instance_ids) > 1:
@@ -120,13 +124,15 @@ def create(state: ClientState, path: Path, content_format: int | None, payload: 
     return response
 
 
-def _holds_resources(payload: bytes) -> bool:
-    """Whether a TLV Create payload holds resources directly rather than an instance."""
+def _named_instance(payload: bytes) -> int | None:
+    """The instance id a TLV Create payload names; None when it holds resources directly."""
     try:
         tlvs = parse_tlvs(payload)
     except CodecError as err:
         raise bad_request(str(err)) from None
-    return bool(tlvs) and tlvs[0].kind is not Kind.OBJECT_INSTANCE
+    if tlvs and tlvs[0].kind is Kind.OBJECT_INSTANCE:
+        return tlvs[0].id
+    return None
 
 
 def delete(state: ClientState, path: Path) -> Message:

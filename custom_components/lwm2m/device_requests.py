@@ -148,7 +148,7 @@ async def async_create(
     values = typed_values(hub, endpoint, instance, raw or {})
     await async_check_write(hub, endpoint, values)
     with _sent(hub, endpoint, "create", path):
-        created = await hub.server.create(endpoint, Path.of(path.ids[0]), values)
+        created = await hub.server.create(endpoint, path, values)
     created_values = {Path((*created.ids, *p.ids[2:])): v for p, v in values.items()}
     hub.apply_values(endpoint, created_values, from_device=False)
     return created

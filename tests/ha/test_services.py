@@ -118,7 +118,8 @@ async def test_discover_and_create_respond(hass: HomeAssistant, fake_server: Tab
     assert result == {"path": "/3303/1"}
     assert fake_server.requests("create")[0][3] == {Path.parse("/3303/1/5750"): "Attic"}
     result = await _call(hass, "create", response=True, path="/3303/7")
-    assert result == {"path": "/3303/0"}
+    assert result == {"path": "/3303/7"}
+    assert fake_server.requests("create")[1][2:] == (Path.parse("/3303/7"), {})
 
 
 @pytest.mark.parametrize(

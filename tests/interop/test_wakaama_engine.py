@@ -16,6 +16,7 @@ from custom_components.lwm2m.engine import (
     Deregistered,
     NotificationReceived,
     Path,
+    RequestFailedError,
     SendReceived,
     Updated,
 )
@@ -176,6 +177,20 @@ async def test_creates_and_deletes_an_instance(session: WakaamaSession) -> None:
     await session.server.delete(session.endpoint, new)
     with pytest.raises(Exception, match=r"4\.04"):
         await session.server.read(session.endpoint, new)
+
+
+async def test_a_chosen_id_without_values_is_sent_and_refused_not_replaced(
+    session: WakaamaSession,
+) -> None:
+    """The id travels as an empty TLV Object Instance; Wakaama's TLV parser refuses one with
+    no resources (4.00), so nothing is created at another id."""
+    new = Path.of(TEST_OBJECT, 21)
+    with pytest.raises(RequestFailedError, match=r"4\.00"):
+        await session.server.create(session.endpoint, new, {})
+    links = await session.server.discover(session.endpoint, Path.of(TEST_OBJECT))
+    assert [link.uri for link in links if link.uri.startswith(f"{new}")] == []
+    assert await session.server.create(session.endpoint, new, {new.child(1): 3}) == new
+    await session.server.delete(session.endpoint, new)
 
 
 async def test_composite_operations_fall_back_to_single_requests(session: WakaamaSession) -> None:

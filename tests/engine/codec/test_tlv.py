@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from custom_components.lwm2m.engine import CodecError, ContentFormat, ObjectLink, Path
-from custom_components.lwm2m.engine.codec import decode, encode
+from custom_components.lwm2m.engine.codec import decode, encode, encode_empty_instance
 from custom_components.lwm2m.engine.codec.tlv import Kind, frame, parse_tlvs
 from tests.engine.codec.models import EMPTY_MODEL, MODEL, TYPES_OBJECT_ID
 
@@ -250,3 +250,17 @@ def test_malformed_payloads(path: Path, payload: str, message: str) -> None:
 def test_encoding_refuses_the_root_path() -> None:
     with pytest.raises(CodecError, match="root"):
         encode(TLV, Path(), {Path.of(3, 0, 9): 1}, MODEL)
+
+
+@pytest.mark.parametrize("instance_id", [0, 7, 255, 256, 65534])
+def test_an_empty_instance_names_its_id_and_holds_nothing(instance_id: int) -> None:
+    payload = encode_empty_instance(Path.of(3303, instance_id))
+    (entry,) = parse_tlvs(payload)
+    assert (entry.kind, entry.id, entry.value) == (Kind.OBJECT_INSTANCE, instance_id, b"")
+    assert decode(ContentFormat.TLV, Path.of(3303), payload, MODEL) == {}
+
+
+@pytest.mark.parametrize("path", [Path.of(3303), Path.of(3303, 0, 5700)])
+def test_an_empty_instance_needs_an_instance_path(path: Path) -> None:
+    with pytest.raises(CodecError, match="instance path"):
+        encode_empty_instance(path)

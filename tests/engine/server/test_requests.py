@@ -172,6 +172,32 @@ async def test_create_without_location_uses_given_instance(
     assert created == Path.of(3303, 2)
 
 
+async def test_create_at_a_chosen_instance_names_it_in_the_payload(
+    server: LwM2MServer, peer: RawPeer
+) -> None:
+    recorder = Recorder(Code.CREATED)
+    peer.respond = recorder
+    created = await server.create("dev", Path.of(3303, 7), {Path.of(3303, 7, 5700): 21.5})
+    assert created == Path.of(3303, 7)
+    (request,) = recorder.seen
+    assert request.opt.uri_path == ("3303",)
+    values = decode(request.opt.content_format, Path.of(3303), request.payload, REGISTRY)
+    assert values == {Path.of(3303, 7, 5700): 21.5}
+
+
+async def test_create_at_a_chosen_instance_without_values_sends_an_empty_tlv_instance(
+    server: LwM2MServer, peer: RawPeer
+) -> None:
+    recorder = Recorder(Code.CREATED, location_path=("3303", "7"))
+    peer.respond = recorder
+    assert await server.create("dev", Path.of(3303, 7), {}) == Path.of(3303, 7)
+    (request,) = recorder.seen
+    assert request.code == Code.POST
+    assert request.opt.uri_path == ("3303",)
+    assert request.opt.content_format == ContentFormat.TLV
+    assert request.payload == bytes([0b00_0_00_000, 7])
+
+
 async def test_delete(server: LwM2MServer, peer: RawPeer) -> None:
     recorder = Recorder(Code.DELETED)
     peer.respond = recorder

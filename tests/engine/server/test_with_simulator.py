@@ -99,6 +99,8 @@ async def test_write_execute_create_delete_discover_attributes(
     links = await server.discover("sim-1", Path.of(3303, 4))
     assert "/3303/4/5700" in [link.uri for link in links]
     await server.delete("sim-1", created)
+    assert await server.create("sim-1", Path.of(3303, 9), {}) == Path.of(3303, 9)
+    assert 9 in device.instances(3303)
     await server.write_attributes("sim-1", TEMPERATURE, pmin=0, pmax=30, st=0.5)
     links = await server.discover("sim-1", TEMPERATURE)
     assert links[0].pmax == 30

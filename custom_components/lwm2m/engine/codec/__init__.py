@@ -26,6 +26,7 @@ from .base import CodecError, ContentFormat
 from .conversion import type_name
 from .entries import TimedValue
 from .link_format import Link, format_link_format, parse_link_format
+from .tlv import encode_empty_instance
 
 __all__ = [
     "SUPPORTED_FORMATS",
@@ -37,6 +38,7 @@ __all__ = [
     "decode_paths",
     "decode_timestamped",
     "encode",
+    "encode_empty_instance",
     "encode_paths",
     "encode_timestamped",
     "format_link_format",

@@ -284,6 +284,14 @@ def encode(path: Path, values: Mapping[Path, Any], model: ObjectLookup | None) -
     return _resources_bytes(resources)
 
 
+def encode_empty_instance(path: Path) -> bytes:
+    """An Object Instance entry with no resources: a Create that names the new instance's id
+    and gives no values (OMA-TS-LightweightM2M_Core 1.1, 7.4.3: TLV)."""
+    if not path.is_instance:
+        raise CodecError(f"an empty instance needs an instance path, got {path}")
+    return frame(Kind.OBJECT_INSTANCE, path.ids[1], b"")
+
+
 def _instance_id(resource: Resource) -> int:
     return resource.path.ids[1]
 

@@ -13,6 +13,7 @@ from ..codec import (
     ContentFormat,
     Link,
     encode,
+    encode_empty_instance,
     encode_paths,
     parse_link_format,
 )
@@ -111,10 +112,29 @@ async def create(exchanger: Exchanger, link: DeviceLink, request: DeviceRequest)
     if not 1 <= len(path) <= 2:
         raise ValueError(f"cannot create at {path}: give an object or the new instance")
     target = Path.of(path.ids[0])
-    response = await _send_values(
-        exchanger, link, request, Code.POST, target, path, (Code.CREATED, Code.CHANGED)
-    )
+    expected = (Code.CREATED, Code.CHANGED)
+    if path.is_instance and not request.values:
+        response = await _create_empty_instance(exchanger, link, path, target, expected)
+    else:
+        response = await _send_values(exchanger, link, request, Code.POST, target, target, expected)
     return _created_path(link, request, response)
+
+
+async def _create_empty_instance(
+    exchanger: Exchanger, link: DeviceLink, path: Path, target: Path, expected: tuple[Code, ...]
+) -> aiocoap.Message:
+    """Only TLV names an instance that has no values; the other formats would leave the id
+    to the device."""
+    message = exchanger.message(
+        link,
+        Code.POST,
+        target,
+        content_format=ContentFormat.TLV,
+        payload=encode_empty_instance(path),
+    )
+    exchange = await exchanger.send(link, message, path)
+    check(link, target, exchange.response, expected)
+    return exchange.response
 
 
 def _created_path(link: DeviceLink, request: DeviceRequest, response: aiocoap.Message) -> Path:
