@@ -55,9 +55,9 @@ def main() -> None:
     for name, text in PAYLOADS.items():
         payload = text.encode()
         parsers: dict[str, Callable[[], Any]] = {
-            "engine": lambda: parse_link_format(payload),
-            "engine_scanner": lambda: _parse_scanning(payload.decode()),
-            "aiocoap": lambda: linkformat.parse(payload.decode()),
+            "engine": lambda payload=payload: parse_link_format(payload),
+            "engine_scanner": lambda payload=payload: _parse_scanning(payload.decode()),
+            "aiocoap": lambda payload=payload: linkformat.parse(payload.decode()),
         }
         micros = {
             key: 1e6 * _time(parse, options.number, options.repeats)
