@@ -158,6 +158,42 @@ async def test_observe_composite(server: LwM2MServer, events: EventLog, peer: Ra
     await peer.observer_count(0)
 
 
+async def _receive(sock: socket.socket) -> aiocoap.Message:
+    async with asyncio.timeout(5):
+        return aiocoap.Message.decode(await asyncio.get_running_loop().sock_recv(sock, 1500))
+
+
+async def _observed_over_a_raw_socket(
+    server: LwM2MServer, sock: socket.socket, endpoint: str
+) -> bytes:
+    """Registers ``endpoint`` from ``sock``, answers the server until it observes the
+    temperature (Observe 1, text/plain 20); the observation's token."""
+    loop = asyncio.get_running_loop()
+    register_message = aiocoap.Message(
+        code=Code.POST, _mtype=aiocoap.CON, _mid=1, _token=b"\x01", uri_path=("rd",),
+        uri_query=(f"ep={endpoint}", "lt=300", "lwm2m=1.1"), content_format=40,
+        payload=b"</3303/0/5700>",
+    )  # fmt: skip
+    await loop.sock_sendall(sock, register_message.encode())
+    assert (await _receive(sock)).code == Code.CREATED
+    observing = asyncio.ensure_future(server.observe(endpoint, TEMPERATURE))
+    token = b""
+    while not token:
+        message = await _receive(sock)
+        if not message.code.is_request():
+            continue
+        answer = aiocoap.Message(
+            code=Code.CONTENT, _mtype=aiocoap.ACK, _mid=message.mid, _token=message.token,
+            content_format=0, payload=b"20",
+        )  # fmt: skip
+        if message.opt.observe == 0:
+            answer.opt.observe = 1
+            token = message.token
+        await loop.sock_sendall(sock, answer.encode())
+    await observing
+    return token
+
+
 async def test_a_confirmable_notification_gets_a_four_byte_empty_ack(
     server: LwM2MServer, events: EventLog
 ) -> None:
@@ -170,31 +206,9 @@ async def test_a_confirmable_notification_gets_a_four_byte_empty_ack(
         await loop.sock_connect(sock, ("127.0.0.1", server.port))
 
         async def receive() -> aiocoap.Message:
-            async with asyncio.timeout(5):
-                return aiocoap.Message.decode(await loop.sock_recv(sock, 1500))
+            return await _receive(sock)
 
-        register_message = aiocoap.Message(
-            code=Code.POST, _mtype=aiocoap.CON, _mid=1, _token=b"\x01", uri_path=("rd",),
-            uri_query=("ep=acked", "lt=300", "lwm2m=1.1"), content_format=40,
-            payload=b"</3303/0/5700>",
-        )  # fmt: skip
-        await loop.sock_sendall(sock, register_message.encode())
-        assert (await receive()).code == Code.CREATED
-        observing = asyncio.ensure_future(server.observe("acked", TEMPERATURE))
-        token = b""
-        while not token:
-            message = await receive()
-            if not message.code.is_request():
-                continue
-            answer = aiocoap.Message(
-                code=Code.CONTENT, _mtype=aiocoap.ACK, _mid=message.mid, _token=message.token,
-                content_format=0, payload=b"20",
-            )  # fmt: skip
-            if message.opt.observe == 0:
-                answer.opt.observe = 1
-                token = message.token
-            await loop.sock_sendall(sock, answer.encode())
-        await observing
+        token = await _observed_over_a_raw_socket(server, sock, "acked")
 
         notification = aiocoap.Message(
             code=Code.CONTENT, _mtype=aiocoap.CON, _mid=0x4321, _token=token, observe=2,
@@ -216,3 +230,44 @@ async def test_a_confirmable_notification_gets_a_four_byte_empty_ack(
         await loop.sock_sendall(sock, stranger.encode())
         answer = await receive()
         assert (answer.mtype, answer.mid) == (RST, 0x4322)
+
+
+async def test_stale_notifications_are_dropped_whichever_way_they_arrive(
+    server: LwM2MServer, events: EventLog
+) -> None:
+    """A plain notification skips aiocoap's layers; one with another option (an ETag)
+    takes them. Either way an older Observe number than the freshest seen is dropped
+    (RFC 7641 section 3.4) and a confirmable one is still acknowledged; a NON one is not."""
+    loop = asyncio.get_running_loop()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.setblocking(False)
+        await loop.sock_connect(sock, ("127.0.0.1", server.port))
+        token = await _observed_over_a_raw_socket(server, sock, "ordered")
+
+        async def notify(mid: int, observe: int, kind: aiocoap.Type, **options: object) -> None:
+            notification = aiocoap.Message(
+                code=Code.CONTENT, _mtype=kind, _mid=mid, _token=token, observe=observe,
+                content_format=0, payload=b"%d.5" % observe, **options,
+            )  # fmt: skip
+            await loop.sock_sendall(sock, notification.encode())
+            if kind is aiocoap.CON:
+                acknowledgement = await _receive(sock)
+                assert (acknowledgement.mtype, acknowledgement.mid) == (aiocoap.ACK, mid)
+
+        last = events.next(NotificationReceived)
+        await notify(0x100, 5, aiocoap.CON)
+        assert (await last).observe_sequence == 5
+        await notify(0x101, 4, aiocoap.CON)  # older than 5: dropped
+        await notify(0x102, 3, aiocoap.CON, etag=b"\x01")  # older, through aiocoap: dropped
+        last = events.next(NotificationReceived)
+        await notify(0x103, 7, aiocoap.CON, etag=b"\x02")  # through aiocoap
+        assert (await last).observe_sequence == 7
+        await notify(0x104, 6, aiocoap.CON)  # older than aiocoap's 7: dropped
+        last = events.next(NotificationReceived)
+        await notify(0x105, 8, aiocoap.NON)
+        assert (await last).values == {TEMPERATURE: 8.5}
+        last = events.next(NotificationReceived)
+        await notify(0x106, 9, aiocoap.CON)
+        assert (await last).observe_sequence == 9
+        sequences = [event.observe_sequence for event in events.of(NotificationReceived)]
+        assert sequences == [1, 5, 7, 8, 9]

@@ -243,3 +243,39 @@ async def test_libcoap_client_registers(server: LwM2MServer, events: EventLog) -
     registration = server.registrations["libcoap"]
     assert registration.lifetime == 60
     assert Path.of(3, 0) in registration.objects
+
+
+async def test_a_repeated_register_gets_the_same_answer_from_a_slim_cache(
+    server: LwM2MServer, events: EventLog
+) -> None:
+    """A Register sent again (its ACK was lost) is answered again from aiocoap's
+    duplicate cache, byte for byte, and registers once; the filed answer no longer holds
+    the request it answered."""
+    import socket
+
+    import aiocoap
+
+    loop = asyncio.get_running_loop()
+    register_message = aiocoap.Message(
+        code=Code.POST, _mtype=aiocoap.CON, _mid=0x0777, _token=b"\x01\x02", uri_path=("rd",),
+        uri_query=("ep=twice", "lt=300", "lwm2m=1.1"), content_format=40, payload=b"</3/0>",
+    )  # fmt: skip
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.setblocking(False)
+        await loop.sock_connect(sock, ("127.0.0.1", server.port))
+        answers = []
+        for _ in range(2):
+            await loop.sock_sendall(sock, register_message.encode())
+            async with asyncio.timeout(5):
+                answers.append(await loop.sock_recv(sock, 1500))
+    assert answers[0] == answers[1]
+    assert aiocoap.Message.decode(answers[0]).code == Code.CREATED
+    assert len(events.of(Registered)) == 1
+    filed = [
+        message
+        for interface in server._transports[0].context.request_interfaces
+        for message in interface.token_interface._recent_messages.values()
+        if message is not None
+    ]
+    assert filed
+    assert all(getattr(message, "request", None) is None for message in filed)

@@ -16,6 +16,9 @@ PEER = ("::ffff:127.0.0.1", 40000, 0, 0)
 class _Interface:
     """Stands for the transport (an address holds it weakly)."""
 
+    def _local_port(self) -> int:
+        return 5683
+
 
 INTERFACE = _Interface()
 
@@ -60,3 +63,23 @@ def test_multicast_peer_as_aiocoap_tells_it(peer: str) -> None:
     assert ours.is_multicast is theirs.is_multicast
     expected = ipaddress.ip_address(peer.removeprefix("::ffff:")).is_multicast
     assert ours.is_multicast is expected
+
+
+@pytest.mark.parametrize(
+    ("peer", "local"),
+    [("::ffff:127.0.0.1", "127.0.0.1"), ("::ffff:192.168.1.10", "224.0.1.187"),
+     ("2001:db8::1", "2001:db8::2"), ("fe80::1", "fe80::2"), ("::1", "::1")],
+)  # fmt: skip
+def test_addresses_read_as_aiocoap_writes_them(peer: str, local: str) -> None:
+    """The texts answered from tables (the request URI, log lines) are aiocoap's own."""
+    for scope in (0, 1):
+        sockaddr = (peer, 40000, 0, scope)
+        ours = _Address(sockaddr, INTERFACE, pktinfo=_pktinfo(local))
+        theirs = UDP6EndpointAddress(sockaddr, INTERFACE, pktinfo=_pktinfo(local))
+        for _ in range(2):  # computed, then from the table
+            assert ours.hostinfo == theirs.hostinfo
+            assert ours.hostinfo_local == theirs.hostinfo_local
+            assert ours.uri_base == theirs.uri_base
+            assert repr(ours).replace("_Address", "") == repr(theirs).replace(
+                "UDP6EndpointAddress", ""
+            )

@@ -5,6 +5,11 @@ request: each one is decoded and emitted as it arrives, in the order aiocoap acc
 them (it drops stale ones by their Observe sequence, RFC 7641). A notification that
 starts a block-wise transfer is completed with a separate GET.
 
+Once an observation is set up, its plain notifications over UDP skip aiocoap's layers
+(``transport.watch_notifications``); the observation then checks their freshness itself,
+with aiocoap's rule, and every notification, whichever way it came, moves the same
+freshness state.
+
 Passive cancel forgets the observation at once: aiocoap then no longer knows the token
 and answers the device's next notification with RST. Active cancel sends a GET with
 Observe=1 and the observation's own token (see ``transport.send_with_token``).
@@ -14,12 +19,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import aiocoap
 from aiocoap.numbers.codes import Code
+from aiocoap.numbers.contentformat import ContentFormat
 
 from ..clock import Clock
 from ..codec import CodecError, TimedValue
@@ -29,7 +36,7 @@ from ..path import Path
 from ..requests.exchange import DeviceLink, Exchange, Exchanger
 from ..requests.operations import composite_message, fetch_composite, fetch_values
 from ..requests.payloads import decode_history
-from ..transport.udp import send_with_token
+from ..transport.udp import send_with_token, watch_notifications
 from .events import NotificationReceived
 
 _LOGGER = logging.getLogger(__name__)
@@ -98,6 +105,23 @@ class _Active:
     ready: bool = False
     backlog: list[aiocoap.Message] = field(default_factory=list)
     cancel_answer: asyncio.Future[aiocoap.Message | None] | None = None
+    sequence: int = 0  # the freshest notification's Observe number and arrival (RFC 7641 3.4)
+    arrived: float = 0.0
+    reset_time: float = 128.0  # OBSERVATION_RESET_TIME of the request's transport tuning
+    unwatch: Callable[[], None] | None = None
+
+    def fresh(self, sequence: int) -> bool:
+        """RFC 7641 section 3.4, as aiocoap applies it; a fresh one becomes the latest."""
+        latest = self.sequence
+        now = time.time()
+        recent = (
+            (latest < sequence and sequence - latest < 2**23)
+            or (latest > sequence and latest - sequence > 2**23)
+            or now > self.arrived + self.reset_time
+        )
+        if recent:
+            self.sequence, self.arrived = sequence, now
+        return recent
 
 
 class Observations:
@@ -172,12 +196,14 @@ class Observations:
                 target.path,
             )
             full = await self._complete(link, target, exchange)
-            decoded = self._decode(link, target, full, full.opt.content_format)
+            decoded = self._decode(link, target, bytes(full.payload), full.opt.content_format)
             values = {} if decoded is None else decoded[0]
             return Observation(link.endpoint, target, values, b"", self._canceller)
         active = _Active(
-            link, target, exchange.request, response.token, response.remote, exchange.accept
-        )
+            link, target, exchange.request, response.token, response.remote, exchange.accept,
+            sequence=response.opt.observe, arrived=time.time(),
+            reset_time=self._exchanger.tuning.OBSERVATION_RESET_TIME,
+        )  # fmt: skip
         self._active.setdefault(link.endpoint, {})[target.key] = active
         observation = exchange.request.observation
         observation.register_callback(
@@ -192,6 +218,15 @@ class Observations:
         for message in active.backlog:
             self._deliver(active, message)
         active.backlog.clear()
+        if self._active.get(link.endpoint, {}).get(target.key) is active:
+            active.unwatch = watch_notifications(
+                link.transport.context,
+                active.token,
+                active.remote,
+                lambda sequence, content_format, payload: self._plain(
+                    active, sequence, content_format, payload
+                ),
+            )
         return Observation(link.endpoint, target, values, active.token, self._canceller)
 
     async def _complete(
@@ -226,13 +261,21 @@ class Observations:
             if active.cancel_answer is not None and not active.cancel_answer.done():
                 active.cancel_answer.set_result(message)
             return
-        if not message.code.is_successful():
+        if not message.code.is_successful() or not active.fresh(sequence):
             return
         block = options.block2
         if block is not None and block.more:
             self._spawn(self._deliver_blockwise(active, message, sequence))
             return
         self._notify(active, message, sequence)
+
+    def _plain(
+        self, active: _Active, sequence: int, content_format: int | None, payload: bytes
+    ) -> None:
+        """A notification the transport took before aiocoap (see the module's docstring)."""
+        if active.fresh(sequence):
+            content = None if content_format is None else ContentFormat(content_format)
+            self._emit_values(active, content, payload, sequence)
 
     async def _deliver_blockwise(
         self, active: _Active, message: aiocoap.Message, sequence: int
@@ -254,14 +297,14 @@ class Observations:
         self,
         link: DeviceLink,
         target: ObservationTarget,
-        message: aiocoap.Message,
+        payload: bytes,
         content_format: int | None,
     ) -> tuple[dict[Path, Any], tuple[TimedValue, ...]] | None:
         try:
             return decode_history(
                 content_format,
                 target.path,
-                bytes(message.payload),
+                payload,
                 link.model,
                 self._clock.time(),
             )
@@ -278,9 +321,15 @@ class Observations:
     def _notify(
         self, active: _Active, message: aiocoap.Message, sequence: int | None
     ) -> dict[Path, Any] | None:
+        return self._emit_values(
+            active, message.opt.content_format, bytes(message.payload), sequence
+        )
+
+    def _emit_values(
+        self, active: _Active, content_format: int | None, payload: bytes, sequence: int | None
+    ) -> dict[Path, Any] | None:
         link, target = active.link, active.target
-        content_format = message.opt.content_format
-        decoded = self._decode(link, target, message, content_format)
+        decoded = self._decode(link, target, payload, content_format)
         if decoded is None:
             return None
         values, history = decoded
@@ -297,6 +346,7 @@ class Observations:
         return values
 
     def _on_end(self, active: _Active, error: Exception) -> None:
+        _unwatch(active)
         current = self._active.get(active.link.endpoint, {})
         if current.get(active.target.key) is active:
             del current[active.target.key]
@@ -348,7 +398,14 @@ class Observations:
         task.add_done_callback(self._tasks.discard)
 
 
+def _unwatch(active: _Active) -> None:
+    if active.unwatch is not None:
+        active.unwatch()
+        active.unwatch = None
+
+
 def _abandon(active: _Active) -> None:
+    _unwatch(active)
     observation = active.request.observation
     if observation is not None and not observation.cancelled:
         observation.cancel()

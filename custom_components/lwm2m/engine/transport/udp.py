@@ -9,9 +9,11 @@ the socket itself, without that option, so a taken port fails at once with
 from __future__ import annotations
 
 import asyncio
+import copy
 import ipaddress
 import logging
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -26,6 +28,7 @@ from aiocoap.util import hostportsplit
 
 from ..log_once import OncePerKindFilter
 from ..socket_buffers import enlarge_receive_buffer
+from .notification_path import NotificationSink, parse_notification
 
 # The engine's CoAP logger: aiocoap's contexts log here (one name for every transport).
 COAP_LOGGER = f"{__package__.rpartition('.')[0]}.coap"
@@ -76,6 +79,20 @@ def _multicast_host(host: str) -> bool:
     return (address if mapped is None else mapped).is_multicast
 
 
+@lru_cache(maxsize=4096)
+def _address_text(address: str | bytes) -> str:
+    """aiocoap's text of an IPv6 address (IPv4-mapped ones as IPv4)."""
+    return str(UDP6EndpointAddress._strip_v4mapped(address))
+
+
+@lru_cache(maxsize=256)
+def _local_text(pktinfo: bytes) -> str:
+    """aiocoap's text of the local address and interface in an IPV6_PKTINFO."""
+    probe = object.__new__(UDP6EndpointAddress)
+    probe.pktinfo = pktinfo
+    return str(UDP6EndpointAddress._repr_pktinfo(probe))
+
+
 class _Address(UDP6EndpointAddress):  # type: ignore[misc]
     """aiocoap's UDP address, telling a multicast destination from the raw pktinfo.
 
@@ -83,8 +100,18 @@ class _Address(UDP6EndpointAddress):  # type: ignore[misc]
     to answer) and formats and parses the local address as text each time; the first 16
     bytes of IPV6_PKTINFO are that address: ff00::/8, or 224.0.0.0/4 when IPv4-mapped.
     It asks ``is_multicast`` of the peer for every request it sends, parsing its address
-    each time too: a device's address answers from a table.
+    each time too: a device's address answers from a table. Serving a request, it writes
+    the peer's and the local address as text several times (the request's URI, the name
+    of its rendering task), parsing each and asking the kernel for the interface's name:
+    those texts answer from tables too.
     """
+
+    @staticmethod
+    def _strip_v4mapped(address: str | bytes) -> str:
+        return _address_text(address)
+
+    def _repr_pktinfo(self) -> str:
+        return _local_text(self.pktinfo)
 
     @property
     def is_multicast(self) -> bool:
@@ -109,14 +136,20 @@ class _UDP6(MessageInterfaceUDP6):  # type: ignore[misc]
     aiocoap drops a datagram whose framing is wrong, but a string option (Uri-Path,
     Uri-Query, ...) that is not UTF-8 raises UnicodeDecodeError out of its receive
     callback into the event loop, logged there as an error: any peer could fill the log.
-    The rest follows aiocoap's own ``datagram_msg_received``.
+    The rest follows aiocoap's own ``datagram_msg_received``, except for a plain
+    notification of an observation that asked for it (see :mod:`.notification_path`).
     """
+
+    notification_sinks: dict[tuple[bytes, Any], NotificationSink]
 
     def datagram_msg_received(self, data: bytes, ancdata: Any, flags: int, address: Any) -> None:
         pktinfo = None
         for level, kind, cmsg_data in ancdata:
             if level == socket.IPPROTO_IPV6 and kind == socket.IPV6_PKTINFO:
                 pktinfo = cmsg_data
+        sinks = self.notification_sinks
+        if sinks and pktinfo is not None and self._notified(sinks, data, pktinfo, address):
+            return
         if pktinfo is None:
             self.log.warning(
                 "Did not receive requested pktinfo ancdata on message from %s", address
@@ -131,6 +164,28 @@ class _UDP6(MessageInterfaceUDP6):  # type: ignore[misc]
             return
         message.direction = Direction.INCOMING
         self._ctx.dispatch_message(message)
+
+    def _notified(
+        self,
+        sinks: dict[tuple[bytes, Any], NotificationSink],
+        data: bytes,
+        pktinfo: bytes,
+        address: Any,
+    ) -> bool:
+        """Hands a plain notification to its observation's sink, as aiocoap would."""
+        notification = parse_notification(data)
+        if notification is None:
+            return False
+        sink = sinks.get((notification.token, address[:-1]))
+        if sink is None:
+            return False
+        remote = _Address(address, self, pktinfo=pktinfo)
+        if remote.is_multicast_locally:
+            return False
+        sink(notification.observe, notification.content_format, notification.payload)
+        if notification.confirmable:
+            self._ctx._send_empty_ack(remote, notification.mid, "acknowledging a notification")
+        return True
 
     def send_empty_ack(self, remote: Any, mid: int) -> None:
         """Four bytes straight onto the wire, as aiocoap's ``send`` would put them."""
@@ -173,6 +228,32 @@ def _acknowledge_cheaply(manager: Any, interface: _UDP6) -> None:
     manager._send_empty_ack = send_empty_ack
 
 
+def _file_responses_lightly(manager: Any) -> None:
+    """Keep a response for duplicates without the request it answered.
+
+    aiocoap files every response to a confirmable request for EXCHANGE_LIFETIME (247 s),
+    to send again when the request comes again; the response holds the request it
+    answered (options, payload), which nothing needs to send it again: with a fleet
+    registering, that request was about half the cache's memory. A shallow copy without
+    it is filed instead. Without the message layer's internals (another aiocoap
+    version) nothing changes.
+    """
+    recent = getattr(manager, "_recent_messages", None)
+    if getattr(manager, "_store_response_for_duplicates", None) is None or not isinstance(
+        recent, dict
+    ):
+        return
+
+    def store_response_for_duplicates(message: aiocoap.Message) -> None:
+        key = (message.remote, message.mid)
+        if key in recent:
+            kept = copy.copy(message)
+            vars(kept).pop("request", None)
+            recent[key] = kept
+
+    manager._store_response_for_duplicates = store_response_for_duplicates
+
+
 async def bind_udp(host: str, port: int, site: Any) -> aiocoap.Context:
     """An aiocoap context serving ``site`` on (host, port); port 0 picks a free one."""
     address = await _bind_address(host, port)
@@ -190,7 +271,9 @@ async def bind_udp(host: str, port: int, site: Any) -> aiocoap.Context:
 
     async def create_interface(manager: Any) -> Any:
         interface = await _UDP6._create_transport_endpoint(sock, manager, logger, loop)
+        interface.notification_sinks = {}
         _acknowledge_cheaply(manager, interface)
+        _file_responses_lightly(manager)
         return interface
 
     try:
@@ -208,6 +291,34 @@ def bound_port(context: aiocoap.Context) -> int:
         if message_interface is not None:
             return int(message_interface._local_port())
     raise RuntimeError("context has no UDP transport")
+
+
+def watch_notifications(
+    context: aiocoap.Context, token: bytes, remote: Any, sink: NotificationSink
+) -> Callable[[], None] | None:
+    """Send the plain notifications with ``token`` from ``remote`` to ``sink``.
+
+    Returns the function that stops it, or None when the context is not one of
+    ``bind_udp``'s (DTLS, another transport): its notifications keep aiocoap's way.
+    """
+    sockaddr = getattr(remote, "sockaddr", None)
+    if sockaddr is None:
+        return None
+    owner = getattr(remote, "interface", None)
+    if not isinstance(owner, _UDP6) or not any(
+        getattr(interface.token_interface, "message_interface", None) is owner
+        for interface in context.request_interfaces
+    ):
+        return None
+    sinks = owner.notification_sinks
+    key = (token, sockaddr[:-1])
+    sinks[key] = sink
+
+    def unwatch() -> None:
+        if sinks.get(key) is sink:
+            del sinks[key]
+
+    return unwatch
 
 
 def peer_address(remote: Any) -> tuple[str, int]:
