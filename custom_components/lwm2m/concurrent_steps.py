@@ -35,5 +35,8 @@ async def _together(steps: Iterable[Coroutine[Any, Any, Any]], stop_at: object) 
                 return False
         return True
     finally:
-        for task in tasks:
+        unfinished = [task for task in tasks if not task.done()]
+        for task in unfinished:
             task.cancel()
+        if unfinished:  # none outlives the caller (nor its Home Assistant task)
+            await asyncio.wait(unfinished)
