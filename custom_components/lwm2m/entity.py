@@ -7,7 +7,7 @@ from contextlib import AbstractContextManager
 from functools import lru_cache
 from typing import Any
 
-from homeassistant.const import Platform
+from homeassistant.const import STATE_UNAVAILABLE, Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
@@ -118,7 +118,11 @@ class LwM2MEntity(Entity):
 
     @callback
     def availability_changed(self) -> None:
-        self.async_write_ha_state()
+        # Entities added as their device registers already show it available: a fleet's
+        # registration would otherwise write every new entity's state twice.
+        shown = self.hass.states.get(self.entity_id) if self.entity_id else None
+        if shown is None or (shown.state == STATE_UNAVAILABLE) == self.available:
+            self.async_write_ha_state()
 
     async def resource_gone(self) -> None:
         await self.async_remove()

@@ -19,6 +19,7 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_point_in_utc_time
 
+from .concurrent_steps import all_succeed, run_together
 from .const import (
     ATTR_DEVICE_ID,
     ATTR_ENDPOINT,
@@ -373,9 +374,12 @@ class LwM2MHub:
             if DEVICE_OBJECT in state.objects and DEVICE_OBJECT not in instances:
                 instances.insert(0, DEVICE_OBJECT)
             instances.sort(key=lambda path: path != DEVICE_OBJECT)
-            for instance in instances:
-                if not await self._async_read_quietly(endpoint, instance):
-                    return
+            # The first read alone: it settles the content format the others then use.
+            if instances and not await self._async_read_quietly(endpoint, instances[0]):
+                return
+            rest = (self._async_read_quietly(endpoint, instance) for instance in instances[1:])
+            if not await all_succeed(rest):
+                return
             await self.async_update_observations(endpoint)
 
     async def async_read_versions(self, endpoint: str) -> None:
@@ -412,25 +416,31 @@ class LwM2MHub:
                 LOGGER.debug(
                     "Cancelling the observation of %s on %s failed: %s", path, endpoint, err
                 )
-        for path, observation in wanted.items():
-            previous = current.get(path)
-            if previous == observation:
-                continue
-            # Attributes the protocol no longer sets are removed (None) from the device.
-            attributes: dict[str, int | float | None] = dict(observation.attributes)
-            if previous is not None:
-                attributes.update(dict.fromkeys(previous.attributes.keys() - attributes.keys()))
-            if attributes:
-                try:
-                    await self.server.write_attributes(endpoint, path, **attributes)
-                except LwM2MError as err:  # observing with the device's defaults still helps
-                    LOGGER.debug("Writing attributes of %s on %s failed: %s", path, endpoint, err)
+        await run_together(
+            self._async_observe(endpoint, current, path, observation)
+            for path, observation in wanted.items()
+            if current.get(path) != observation
+        )
+
+    async def _async_observe(
+        self, endpoint: str, current: dict[Path, AutoObserve], path: Path, wanted: AutoObserve
+    ) -> None:
+        previous = current.get(path)
+        # Attributes the protocol no longer sets are removed (None) from the device.
+        attributes: dict[str, int | float | None] = dict(wanted.attributes)
+        if previous is not None:
+            attributes.update(dict.fromkeys(previous.attributes.keys() - attributes.keys()))
+        if attributes:
             try:
-                await self.server.observe(endpoint, path)
-            except LwM2MError as err:
-                LOGGER.debug("Observing %s on %s failed: %s", path, endpoint, err)
-                continue
-            current[path] = observation
+                await self.server.write_attributes(endpoint, path, **attributes)
+            except LwM2MError as err:  # observing with the device's defaults still helps
+                LOGGER.debug("Writing attributes of %s on %s failed: %s", path, endpoint, err)
+        try:
+            await self.server.observe(endpoint, path)
+        except LwM2MError as err:
+            LOGGER.debug("Observing %s on %s failed: %s", path, endpoint, err)
+            return
+        current[path] = wanted
 
     # Changes from the options flow
 

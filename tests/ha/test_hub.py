@@ -11,10 +11,11 @@ import pytest
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import (
     EVENT_HOMEASSISTANT_FINAL_WRITE,
+    EVENT_STATE_REPORTED,
     STATE_UNAVAILABLE,
     UnitOfTemperature,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
@@ -227,6 +228,104 @@ async def test_default_observations_are_set_up(
     assert Path.parse("/3304/0/5700") in observed
     assert Path.parse("/3311/0/5850") in observed
     assert Path.parse("/3/0/0") not in observed
+
+
+async def test_reads_and_then_observations_go_out_together_after_the_device_object(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    fake_server: TableServer,
+    register_sensor_device: Callable[..., Any],
+) -> None:
+    """Every request of a step is handed to the engine before any of them is answered
+    (the message layer then sends them one at a time)."""
+    reads_wanted = 4  # the instances other than /3/0
+    observes_wanted = 3
+    held: dict[str, list[Path]] = {"read": [], "observe": []}
+    all_held = {operation: asyncio.Event() for operation in held}
+    release = {operation: asyncio.Event() for operation in held}
+
+    async def answering(endpoint: str, request: DeviceRequest) -> None:
+        operation = request.operation.value
+        if operation not in held or request.path == Path.of(3, 0):
+            return
+        held[operation].append(request.path)
+        if len(held[operation]) == (reads_wanted if operation == "read" else observes_wanted):
+            all_held[operation].set()
+        await release[operation].wait()
+
+    fake_server.table.answering = answering
+    await register_sensor_device()
+    async with asyncio.timeout(10):
+        await all_held["read"].wait()
+    assert sorted(held["read"]) == [
+        Path.of(1, 0),
+        Path.of(3303, 0),
+        Path.of(3304, 0),
+        Path.of(3311, 0),
+    ]
+    assert held["observe"] == []
+    assert fake_server.requests("read")[0][2] == Path.of(3, 0)
+
+    release["read"].set()
+    async with asyncio.timeout(10):
+        await all_held["observe"].wait()
+    assert set(held["observe"]) >= {
+        Path.parse("/3303/0/5700"),
+        Path.parse("/3304/0/5700"),
+        Path.parse("/3311/0/5850"),
+    }
+    release["observe"].set()
+    await hass.async_block_till_done()
+
+
+async def test_a_read_timeout_cancels_the_reads_sent_with_it_and_observes_nothing(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    fake_server: TableServer,
+    register_sensor_device: Callable[..., Any],
+) -> None:
+    cancelled: list[Path] = []
+    never = asyncio.Event()
+
+    async def answering(endpoint: str, request: DeviceRequest) -> None:
+        if request.path == Path.of(1, 0):  # the first one sent after the Device object
+            raise RequestTimeoutError(endpoint, request.path)
+        if request.operation is Operation.READ and request.path != Path.of(3, 0):
+            try:
+                await never.wait()
+            except asyncio.CancelledError:
+                cancelled.append(request.path)
+                raise
+
+    fake_server.table.answering = answering
+    await register_sensor_device()
+    await hass.async_block_till_done()
+    assert sorted(cancelled) == [Path.of(3303, 0), Path.of(3304, 0), Path.of(3311, 0)]
+    assert fake_server.requests("observe") == []
+
+
+async def test_entities_added_as_their_device_registers_are_not_written_again_for_it(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    fake_server: TableServer,
+    register_sensor_device: Callable[..., Any],
+) -> None:
+    """Their first state already shows the device available; only values change it."""
+    reported: list[str] = []
+    hass.bus.async_listen(
+        EVENT_STATE_REPORTED,
+        callback(lambda event: reported.append(event.data["entity_id"])),
+        event_filter=callback(lambda data: True),
+    )
+    await register_sensor_device()
+    assert hass.states.get(TEMPERATURE).state == "21.5"
+    assert reported == []
+
+    fake_server.deregister("dev-1")
+    await hass.async_block_till_done()
+    assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+    await register_sensor_device()
+    assert hass.states.get(TEMPERATURE).state == "21.5"
 
 
 @pytest.mark.parametrize("expired", [False, True])

@@ -30,12 +30,28 @@ LWM2M_ROOT_TYPE = "oma.lwm2m"
 _SPACE = re.compile(r"[ \t\r\n]*")
 _COMMA = re.compile(",")
 _TARGET = re.compile(r"<([^<>\"\x00-\x20\x7f]*)>")
-_NAME = re.compile(r"[A-Za-z0-9!#$&+\-.^_`|~*]+")
-_TOKEN = re.compile(r"[!#$%&'()*+\-./0-9:<=>?@A-Za-z\[\]^_`{|}~]+")
-_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"', re.DOTALL)
+_NAME_CHARS = r"[A-Za-z0-9!#$&+\-.^_`|~*]+"
+_VALUE_CHARS = r"[!#$%&'()*+\-./0-9:<=>?@A-Za-z\[\]^_`{|}~]+"
+_QUOTED_CHARS = r'(?:[^"\\]|\\.)*'
+_NAME = re.compile(_NAME_CHARS)
+_TOKEN = re.compile(_VALUE_CHARS)
+_QUOTED = re.compile(rf'"({_QUOTED_CHARS})"', re.DOTALL)
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 _BARE_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _NUMERIC_SEGMENTS = re.compile(r"/(?:[0-9]+(?:/[0-9]+)*)?/?")
+
+# One whole link at a time (the scanner's grammar as one expression): a registration's
+# links parse in one match each. Input it does not match goes to the scanner, which
+# says where it went wrong.
+_S = r"[ \t\r\n]*"
+_ANY_VALUE = rf'{_S}={_S}(?:"{_QUOTED_CHARS}"|{_VALUE_CHARS})'
+_WHOLE_LINK = re.compile(
+    rf'{_S}<([^<>"\x00-\x20\x7f]*)>((?:{_S};{_S}{_NAME_CHARS}{_S}(?:{_ANY_VALUE})?)*){_S}(,?)',
+    re.DOTALL,
+)
+_ONE_PARAM = re.compile(
+    rf';{_S}({_NAME_CHARS}){_S}(?:={_S}(?:"({_QUOTED_CHARS})"|({_VALUE_CHARS})))?', re.DOTALL
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +226,37 @@ def parse_link_format(payload: bytes | str) -> list[Link]:
         text = payload
     else:
         raise CodecError(f"link format payload must be bytes or str, got {type_name(payload)}")
+    links = _parse_whole_links(text)
+    return _parse_scanning(text) if links is None else links
+
+
+def _parse_whole_links(text: str) -> list[Link] | None:
+    """The links of ``text``; None when it is malformed (the scanner then explains)."""
+    links: list[Link] = []
+    position = 0
+    separated = True
+    for match in _WHOLE_LINK.finditer(text):
+        if match.start() != position or not separated:
+            return None
+        params: dict[str, str | None] = {}
+        tail = match[2]
+        if tail:
+            for param in _ONE_PARAM.finditer(tail):
+                name, quoted, token = param.groups()
+                if quoted is not None:
+                    value: str | None = _ESCAPE.sub(r"\1", quoted) if "\\" in quoted else quoted
+                else:
+                    value = token
+                params.setdefault(name.lower(), value)
+        links.append(Link(match[1], params))
+        separated = bool(match[3])
+        position = match.end()
+    if links:
+        return None if separated or position != len(text) else links
+    return links if _SPACE.fullmatch(text) else None
+
+
+def _parse_scanning(text: str) -> list[Link]:
     scanner = _Scanner(text)
     links: list[Link] = []
     scanner.skip_space()
@@ -264,9 +311,13 @@ def _root_prefix(links: Iterable[Link]) -> str:
 
 
 def decode(path: Path, payload: bytes, model: ObjectLookup | None) -> dict[Path, Any]:
-    links = parse_link_format(payload)
+    return lwm2m_targets(parse_link_format(payload))
+
+
+def lwm2m_targets(links: list[Link]) -> dict[Path, dict[str, str | None]]:
+    """``{Path: params}`` for the links with LwM2M paths (see the module's docstring)."""
     root = _root_prefix(links)
-    result: dict[Path, Any] = {}
+    result: dict[Path, dict[str, str | None]] = {}
     for link in links:
         if link.uri == root:
             relative = "/"

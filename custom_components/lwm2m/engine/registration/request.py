@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..codec import CodecError, ContentFormat, decode, parse_link_format
-from ..codec.link_format import LWM2M_ROOT_TYPE
+from ..codec import CodecError, parse_link_format
+from ..codec.link_format import LWM2M_ROOT_TYPE, lwm2m_targets
 from ..path import Path
 
 DEFAULT_LIFETIME = 86400
@@ -107,7 +107,7 @@ def parse_links(payload: bytes) -> ObjectLinks:
         return ObjectLinks()
     try:
         links = parse_link_format(payload)
-        decoded = decode(ContentFormat.LINK_FORMAT, Path(), payload, None)
+        decoded = lwm2m_targets(links)
         root = "/"
         formats: tuple[int, ...] = ()
         for link in links:

@@ -413,8 +413,10 @@ def reset_unknown_notifications(context: aiocoap.Context) -> None:
     aiocoap resets only unknown CON responses; a device that notifies with NON (Wakaama
     does) would then never learn that the server forgot the observation (a passive
     cancel) and notify forever. RFC 7641 section 3.6 lets the client reject a NON
-    notification with RST. Without the message layer's internals (another aiocoap
-    version, another transport) nothing changes.
+    notification with RST. A response that lands in the same turn of the loop as its
+    request's cancellation is dropped too, where aiocoap would fail setting the cancelled
+    future. Without the message layer's internals (another aiocoap version, another
+    transport) nothing changes.
     """
     for interface in context.request_interfaces:
         manager = getattr(interface, "token_interface", None)
@@ -424,7 +426,13 @@ def reset_unknown_notifications(context: aiocoap.Context) -> None:
             continue
 
         def checked(response: aiocoap.Message, process: Any = process, send: Any = send) -> Any:
-            handled = process(response)
+            try:
+                handled = process(response)
+            except asyncio.InvalidStateError:
+                # The response of a request cancelled in this same turn of the loop:
+                # aiocoap learns of the cancellation only in the next one and sets the
+                # cancelled future. Nobody waits for it; it is dropped.
+                return True
             if not handled and response.mtype is NON and response.opt.observe is not None:
                 reset = aiocoap.Message(code=Code.EMPTY, _mtype=RST, _mid=response.mid)
                 reset.remote = response.remote.as_response_address()
