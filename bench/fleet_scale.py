@@ -21,7 +21,7 @@ about, in the same run.
   ``DatagramProtocol`` that parses the CoAP header and acknowledges: CPU per notification.
 
     python bench/fleet_scale.py [--sizes 250 1000] [--repeats 3] [--seconds 5] [--before DIR]
-                                [--name fleet_scale] [--plot-with PYTHON]
+                                [--name fleet_scale] [--plot-with PYTHON] [--notify-only]
 """
 
 from __future__ import annotations
@@ -43,13 +43,10 @@ from typing import Any
 BENCH = FsPath(__file__).resolve().parent
 sys.path[:0] = [str(BENCH.parent), str(BENCH)]
 
+from fresh_process import load_average, run_fresh  # noqa: E402
 from report_files import write_report  # noqa: E402
 
 BATCH = 100
-
-
-def load_average() -> list[float]:
-    return [float(value) for value in FsPath("/proc/loadavg").read_text().split()[:3]]
 
 
 def _settled_rss() -> float:
@@ -200,31 +197,17 @@ class _RawFloor(asyncio.DatagramProtocol):
 
 
 async def one_notify(kind: str, seconds: float, window: int = 8) -> dict[str, Any]:
+    from engine_server import counting_server
     from notify_load import run_load
 
-    from custom_components.lwm2m.engine import (
-        LwM2MServer,
-        NotificationReceived,
-        ObjectRegistry,
-        Path,
-        SecurityPolicy,
-    )
+    from custom_components.lwm2m.engine import NotificationReceived, Path
 
     loop = asyncio.get_running_loop()
     counted = [0]
     server: Any = None
     floor: Any = None
     if kind == "engine":
-        server = LwM2MServer(
-            ObjectRegistry.default(), host="127.0.0.1", port=0, policy=SecurityPolicy.OPEN
-        )
-        await server.start()
-
-        def count(event: Any) -> None:
-            if isinstance(event, NotificationReceived):
-                counted[0] += 1
-
-        server.add_listener(count)
+        server, counted = await counting_server(NotificationReceived)
         port = server.port
     else:
         transport, floor = await loop.create_datagram_endpoint(
@@ -262,18 +245,8 @@ async def one_notify(kind: str, seconds: float, window: int = 8) -> dict[str, An
 
 
 def _fresh(*arguments: str, tree: FsPath | None = None) -> dict[str, Any]:
-    load = load_average()
     script = __file__ if tree is None else str(tree / "bench" / "fleet_scale.py")
-    done = subprocess.run(
-        [sys.executable, script, "--one", *arguments],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    result["load_average"] = load
-    print(json.dumps(result), file=sys.stderr, flush=True)
-    return result
+    return run_fresh([script, "--one", *arguments])
 
 
 def _spread(runs: list[dict[str, Any]], key: str) -> dict[str, float]:
@@ -292,12 +265,16 @@ def plot(report: dict[str, Any], target: FsPath) -> None:
     import matplotlib.pyplot as plt
 
     sizes = report["sizes"]
-    figure, axes = plt.subplots(1, 4, figsize=(18, 4.5))
+    if sizes:
+        figure, axes = plt.subplots(1, 4, figsize=(18, 4.5))
+    else:  # --notify-only
+        figure, notify_axis = plt.subplots(1, 1, figsize=(7, 4.5))
+        axes = [None, None, None, notify_axis]
     for axis, key, title in (
         (axes[0], "kib_per_device", "Resident memory per device (KiB)"),
         (axes[1], "cpu_ms_per_device", "Home Assistant CPU per device (ms)"),
         (axes[2], "all_states_seconds", "Every entity has a state (s)"),
-    ):
+    )[: 3 if sizes else 0]:
         for side, marker, label in (
             ("before", "^:", "before"),
             ("floor_before", "v:", "floor, before's layout"),
@@ -320,8 +297,9 @@ def plot(report: dict[str, Any], target: FsPath) -> None:
     axes[3].set_xticks([spot + 0.2 for spot in spots], [labels[name] for name in names])
     axes[3].set(title="CPU per notification (µs)")
     axes[3].legend()
+    heading = "Fleet scale" if sizes else "Notifications"
     figure.suptitle(
-        f"Fleet scale, median of {report['repeats']} fresh processes - {report['cpus']} CPUs, "
+        f"{heading}, median of {report['repeats']} fresh processes - {report['cpus']} CPUs, "
         f"load {report['load_average_start'][0]:.1f} at start, {report['load_average_end'][0]:.1f}"
         " at end"
     )
@@ -348,6 +326,8 @@ def orchestrate(options: argparse.Namespace) -> None:
     }
     keys = ["kib_per_device", "cpu_ms_per_device", "all_states_seconds"]
     sides = ["ha", "before"] if options.before else ["ha"]
+    if options.notify_only:
+        report["sizes"] = options.sizes = []
     trees = {"ha": None, "before": options.before}
     for side in sides:
         report.setdefault(side, {})
@@ -413,6 +393,9 @@ def main() -> None:
     parser.add_argument("--out", type=FsPath, default=BENCH / "results")
     parser.add_argument("--name", default="fleet_scale")
     parser.add_argument("--plot-with", help="a Python interpreter that has matplotlib")
+    parser.add_argument(
+        "--notify-only", action="store_true", help="only the notifications (no Home Assistant)"
+    )
     parser.add_argument(
         "--before", type=FsPath, help="a checkout of the code to compare with, run alongside"
     )

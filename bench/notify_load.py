@@ -98,16 +98,19 @@ def run_load(port: int, register: bool, seconds: float, window: int, results: An
             break
         sock.send(datagrams[sent])
         sent += 1
+    sock.close()
+    counts = {"sent": sent, "acknowledged": acknowledged, "timeouts": timeouts}
+    results.put(load_figures(counts, started, cpu_start, acknowledged, "notification"))
+
+
+def load_figures(
+    counts: dict[str, int], started: float, cpu_start: float, handled: int, unit: str
+) -> dict[str, Any]:
+    """The load's counts, its wall-clock time and its CPU, in all and per ``unit``."""
     elapsed = time.monotonic() - started
     cpu = time.process_time() - cpu_start
-    sock.close()
-    results.put(
-        {
-            "sent": sent,
-            "acknowledged": acknowledged,
-            "timeouts": timeouts,
-            "seconds": elapsed,
-            "load_cpu_seconds": cpu,
-            "load_cpu_us_per_notification": 1e6 * cpu / max(acknowledged, 1),
-        }
-    )
+    return counts | {
+        "seconds": elapsed,
+        "load_cpu_seconds": cpu,
+        f"load_cpu_us_per_{unit}": 1e6 * cpu / max(handled, 1),
+    }
